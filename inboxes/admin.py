@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from inboxes import services
+from inboxes.models import Inbox, InboxDay
+
+
+class InboxForm(forms.ModelForm):
+    # Write-only: the stored password is never rendered back into the page.
+    password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to keep the stored password.",
+    )
+
+    class Meta:
+        model = Inbox
+        exclude: list[str] = []
+
+    def clean_password(self) -> str:
+        value = self.cleaned_data.get("password") or ""
+        return value or (self.instance.password if self.instance.pk else "")
+
+    def clean_warmup_schedule(self) -> str:
+        value = self.cleaned_data.get("warmup_schedule", "")
+        if value:
+            try:
+                services.warmup.parse_schedule(value)
+            except ValueError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return value
+
+
+class BouncingFilter(admin.SimpleListFilter):
+    title = "bouncing?"
+    parameter_name = "bouncing"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("yes", "Over half the pause threshold"), ("no", "Healthy")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        half = settings.JENGU["BOUNCE_PAUSE_RATE"] / 2
+        if self.value() == "yes":
+            return queryset.filter(bounce_rate__gte=half)
+        if self.value() == "no":
+            return queryset.filter(bounce_rate__lt=half)
+        return queryset
+
+
+class InboxDayInline(admin.TabularInline):
+    model = InboxDay
+    extra = 0
+    max_num = 0
+    fields = ["date", "limit", "reserved", "sent", "bounced", "complaints", "sender_problems"]
+    readonly_fields = fields
+    ordering = ["-date"]
+
+
+@admin.register(Inbox)
+class InboxAdmin(admin.ModelAdmin):
+    form = InboxForm
+    list_display = [
+        "key",
+        "address",
+        "provider",
+        "status",
+        "circuit",
+        "bounce_pct",
+        "today",
+        "last_success_at",
+        "source",
+    ]
+    list_filter = ["status", "provider", BouncingFilter, "circuit", "source"]
+    search_fields = ["key", "address", "display_name", "smtp_host"]
+    readonly_fields = [
+        "source",
+        "status",
+        "pause_reason",
+        "paused_at",
+        "circuit",
+        "consecutive_failures",
+        "circuit_opened_at",
+        "bounce_rate",
+        "bounce_sample",
+        "complaint_rate",
+        "last_error",
+        "last_error_at",
+        "last_success_at",
+        "last_send_at",
+        "next_send_at",
+        "last_checked_at",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["pause", "resume"]
+    inlines = [InboxDayInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "key",
+                    "source",
+                    "provider",
+                    "address",
+                    "display_name",
+                    "status",
+                    "pause_reason",
+                    "paused_at",
+                ]
+            },
+        ),
+        ("Sending", {"fields": ["smtp_host", "smtp_port", "username", "password", "maildir_path"]}),
+        (
+            "Reading replies",
+            {
+                "fields": [
+                    "reader_enabled",
+                    "imap_host",
+                    "imap_port",
+                    "imap_folder",
+                    "imap_sent_folder",
+                    "imap_readonly",
+                    "last_checked_at",
+                ]
+            },
+        ),
+        ("Warmup", {"fields": ["timezone", "warmup_start", "warmup_schedule"]}),
+        (
+            "Health",
+            {
+                "fields": [
+                    "circuit",
+                    "consecutive_failures",
+                    "circuit_opened_at",
+                    "bounce_rate",
+                    "bounce_sample",
+                    "complaint_rate",
+                    "last_error",
+                    "last_error_at",
+                    "last_success_at",
+                    "last_send_at",
+                    "next_send_at",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description="bounce rate")
+    def bounce_pct(self, obj: Inbox) -> str:
+        return f"{obj.bounce_rate:.1%} of {obj.bounce_sample}"
+
+    @admin.display(description="today")
+    def today(self, obj: Inbox) -> str:
+        now = timezone.now()
+        day = services.local_date(obj, now)
+        row = InboxDay.objects.filter(inbox=obj, date=day).first()
+        used = (row.sent + row.reserved) if row else 0
+        return f"{used}/{services.warmup_limit(obj, day)}"
+
+    @admin.action(description="Pause selected inboxes")
+    def pause(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = sum(
+            services.inbox_pause(inbox=i, reason="paused in the admin", actor=request.user)
+            for i in queryset
+        )
+        self.message_user(request, f"Paused {n} inbox(es).", messages.WARNING)
+
+    @admin.action(description="Resume selected inboxes")
+    def resume(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = sum(services.inbox_resume(inbox=i, actor=request.user) for i in queryset)
+        self.message_user(request, f"Resumed {n} inbox(es).", messages.SUCCESS)
+
+    def save_model(self, request: HttpRequest, obj: Inbox, form: Any, change: bool) -> None:
+        if not change:
+            obj.source = Inbox.Source.ADMIN
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,125 @@
+"""Inbox status and operator endpoints (the seed's /api/status/* and /api/admin/*)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from inboxes import services
+from inboxes.models import Inbox, InboxDay
+from jengu.api.permissions import IsStaff
+
+
+def warmup_row(inbox: Inbox, now: Any) -> dict[str, Any]:
+    day = services.local_date(inbox, now)
+    row = InboxDay.objects.filter(inbox=inbox, date=day).first()
+    limit = services.warmup_limit(inbox, day) if inbox.status == Inbox.Status.ACTIVE else 0
+    reserved, sent = (row.reserved, row.sent) if row else (0, 0)
+    return {
+        "inboxId": inbox.key,
+        "id": inbox.pk,
+        "address": inbox.address,
+        "provider": inbox.provider,
+        "status": inbox.status,
+        "week": services.warmup_week(inbox, day),
+        "day": (day - (inbox.warmup_start or day)).days + 1,
+        "date": day.isoformat(),
+        "timezone": inbox.timezone,
+        "limit": limit,
+        "reserved": reserved,
+        "sent": sent,
+        "remaining": max(0, limit - reserved - sent),
+        "resets_at": services.next_reset(inbox, now).isoformat(),
+    }
+
+
+class WarmupStatus(APIView):
+    """Per inbox: warmup week and day, today's limit, reserved, sent, remaining, reset time."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        now = timezone.now()
+        rows = [warmup_row(i, now) for i in Inbox.objects.exclude(status=Inbox.Status.DISABLED)]
+        totals = {k: sum(r[k] for r in rows) for k in ("limit", "reserved", "sent", "remaining")}
+        totals["inboxes"] = len(rows)
+        totals["active"] = sum(r["status"] == Inbox.Status.ACTIVE for r in rows)
+        return Response({"inboxes": rows, "totals": totals})
+
+
+def health_row(inbox: Inbox) -> dict[str, Any]:
+    return {
+        "inboxId": inbox.key,
+        "id": inbox.pk,
+        "address": inbox.address,
+        "provider": inbox.provider,
+        "status": inbox.status,
+        "pause_reason": inbox.pause_reason,
+        "paused_at": inbox.paused_at,
+        "circuit": inbox.circuit,
+        "consecutive_failures": inbox.consecutive_failures,
+        "bounce_rate": round(inbox.bounce_rate, 4),
+        "bounce_sample": inbox.bounce_sample,
+        "complaint_rate": round(inbox.complaint_rate, 5),
+        "last_error": inbox.last_error,
+        "last_error_at": inbox.last_error_at,
+        "last_success_at": inbox.last_success_at,
+        "last_checked_at": inbox.last_checked_at,
+    }
+
+
+class InboxStatus(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"inboxes": [health_row(i) for i in Inbox.objects.all()]})
+
+
+class PauseSerializer(serializers.Serializer):
+    inboxId = serializers.CharField(max_length=64)
+    reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="paused by operator"
+    )
+
+
+class ResumeSerializer(serializers.Serializer):
+    inboxId = serializers.CharField(max_length=64)
+
+
+class PauseInbox(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=PauseSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        data = PauseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        inbox = services.get_inbox(data.validated_data["inboxId"])
+        changed = services.inbox_pause(
+            inbox=inbox, reason=data.validated_data["reason"], actor=request.user
+        )
+        return Response({"inboxId": inbox.key, "status": inbox.status, "changed": changed})
+
+
+class ResumeInbox(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=ResumeSerializer, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        data = ResumeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        inbox = services.get_inbox(data.validated_data["inboxId"])
+        changed = services.inbox_resume(inbox=inbox, actor=request.user)
+        return Response({"inboxId": inbox.key, "status": inbox.status, "changed": changed})
+
+
+class InitializeInboxes(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        report = services.initialize_inboxes(actor=request.user)
+        return Response(report.as_dict())

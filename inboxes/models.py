@@ -1,0 +1,138 @@
+"""Mailboxes we send from (SMTP, Microsoft Graph, Maildir) and their daily warmup counters."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from jengu.crypto import EncryptedTextField
+
+
+class InboxQuerySet(models.QuerySet["Inbox"]):
+    def sendable(self) -> InboxQuerySet:
+        return self.filter(status=Inbox.Status.ACTIVE)
+
+    def with_reader(self) -> InboxQuerySet:
+        return self.exclude(status=Inbox.Status.DISABLED).filter(reader_enabled=True)
+
+
+class Inbox(models.Model):
+    class Provider(models.TextChoices):
+        SMTP = "smtp", "SMTP"
+        GRAPH = "graph", "Microsoft Graph"
+        MAILDIR = "maildir", "Maildir (offline)"
+
+    class Source(models.TextChoices):
+        ENV = "env", "Environment"
+        ADMIN = "admin", "Admin"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        PAUSED = "paused"
+        DISABLED = "disabled"
+
+    class Circuit(models.TextChoices):
+        CLOSED = "closed"
+        OPEN = "open"
+        HALF_OPEN = "half_open", "Half-open"
+
+    key = models.SlugField(
+        max_length=64,
+        unique=True,
+        help_text="smtp-N for SMTP_INBOX_N, graph for the Azure mailbox.",
+    )
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.ADMIN)
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    address = models.EmailField()
+    display_name = models.CharField(max_length=120, blank=True)
+    # SMTP
+    smtp_host = models.CharField(max_length=255, blank=True)
+    smtp_port = models.PositiveIntegerField(default=587)
+    username = models.CharField(max_length=255, blank=True, help_text="Defaults to the address.")
+    password = EncryptedTextField(blank=True)
+    # Reading replies
+    reader_enabled = models.BooleanField(default=True)
+    imap_host = models.CharField(max_length=255, blank=True)
+    imap_port = models.PositiveIntegerField(default=993)
+    imap_folder = models.CharField(max_length=120, default="INBOX")
+    imap_sent_folder = models.CharField(
+        max_length=120, blank=True, help_text="Where the server keeps sent mail; for reconciling."
+    )
+    imap_readonly = models.BooleanField(default=True)
+    imap_uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
+    imap_last_uid = models.BigIntegerField(default=0, editable=False)
+    graph_last_received_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    maildir_path = models.CharField(
+        max_length=500, blank=True, help_text="Empty = JENGU_MAILDIR_ROOT/<key>."
+    )
+    # Warmup
+    timezone = models.CharField(max_length=64, default="UTC", help_text="Its 'day' for warmup.")
+    warmup_start = models.DateField(
+        null=True, blank=True, help_text="Week 1 starts here; empty = set at its first send."
+    )
+    warmup_schedule = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Per-day limit by week, e.g. 5,10,15,18,20. Empty = WARMUP_SCHEDULE.",
+    )
+    # Health (InboxState)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    pause_reason = models.CharField(max_length=300, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    circuit = models.CharField(max_length=16, choices=Circuit.choices, default=Circuit.CLOSED)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    circuit_opened_at = models.DateTimeField(null=True, blank=True)
+    bounce_rate = models.FloatField(default=0.0, help_text="Rolling window; recomputed on events.")
+    bounce_sample = models.PositiveIntegerField(default=0)
+    complaint_rate = models.FloatField(default=0.0)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_send_at = models.DateTimeField(null=True, blank=True)
+    next_send_at = models.DateTimeField(
+        null=True, blank=True, help_text="Earliest next send (random gap between sends)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InboxQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name_plural = "inboxes"
+
+    def __str__(self) -> str:
+        return f"{self.key} <{self.address}>"
+
+    @property
+    def domain(self) -> str:
+        return self.address.rpartition("@")[2].lower()
+
+
+class InboxDay(models.Model):
+    """The WarmupCounter: one row per inbox per inbox-local day, reserved under a row lock."""
+
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField()
+    limit = models.PositiveIntegerField()
+    reserved = models.PositiveIntegerField(default=0, help_text="Claimed, not yet settled.")
+    sent = models.PositiveIntegerField(default=0, help_text="Slots used: accepted or rejected.")
+    bounced = models.PositiveIntegerField(default=0)
+    complaints = models.PositiveIntegerField(default=0)
+    sender_problems = models.PositiveIntegerField(default=0, help_text="Blocked/spam/policy.")
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date", "inbox_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inbox", "date"], name="inboxday_unique_inbox_date"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="inboxday_reserved_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inbox_id} {self.date}: {self.sent}+{self.reserved}/{self.limit}"
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.reserved - self.sent)

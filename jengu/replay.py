@@ -1,0 +1,42 @@
+"""How a dead letter is replayed: re-enqueue its task with the stored arguments.
+
+A kind may register its own handler (e.g. "delivery_unknown" -> send the email again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django_q.tasks import async_task
+
+from jengu.errors import Conflict
+from jengu.models import DeadLetter
+
+Handler = Callable[[DeadLetter], None]
+_handlers: dict[str, Handler] = {}
+
+
+def register(kind: str) -> Callable[[Handler], Handler]:
+    def deco(fn: Handler) -> Handler:
+        _handlers[kind] = fn
+        return fn
+
+    return deco
+
+
+def _requeue(letter: DeadLetter) -> None:
+    if not letter.task_name:
+        raise Conflict(
+            "this dead letter has no task to replay; discard it or resolve it by hand",
+            code="not_replayable",
+        )
+    args = list(letter.payload.get("args", []))
+    kwargs = dict(letter.payload.get("kwargs", {}))
+    transaction.on_commit(lambda: async_task(letter.task_name, *args, **kwargs))
+
+
+def replay_handler(letter: DeadLetter) -> Handler:
+    import outreach.replay  # noqa: F401  (registers the send handlers)
+
+    return _handlers.get(letter.kind, _requeue)

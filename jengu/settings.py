@@ -1,0 +1,337 @@
+"""Jengu settings: one file, every knob an environment variable (see README "Configuration").
+
+With no environment at all this runs on embedded defaults: SQLite under ``var/``, a generated
+SECRET_KEY, the offline AI writer, Maildir inboxes, local file storage, the ORM task broker.
+Any secret NAME may also be given as ``NAME_FILE`` (a path whose contents are the value).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+
+VAR_DIR = Path(env.str("JENGU_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
+
+
+def secret(name: str, default: str = "") -> str:
+    """A secret from ``NAME`` or from the file named by ``NAME_FILE``."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text().strip()
+    return default
+
+
+def _generated_secret_key() -> str:
+    # Never hard-coded: made once per installation and kept beside the database.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+JENGU_ENV = env.str("JENGU_ENV", default="development")
+PRODUCTION = JENGU_ENV == "production"
+DEBUG = env.bool("DEBUG", default=False)
+TESTING = env.bool("JENGU_TESTING", default="pytest" in sys.modules)
+
+SECRET_KEY = secret("SECRET_KEY")
+FIELD_ENCRYPTION_KEY = secret("FIELD_ENCRYPTION_KEY")
+if PRODUCTION and not (SECRET_KEY and FIELD_ENCRYPTION_KEY):
+    raise RuntimeError("JENGU_ENV=production needs SECRET_KEY and FIELD_ENCRYPTION_KEY to be set")
+SECRET_KEY = SECRET_KEY or _generated_secret_key()
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_q",
+    "jengu",
+    "prospects",
+    "inboxes",
+    "outreach",
+    "aiengine",
+]
+
+MIDDLEWARE = [
+    "jengu.logging.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jengu.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jengu.metrics.MetricsMiddleware",
+]
+
+ROOT_URLCONF = "jengu.urls"
+WSGI_APPLICATION = "jengu.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'jengu.sqlite3'}")
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE makes every transaction take the write lock up front, so the read-then-increment
+    # counters (warmup, rate limits) serialize on SQLite the way select_for_update does on PG.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    # The ORM broker polls constantly; reconnecting each time makes it ~4x slower.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    # Shared by web, workers, qinfo and qmonitor: django-q2 keeps cluster stats in the cache.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+
+# --- auth, i18n, static ---------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"  # cron strings are UTC
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "media/"
+
+STORAGE_BUCKET = env.str("STORAGE_BUCKET", default="")
+_default_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_BUCKET,
+            "endpoint_url": env.str("STORAGE_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("STORAGE_REGION", default="") or None,
+            "access_key": secret("STORAGE_ACCESS_KEY_ID"),
+            "secret_key": secret("STORAGE_SECRET_ACCESS_KEY"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- security -------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_REDIRECT_EXEMPT = [r"^health$"]
+
+# --- API ------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "jengu.api.pagination.NewestFirstCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="1000/min"),
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+    },
+    "EXCEPTION_HANDLER": "jengu.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jengu API",
+    "DESCRIPTION": "Self-hosted outreach CRM: prospects, emails, inboxes, AI, operations.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- task queue (django-q2) -----------------------------------------------------------------
+Q_CLUSTER = {
+    "name": "jengu",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": env.int("Q_TIMEOUT", default=240),
+    "retry": env.int("Q_RETRY", default=300),  # must exceed timeout, or tasks run twice at once
+    "max_attempts": env.int("Q_MAX_ATTEMPTS", default=3),
+    "catch_up": False,
+    "time_zone": "UTC",
+    "save_limit": 500,
+    "ack_failures": True,
+    "label": "Task queue",
+    "poll": 1,
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# --- logging --------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"context": {"()": "jengu.logging.ContextFilter"}},
+    "formatters": {"json": {"()": "jengu.logging.JsonFormatter"}},
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"]}
+    },
+    "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "msal": {"level": "WARNING"},
+        "botocore": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+    },
+}
+
+# --- Jengu ----------------------------------------------------------------------------------
+JENGU = {
+    "SHADOW": env.bool("JENGU_SHADOW", default=False),
+    "DEMO": env.bool("JENGU_DEMO", default=False),
+    "SEND_HOURS": env.str("JENGU_SEND_HOURS", default="9-17"),
+    "SEND_DAYS": env.str("JENGU_SEND_DAYS", default="mon-fri"),
+    "SEND_GAP_SECONDS": env.str("JENGU_SEND_GAP_SECONDS", default="30-90"),
+    "SEND_CRON": env.str("JENGU_SEND_CRON", default="*/5 8-18 * * 1-6"),
+    "SEND_CATCH_ALL": env.bool("SEND_CATCH_ALL", default=False),
+    "SEND_UNVERIFIED": env.bool("SEND_UNVERIFIED", default=False),
+    "SEND_LEASE_SECONDS": env.int("JENGU_SEND_LEASE_SECONDS", default=300),
+    "SEND_MAX_ATTEMPTS": env.int("JENGU_SEND_MAX_ATTEMPTS", default=5),
+    "WARMUP_SCHEDULE": env.str("WARMUP_SCHEDULE", default="5,10,15,18,20"),
+    "BOUNCE_PAUSE_RATE": env.float("BOUNCE_PAUSE_RATE", default=0.05),
+    "BOUNCE_MIN_SAMPLE": env.int("BOUNCE_MIN_SAMPLE", default=20),
+    "BOUNCE_WINDOW_DAYS": env.int("BOUNCE_WINDOW_DAYS", default=7),
+    "COMPLAINT_PAUSE_RATE": env.float("COMPLAINT_PAUSE_RATE", default=0.003),
+    "COMPLAINT_MIN_SAMPLE": env.int("COMPLAINT_MIN_SAMPLE", default=200),
+    "SMTP_CA_FILE": env.str("SMTP_CA_FILE", default=""),
+    "SMTP_ALLOW_PLAINTEXT": env.bool("SMTP_ALLOW_PLAINTEXT", default=False),
+    "SMTP_TIMEOUT": env.float("SMTP_TIMEOUT", default=30.0),
+    "MAILDIR_ROOT": env.str("JENGU_MAILDIR_ROOT", default=str(VAR_DIR / "maildir")),
+    "AZURE_AUTHORITY_HOST": env.str(
+        "AZURE_AUTHORITY_HOST", default="https://login.microsoftonline.com"
+    ),
+    "GRAPH_BASE_URL": env.str("GRAPH_BASE_URL", default="https://graph.microsoft.com/v1.0"),
+    "AI_PROVIDER_ORDER": env.list("AI_PROVIDER_ORDER", default=["grok", "anthropic", "openai"]),
+    "AI_DAILY_BUDGET_USD": env.float("AI_DAILY_BUDGET_USD", default=10.0),
+    "AI_TIMEOUT": env.float("AI_TIMEOUT", default=15.0),
+    "TIER_HOT": env.int("TIER_HOT", default=70),
+    "TIER_WARM": env.int("TIER_WARM", default=40),
+    "DNS_RESOLVER": env.str("DNS_RESOLVER", default=""),
+    "SCRAPE_QUERIES": env.str("SCRAPE_QUERIES", default=""),
+    "ALERT_WEBHOOK_URL": secret("ALERT_WEBHOOK_URL"),
+    "ALERT_WEBHOOK_SECRET": secret("ALERT_WEBHOOK_SECRET"),
+    "METRICS_TOKEN": secret("METRICS_TOKEN"),
+}
+
+# Secrets and endpoints named by the Cloudflare edition (``wrangler secret put X`` -> env X).
+GROK_API_KEY = secret("GROK_API_KEY")
+ANTHROPIC_API_KEY = secret("ANTHROPIC_API_KEY")
+OPENAI_API_KEY = secret("OPENAI_API_KEY")
+GROK_BASE_URL = env.str("GROK_BASE_URL", default="https://api.x.ai/v1")
+ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="") or None
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="") or None
+GROK_MODEL = env.str("GROK_MODEL", default="grok-3-mini")
+ANTHROPIC_MODEL = env.str("ANTHROPIC_MODEL", default="claude-haiku-4-5")
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+AZURE_TENANT_ID = secret("AZURE_TENANT_ID")
+AZURE_CLIENT_ID = secret("AZURE_CLIENT_ID")
+AZURE_CLIENT_SECRET = secret("AZURE_CLIENT_SECRET")
+AZURE_MAIL_FROM = secret("AZURE_MAIL_FROM")
+HUNTER_API_KEY = secret("HUNTER_API_KEY")
+APOLLO_API_KEY = secret("APOLLO_API_KEY")
+MILLIONVERIFIER_API_KEY = secret("MILLIONVERIFIER_API_KEY")
+GOOGLE_PLACES_API_KEY = secret("GOOGLE_PLACES_API_KEY")
+HUNTER_BASE_URL = env.str("HUNTER_BASE_URL", default="https://api.hunter.io")
+APOLLO_BASE_URL = env.str("APOLLO_BASE_URL", default="https://api.apollo.io")
+MILLIONVERIFIER_BASE_URL = env.str(
+    "MILLIONVERIFIER_BASE_URL", default="https://api.millionverifier.com"
+)
+GOOGLE_PLACES_BASE_URL = env.str("GOOGLE_PLACES_BASE_URL", default="https://places.googleapis.com")

@@ -1,0 +1,45 @@
+"""URLs. The seed's paths have no trailing slash; each is served with and without one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.urls import URLPattern, include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from jengu import health, metrics
+from jengu.api import views as ops
+from outreach.ledger_api import EmailList
+from prospects import api as prospects_api
+
+
+def api(route: str, view: Any, name: str) -> URLPattern:
+    """``api("prospects", V)`` serves /api/prospects and /api/prospects/."""
+    return re_path(rf"^api/{route}/?$", view, name=name)
+
+
+urlpatterns = [
+    re_path(r"^health/?$", health.health, name="health"),
+    re_path(r"^metrics/?$", metrics.metrics, name="metrics"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    api("prospects", prospects_api.ProspectListCreate.as_view(), "prospects"),
+    api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
+    api("emails", EmailList.as_view(), "emails"),
+    api("admin/emergency-stop", ops.EmergencyStop.as_view(), "emergency-stop"),
+    api("admin/dead-letters", ops.DeadLetterList.as_view(), "dead-letters"),
+    api(
+        r"admin/dead-letters/(?P<pk>\d+)/replay",
+        ops.DeadLetterReplay.as_view(),
+        "dead-letter-replay",
+    ),
+    api(
+        r"admin/dead-letters/(?P<pk>\d+)/discard",
+        ops.DeadLetterDiscard.as_view(),
+        "dead-letter-discard",
+    ),
+    path("", include("outreach.urls")),
+]

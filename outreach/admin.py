@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from outreach.models import (
+    Campaign,
+    Enrollment,
+    InboundMessage,
+    OutboundEmail,
+    SequenceStep,
+    Suppression,
+)
+
+
+class StepInline(admin.TabularInline):
+    model = SequenceStep
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "strategy", "status", "is_default", "created_at"]
+    list_filter = ["status", "strategy"]
+    search_fields = ["name"]
+    inlines = [StepInline]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = [
+        "contact",
+        "prospect",
+        "campaign",
+        "status",
+        "current_step",
+        "inbox",
+        "next_send_at",
+    ]
+    list_filter = ["status", "campaign", "inbox"]
+    search_fields = ["contact__email", "prospect__name"]
+    list_select_related = ["contact", "prospect", "campaign", "inbox"]
+    raw_id_fields = ["contact", "prospect", "inbox"]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "recipient",
+        "subject",
+        "step",
+        "status",
+        "inbox",
+        "send_after",
+        "sent_at",
+        "attempts",
+        "offline",
+    ]
+    list_filter = ["status", "inbox", "step", "offline", "ai_provider", "legacy"]
+    search_fields = ["recipient", "subject", "message_id", "prospect__name"]
+    list_select_related = ["inbox"]
+    raw_id_fields = ["enrollment", "prospect", "contact", "inbox"]
+    readonly_fields = [
+        "message_id",
+        "in_reply_to",
+        "references",
+        "claim_token",
+        "lease_until",
+        "reserved_day",
+        "attempts",
+        "provider_message_id",
+        "last_error",
+        "bounce_reason",
+        "ai_provider",
+        "ai_model",
+        "prompt_version",
+        "offline",
+        "raw",
+        "created_at",
+        "updated_at",
+        "sent_at",
+    ]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "from_address",
+        "subject",
+        "kind",
+        "intent",
+        "match",
+        "inbox",
+        "prospect",
+    ]
+    list_filter = ["kind", "intent", "match", "inbox"]
+    search_fields = ["from_address", "subject", "message_id", "body_text"]
+    list_select_related = ["inbox", "prospect"]
+    raw_id_fields = ["matched_outbound", "prospect", "contact", "inbox"]
+    readonly_fields = [
+        "message_id",
+        "raw",
+        "headers",
+        "received_at",
+        "classification",
+        "bounce_reason",
+        "bounce_consequence",
+        "bounce_recipient",
+        "flags",
+        "source_uid",
+        "processed_at",
+        "error",
+        "created_at",
+    ]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "reason", "source", "created_by", "created_at"]
+    list_filter = ["reason"]
+    search_fields = ["email", "domain", "detail"]
+    date_hierarchy = "created_at"
+
+    def save_model(
+        self, request: HttpRequest, obj: Suppression, form: object, change: bool
+    ) -> None:
+        if not change:
+            obj.created_by = request.user.get_username()
+            obj.source = obj.source or "admin"
+        obj.email = obj.email.strip().lower()
+        obj.domain = obj.domain.strip().lower().lstrip("@")
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class OutreachConfig(AppConfig):
+    name = "outreach"
+    verbose_name = "Outreach"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,173 @@
+"""GET/POST /api/prospects (the seed's endpoints), plus detail and CSV import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from jengu.api.filters import bool_param, choice_param
+from prospects.models import Contact, Prospect
+from prospects.services import ProspectInput, prospect_create, prospect_search_q
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "name",
+            "title",
+            "email",
+            "verification",
+            "is_role",
+            "is_primary",
+            "linkedin_url",
+            "phone",
+        ]
+
+
+class ProspectSerializer(serializers.ModelSerializer):
+    contacts = ContactSerializer(many=True, read_only=True)
+    contact_email = serializers.SerializerMethodField()
+    contact_name = serializers.SerializerMethodField()
+    source = serializers.CharField(source="lead_source", read_only=True)
+
+    class Meta:
+        model = Prospect
+        fields = [
+            "id",
+            "name",
+            "city",
+            "country",
+            "timezone",
+            "website",
+            "domain",
+            "phone",
+            "property_type",
+            "stage",
+            "tier",
+            "score",
+            "source",
+            "lead_source",
+            "source_url",
+            "notes",
+            "tags",
+            "archived",
+            "contact_email",
+            "contact_name",
+            "contacts",
+            "created_at",
+            "updated_at",
+            "last_contacted_at",
+            "replied_at",
+        ]
+        read_only_fields = fields
+
+    def _primary(self, obj: Prospect) -> Contact | None:
+        contacts = list(obj.contacts.all())
+        return next((c for c in contacts if c.is_primary), contacts[0] if contacts else None)
+
+    def get_contact_email(self, obj: Prospect) -> str:
+        contact = self._primary(obj)
+        return contact.email if contact else ""
+
+    def get_contact_name(self, obj: Prospect) -> str:
+        contact = self._primary(obj)
+        return contact.name if contact else ""
+
+
+class ProspectCreateSerializer(serializers.Serializer):
+    """The seed's fields (name, city, country, website, contact_email, contact_name, source)."""
+
+    name = serializers.CharField(max_length=255)
+    city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    country = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    website = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    contact_title = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default=""
+    )
+    source = serializers.CharField(max_length=64, required=False, allow_blank=True, default="api")
+    phone = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    property_type = serializers.ChoiceField(
+        choices=Prospect.PropertyType.choices, required=False, allow_blank=True, default=""
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=64), required=False, default=list
+    )
+
+    def validate_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("This field may not be blank.")
+        return value.strip()
+
+    def validate_website(self, value: str) -> str:
+        value = value.strip()
+        if value and "://" not in value:
+            value = f"https://{value}"
+        if value and not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Enter an http(s) URL or a domain.")
+        if value:
+            serializers.URLField().run_validators(value)
+        return value
+
+    def to_input(self) -> ProspectInput:
+        data: dict[str, Any] = dict(self.validated_data)
+        data["lead_source"] = data.pop("source")
+        return ProspectInput(**data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("stage", enum=Prospect.Stage.values),
+        OpenApiParameter("tier", enum=Prospect.Tier.values),
+        OpenApiParameter("archived", bool),
+        OpenApiParameter("search", str, description="Name, city, domain or contact email."),
+    ]
+)
+class ProspectListCreate(generics.ListCreateAPIView):
+    serializer_class = ProspectSerializer
+
+    def get_queryset(self) -> QuerySet[Prospect]:
+        qs = Prospect.objects.prefetch_related("contacts")
+        request = self.request
+        if stage := choice_param(request, "stage", Prospect.Stage.values):
+            qs = qs.filter(stage=stage)
+        if tier := choice_param(request, "tier", Prospect.Tier.values):
+            qs = qs.filter(tier=tier)
+        archived = bool_param(request, "archived")
+        if archived is not None:
+            qs = qs.filter(archived=archived)
+        if term := request.query_params.get("search", "").strip():
+            qs = qs.filter(pk__in=Prospect.objects.filter(prospect_search_q(term)).values("pk"))
+        return qs
+
+    @extend_schema(
+        request=ProspectCreateSerializer,
+        responses={201: ProspectSerializer, 200: ProspectSerializer},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = ProspectCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        result = prospect_create(data=incoming.to_input())
+        body = dict(ProspectSerializer(result.prospect).data)
+        body["duplicate"] = not result.created
+        if not result.created:
+            body["matched_by"] = result.matched_by
+        return Response(
+            body, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )
+
+
+class ProspectDetail(generics.RetrieveAPIView):
+    serializer_class = ProspectSerializer
+    queryset = Prospect.objects.prefetch_related("contacts")

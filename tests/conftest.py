@@ -1,0 +1,90 @@
+"""Shared fixtures. Real servers live in tests/servers (registered below)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+pytest_plugins = ["tests.servers.fixtures", "tests.servers.fixtures_more"]
+
+REQUIRE_POSTGRES = os.environ.get("JENGU_REQUIRE_POSTGRES") == "1"
+_skipped_postgres: list[str] = []
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") and not on_postgres():
+        if REQUIRE_POSTGRES:
+            pytest.fail("this test needs PostgreSQL and JENGU_REQUIRE_POSTGRES=1 is set")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "postgres" in report.keywords:
+        _skipped_postgres.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if REQUIRE_POSTGRES and _skipped_postgres:
+        print(
+            "\nPostgreSQL tests were skipped on the PostgreSQL run:", *_skipped_postgres, sep="\n  "
+        )
+        session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _isolated_var(settings: Any, tmp_path: Any) -> None:
+    """Each test gets its own Maildir root and media root; nothing leaks between tests."""
+    settings.JENGU = {
+        **settings.JENGU,
+        "MAILDIR_ROOT": str(tmp_path / "maildir"),
+        "SEND_GAP_SECONDS": "0",
+        "ALERT_WEBHOOK_URL": "",
+    }
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient()
+
+
+def _token_client(user: Any) -> APIClient:
+    token, _ = Token.objects.get_or_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def staff_user(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(
+        "operator", password="pw-operator-1", is_staff=True
+    )
+
+
+@pytest.fixture
+def api(staff_user: Any) -> APIClient:
+    """An API client authenticated with a staff user's token."""
+    return _token_client(staff_user)
+
+
+@pytest.fixture
+def user_api(django_user_model: Any) -> APIClient:
+    """An API client authenticated as a non-staff user."""
+    return _token_client(django_user_model.objects.create_user("viewer", password="pw-viewer-1"))
+
+
+@pytest.fixture
+def capture_on_commit(django_capture_on_commit_callbacks: Any) -> Iterator[Any]:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        yield callbacks

@@ -298,6 +298,7 @@ JENGU = {
     "AZURE_AUTHORITY_HOST": env.str(
         "AZURE_AUTHORITY_HOST", default="https://login.microsoftonline.com"
     ),
+    "GRAPH_CA_FILE": env.str("GRAPH_CA_FILE", default=""),
     "GRAPH_BASE_URL": env.str("GRAPH_BASE_URL", default="https://graph.microsoft.com/v1.0"),
     "AI_PROVIDER_ORDER": env.list("AI_PROVIDER_ORDER", default=["grok", "anthropic", "openai"]),
     "AI_DAILY_BUDGET_USD": env.float("AI_DAILY_BUDGET_USD", default=10.0),

@@ -10,6 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from jengu import health, metrics
 from jengu.api import views as ops
+from inboxes import api as inboxes_api
+from outreach import api as outreach_api
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api
 
@@ -29,6 +31,15 @@ urlpatterns = [
     api("prospects", prospects_api.ProspectListCreate.as_view(), "prospects"),
     api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
     api("emails", EmailList.as_view(), "emails"),
+    api("send-email", outreach_api.SendEmail.as_view(), "send-email"),
+    api("suppressions", outreach_api.SuppressionList.as_view(), "suppressions"),
+    api("status/warmup", inboxes_api.WarmupStatus.as_view(), "status-warmup"),
+    api("status/inboxes", inboxes_api.InboxStatus.as_view(), "status-inboxes"),
+    api("admin/initialize-inboxes", inboxes_api.InitializeInboxes.as_view(),
+        "initialize-inboxes"),
+    api("admin/pause-inbox", inboxes_api.PauseInbox.as_view(), "pause-inbox"),
+    api("admin/resume-inbox", inboxes_api.ResumeInbox.as_view(), "resume-inbox"),
+    api("admin/trigger-send", outreach_api.TriggerSend.as_view(), "trigger-send"),
     api("admin/emergency-stop", ops.EmergencyStop.as_view(), "emergency-stop"),
     api("admin/dead-letters", ops.DeadLetterList.as_view(), "dead-letters"),
     api(

@@ -1,3 +1,27 @@
 """Dead-letter replay handlers for sending (registered with jengu.replay)."""
 
 from __future__ import annotations
+
+from django.utils import timezone
+
+from jengu.errors import Conflict
+from jengu.models import DeadLetter
+from jengu.replay import register
+from outreach.models import OutboundEmail
+
+
+@register(DeadLetter.Kind.SEND)
+def requeue_failed_email(letter: DeadLetter) -> None:
+    updated = OutboundEmail.objects.filter(
+        pk=letter.payload.get("email"), status=OutboundEmail.Status.FAILED).update(
+        status=OutboundEmail.Status.QUEUED, attempts=0, send_after=timezone.now(),
+        last_error="replayed by operator")
+    if not updated:
+        raise Conflict("the email is no longer failed; nothing to replay", code="not_failed")
+
+
+@register(DeadLetter.Kind.DELIVERY_UNKNOWN)
+def send_unknown_again(letter: DeadLetter) -> None:
+    from outreach.services.reconcile import _unknown_email, send_again
+
+    send_again(_unknown_email(letter), timezone.now())

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 
+from outreach import services
+
 log = logging.getLogger(__name__)
+PASS_SECONDS = 200  # under the 5-minute cron and Q_CLUSTER's timeout
 
 
 def send_due(count: int | None = None) -> str:
-    log.warning("send_due: not implemented yet (the Sending issue fills this in)")
-    return "not implemented yet"
+    report = services.run_send_pass(count=count, max_seconds=PASS_SECONDS)
+    log.info("send pass", extra={"sent": report.sent, "failed": report.failed,
+                                 "skipped": len(report.skipped)})
+    return f"sent {report.sent}, failed {report.failed}, skipped {len(report.skipped)}"
 
 
 def reconcile_expired() -> str:
-    log.warning("reconcile_expired: not implemented yet (the Sending issue fills this in)")
-    return "not implemented yet"
+    return str(services.reconcile_expired())

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import re_path
 
-urlpatterns: list[URLPattern] = []
+from outreach import views
+
+urlpatterns = [
+    re_path(r"^u/(?P<token>[^/]+)/?$", views.unsubscribe, name="unsubscribe"),
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +13,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 pytest_plugins = ["tests.servers.fixtures", "tests.servers.fixtures_more"]
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
 
 REQUIRE_POSTGRES = os.environ.get("JENGU_REQUIRE_POSTGRES") == "1"
 _skipped_postgres: list[str] = []

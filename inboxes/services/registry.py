@@ -66,8 +66,10 @@ def parse_smtp_inbox(n: int, value: str, imap: str = "") -> dict[str, Any]:
         raise JenguError(f"SMTP_INBOX_{n}: bad email, host or port", code="bad_inbox_config")
     imap_host, imap_port = default_imap_host(host), 993
     if imap:
-        ihost, _, iport = imap.partition("|")
-        imap_host, imap_port = ihost.strip(), int(iport or 993)
+        ihost, _, iport = (p.strip() for p in imap.partition("|"))
+        if not ihost or not (iport or "993").isdigit():
+            raise JenguError(f"SMTP_INBOX_{n}_IMAP must be host|port", code="bad_inbox_config")
+        imap_host, imap_port = ihost, int(iport or 993)
     return {
         "provider": Inbox.Provider.SMTP,
         "address": email,
@@ -103,15 +105,19 @@ def desired_inboxes() -> tuple[dict[str, dict[str, Any]], list[str]]:
     return wanted, errors
 
 
-def _apply(key: str, fields: dict[str, Any], report: RegistryReport) -> None:
+def _apply(key: str, fields: dict[str, Any], report: RegistryReport, actor: Any) -> None:
     inbox = Inbox.objects.select_for_update().filter(key=key).first()
     if inbox is None:
         inbox = Inbox.objects.create(key=key, source=Inbox.Source.ENV, **fields)
-        audit_record(action="inbox_created", obj=inbox, detail={"source": "env"})
+        audit_record(action="inbox_created", actor=actor, obj=inbox, detail={"source": "env"})
         report.created.append(key)
         return
+    if inbox.source != Inbox.Source.ENV:
+        # An operator made this one in the admin; the environment never overwrites it.
+        report.errors.append(f"{key}: an inbox made in the admin has this key; left as it is")
+        return
     changed = [name for name, value in fields.items() if getattr(inbox, name) != value]
-    if inbox.status == Inbox.Status.DISABLED and inbox.source == Inbox.Source.ENV:
+    if inbox.status == Inbox.Status.DISABLED:
         inbox.status = Inbox.Status.ACTIVE
         changed.append("status")
     if not changed:
@@ -123,6 +129,7 @@ def _apply(key: str, fields: dict[str, Any], report: RegistryReport) -> None:
     inbox.save()
     audit_record(
         action="inbox_updated",
+        actor=actor,
         obj=inbox,
         detail={"fields": ["password" if c == "password" else c for c in changed]},
     )
@@ -134,7 +141,7 @@ def initialize_inboxes(*, actor: Any = None) -> RegistryReport:
     wanted, report.errors = desired_inboxes()
     with transaction.atomic():
         for key, fields in wanted.items():
-            _apply(key, fields, report)
+            _apply(key, fields, report, actor)
         gone = (
             Inbox.objects.filter(source=Inbox.Source.ENV)
             .exclude(key__in=wanted)

@@ -1,0 +1,81 @@
+"""Anthropic through the anthropic SDK; structured output by tool use with a forced tool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anthropic
+
+from aiengine.clients.base import (
+    ERROR,
+    INVALID,
+    TIMEOUT,
+    Completion,
+    ProviderConfig,
+    ProviderError,
+    StructuredRequest,
+    status_error,
+)
+
+
+class AnthropicClient:
+    def __init__(self, config: ProviderConfig) -> None:
+        self.config = config
+        # max_retries=0: falling through to the next provider is our retry.
+        self._sdk = anthropic.Anthropic(
+            api_key=config.api_key,
+            base_url=config.base_url,
+            timeout=config.timeout,
+            max_retries=0,
+        )
+
+    def complete(self, request: StructuredRequest) -> Completion:
+        try:
+            message = self._sdk.messages.create(
+                model=self.config.model,
+                max_tokens=request.max_tokens,
+                system=request.system,
+                messages=[{"role": "user", "content": request.user}],
+                tools=[self._tool(request)],
+                tool_choice={"type": "tool", "name": request.schema_name},
+            )
+        except anthropic.APITimeoutError as exc:
+            raise ProviderError(str(exc), outcome=TIMEOUT, model=self.config.model) from exc
+        except anthropic.APIStatusError as exc:
+            raise status_error(
+                exc.message,
+                status=exc.status_code,
+                headers=exc.response.headers,
+                model=self.config.model,
+            ) from exc
+        except (anthropic.APIError, ValueError) as exc:
+            # ValueError: a 200 whose body is not JSON escapes the SDK as JSONDecodeError.
+            raise ProviderError(
+                f"{type(exc).__name__}: {exc}"[:500], outcome=ERROR, model=self.config.model
+            ) from exc
+        return self._parse(message, request.schema_name)
+
+    @staticmethod
+    def _tool(request: StructuredRequest) -> dict[str, Any]:
+        return {
+            "name": request.schema_name,
+            "description": request.description or f"Record the {request.schema_name}.",
+            "input_schema": request.schema,
+        }
+
+    def _parse(self, message: Any, tool_name: str) -> Completion:
+        usage = message.usage
+        spent = {
+            "model": message.model or self.config.model,
+            "tokens_in": usage.input_tokens if usage else 0,
+            "tokens_out": usage.output_tokens if usage else 0,
+        }
+        if message.stop_reason == "max_tokens":
+            raise ProviderError("the answer was cut off (max tokens)", outcome=INVALID, **spent)
+        if message.stop_reason == "refusal":
+            raise ProviderError("the model refused", outcome=INVALID, **spent)
+        for block in message.content:
+            wanted = block.type == "tool_use" and block.name == tool_name
+            if wanted and isinstance(block.input, dict):
+                return Completion(data=dict(block.input), **spent)
+        raise ProviderError(f"no {tool_name} tool call in the answer", outcome=INVALID, **spent)

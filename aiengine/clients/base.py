@@ -1,0 +1,140 @@
+"""What every LLM client offers: one structured (JSON) completion, and one error type.
+
+Clients speak a vendor's protocol and nothing else: no database, no limits, no fallback. The
+services layer reserves capacity, calls a client, and settles what the client reports.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+# AIUsage outcomes a client can report (the limiter adds "ok" and "refused").
+RATE_LIMITED = "rate_limited"
+ERROR = "error"
+TIMEOUT = "timeout"
+INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    name: str  # grok | anthropic | openai
+    api_key: str
+    model: str
+    base_url: str | None
+    timeout: float
+
+
+@dataclass(frozen=True)
+class StructuredRequest:
+    """A prompt whose answer must be one JSON object matching ``schema``."""
+
+    system: str
+    user: str
+    schema_name: str
+    schema: dict[str, Any]
+    description: str = ""
+    max_tokens: int = 1000
+
+    def estimated_input_tokens(self) -> int:
+        # About 4 characters a token, plus the schema and the message framing.
+        text = len(self.system) + len(self.user) + len(json.dumps(self.schema))
+        return text // 4 + 32
+
+
+@dataclass(frozen=True)
+class Completion:
+    data: dict[str, Any]
+    model: str
+    tokens_in: int
+    tokens_out: int
+
+
+class ProviderError(Exception):
+    """A call that gave no usable answer; ``outcome`` is the AIUsage outcome to record."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        outcome: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+        model: str = "",
+        tokens_in: int = 0,
+        tokens_out: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.outcome = outcome
+        self.status = status
+        self.retry_after = retry_after
+        self.model = model
+        self.tokens_in = tokens_in
+        self.tokens_out = tokens_out
+
+
+class LLMClient(Protocol):
+    config: ProviderConfig
+
+    def complete(self, request: StructuredRequest) -> Completion: ...
+
+
+def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds from ``retry-after-ms`` or ``retry-after`` (seconds or an HTTP date)."""
+    if not headers:
+        return None
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(0.0, float(millis) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def status_error(
+    message: str, *, status: int, headers: Mapping[str, str] | None, model: str
+) -> ProviderError:
+    """A non-2xx answer. A 429, or any status with Retry-After, is a rate limit (backoff)."""
+    retry_after = parse_retry_after(headers)
+    limited = status == 429 or retry_after is not None
+    return ProviderError(
+        f"HTTP {status}: {message}"[:500],
+        outcome=RATE_LIMITED if limited else ERROR,
+        status=status,
+        retry_after=retry_after,
+        model=model,
+    )
+
+
+def json_object(text: str | None, *, model: str, tokens_in: int, tokens_out: int) -> dict:
+    """The answer's JSON object, or an ``invalid`` error that still carries the tokens spent."""
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise ProviderError(
+            "the answer is not a JSON object",
+            outcome=INVALID,
+            model=model,
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+        )
+    return data

@@ -1,0 +1,403 @@
+"""The rate limiter as rows: per-provider minute and day windows, a daily dollar budget, backoff.
+
+Every call goes reserve -> commit -> network call -> settle. ``reserve`` locks the provider's
+window rows (and the budget row) with ``select_for_update``, refuses when the call would pass a
+limit, and adds the estimate; ``settle`` swaps the estimate for the real usage and writes the
+AIUsage row. Backoff lives in ProviderState rows so every worker on every machine sees it.
+
+Rows are always locked in one global order (provider, window, start), by reserve and settle
+alike, so two workers can never deadlock on each other's rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from aiengine.clients.base import parse_retry_after
+from aiengine.models import AIUsage, ProviderState, ProviderWindow
+from jengu.errors import LimitReached
+
+log = logging.getLogger(__name__)
+
+BUDGET = "budget"  # the provider name of the global daily dollar row
+MINUTE = ProviderWindow.Window.MINUTE
+DAY = ProviderWindow.Window.DAY
+Outcome = AIUsage.Outcome
+BACKOFF_FIRST = 30  # seconds; doubles on each 429 without a success in between
+BACKOFF_MAX = 300
+RETRY_AFTER_MAX = 3600  # a longer Retry-After is honoured up to an hour
+
+Key = tuple[str, str, datetime]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """None = no limit on that dimension."""
+
+    rpm: int | None = None
+    tpm: int | None = None
+    tpd: int | None = None
+    rpd: int | None = None
+
+
+AI_DEFAULTS = {
+    "grok": Limits(rpm=60, tpm=100_000, tpd=1_000_000),
+    "anthropic": Limits(rpm=50, tpm=80_000, tpd=500_000),
+    "openai": Limits(rpm=60, tpm=90_000, tpd=1_000_000),
+}
+VENDOR_DEFAULTS = {
+    "hunter": Limits(rpm=100, rpd=500),
+    "apollo": Limits(rpm=100, rpd=1_000),
+    "millionverifier": Limits(rpm=100, rpd=10_000),
+}
+VENDORS = tuple(VENDOR_DEFAULTS)
+
+_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)([km]?)$", re.IGNORECASE)
+_MULTIPLIER = {"": 1, "k": 1_000, "m": 1_000_000}
+
+
+class RateLimited(LimitReached):
+    """The call was not made: a limit, the budget or a backoff stands in the way."""
+
+    code = "rate_limited"
+
+    def __init__(self, provider: str, reason: str, retry_at: datetime) -> None:
+        super().__init__(
+            f"{provider}: {reason.replace('_', ' ')} (retry after {retry_at:%H:%M:%S} UTC)"
+        )
+        self.provider = provider
+        self.reason = reason  # backoff | requests_per_minute | tokens_per_minute | ...
+        self.retry_at = retry_at
+
+
+# --- configuration ------------------------------------------------------------------------
+def _number(part: str, var: str) -> int | None:
+    part = part.strip()
+    if part == "-":
+        return None
+    match = _NUMBER.match(part)
+    if not match:
+        raise ImproperlyConfigured(f"{var}: {part!r} is not a number (like 60, 100k, 1m) or -")
+    return int(Decimal(match.group(1)) * _MULTIPLIER[match.group(2).lower()])
+
+
+def parse_limits(spec: str, *, vendor: bool, var: str = "limits") -> Limits:
+    """``RPM/TPM/TPD`` for an LLM provider, ``RPM/RPD`` for a vendor."""
+    parts = spec.split("/")
+    expected = 2 if vendor else 3
+    if len(parts) != expected:
+        grammar = "RPM/RPD" if vendor else "RPM/TPM/TPD"
+        raise ImproperlyConfigured(f"{var}={spec!r}: expected {grammar}")
+    numbers = [_number(part, var) for part in parts]
+    if vendor:
+        return Limits(rpm=numbers[0], rpd=numbers[1])
+    return Limits(rpm=numbers[0], tpm=numbers[1], tpd=numbers[2])
+
+
+def limits_for(provider: str) -> Limits:
+    """``AI_LIMITS_<NAME>`` for an LLM provider, ``VENDOR_LIMITS_<NAME>`` for anything else."""
+    vendor = provider not in AI_DEFAULTS
+    var = f"{'VENDOR' if vendor else 'AI'}_LIMITS_{provider.upper()}"
+    spec = os.environ.get(var, "").strip()
+    if spec:
+        return parse_limits(spec, vendor=vendor, var=var)
+    return AI_DEFAULTS.get(provider) or VENDOR_DEFAULTS.get(provider) or Limits()
+
+
+def budget_limit() -> Decimal:
+    return Decimal(str(settings.JENGU["AI_DAILY_BUDGET_USD"]))
+
+
+def window_starts(now: datetime) -> tuple[datetime, datetime]:
+    """(minute, day) starts in UTC: the budget's day and the providers' days are UTC days."""
+    minute = now.astimezone(UTC).replace(second=0, microsecond=0)
+    return minute, minute.replace(hour=0, minute=0)
+
+
+# --- reserve ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Reservation:
+    provider: str
+    minute_start: datetime
+    day_start: datetime
+    requests: int
+    tokens: int
+    cost_usd: Decimal | None  # None: not charged to the daily budget (vendors)
+
+    def window_keys(self) -> list[Key]:
+        return _keys(self.provider, self.minute_start, self.day_start, self.cost_usd is not None)
+
+
+def _keys(provider: str, minute: datetime, day: datetime, budget: bool) -> list[Key]:
+    keys = [(provider, MINUTE.value, minute), (provider, DAY.value, day)]
+    if budget:
+        keys.append((BUDGET, DAY.value, day))
+    return sorted(keys)
+
+
+def _select_locked(keys: list[Key]) -> dict[Key, ProviderWindow]:
+    match = Q()
+    for provider, window, start in keys:
+        match |= Q(provider=provider, window=window, window_start=start)
+    rows = (
+        ProviderWindow.objects.select_for_update()
+        .filter(match)
+        .order_by("provider", "window", "window_start")
+    )
+    return {(row.provider, row.window, row.window_start): row for row in rows}
+
+
+def _locked_windows(keys: list[Key]) -> dict[Key, ProviderWindow]:
+    rows = _select_locked(keys)
+    missing = [key for key in keys if key not in rows]
+    if missing:
+        # The first call of a minute creates its row; ON CONFLICT DO NOTHING lets racers agree.
+        ProviderWindow.objects.bulk_create(
+            [ProviderWindow(provider=p, window=w, window_start=s) for p, w, s in missing],
+            ignore_conflicts=True,
+        )
+        rows = _select_locked(keys)
+    return rows
+
+
+def backoff_until(provider: str, now: datetime) -> datetime | None:
+    return (
+        ProviderState.objects.filter(provider=provider, backoff_until__gt=now)
+        .values_list("backoff_until", flat=True)
+        .first()
+    )
+
+
+def _refusal(
+    rows: dict[Key, ProviderWindow], ask: Reservation, limits: Limits
+) -> tuple[str, datetime] | None:
+    minute = rows[(ask.provider, MINUTE.value, ask.minute_start)]
+    day = rows[(ask.provider, DAY.value, ask.day_start)]
+    next_minute = ask.minute_start + timedelta(minutes=1)
+    next_day = ask.day_start + timedelta(days=1)
+    checks = [
+        ("requests_per_minute", minute.requests + ask.requests, limits.rpm, next_minute),
+        ("tokens_per_minute", minute.tokens + ask.tokens, limits.tpm, next_minute),
+        ("requests_per_day", day.requests + ask.requests, limits.rpd, next_day),
+        ("tokens_per_day", day.tokens + ask.tokens, limits.tpd, next_day),
+    ]
+    for reason, wanted, limit, retry_at in checks:
+        if limit is not None and wanted > limit:
+            return reason, retry_at
+    if ask.cost_usd is not None:
+        spent = rows[(BUDGET, DAY.value, ask.day_start)].cost_usd
+        if spent + ask.cost_usd > budget_limit():
+            return "daily_budget", next_day
+    return None
+
+
+def reserve(
+    provider: str,
+    requests: int = 1,
+    tokens: int = 0,
+    *,
+    cost_usd: Decimal | None = None,
+    now: datetime | None = None,
+) -> Reservation:
+    """Hold capacity for one call, or raise RateLimited. ``cost_usd`` charges the AI budget."""
+    now = now or timezone.now()
+    if until := backoff_until(provider, now):
+        raise RateLimited(provider, "backoff", until)
+    minute, day = window_starts(now)
+    ask = Reservation(provider, minute, day, requests, tokens, cost_usd)
+    limits = limits_for(provider)
+    with transaction.atomic():
+        rows = _locked_windows(ask.window_keys())
+        if refused := _refusal(rows, ask, limits):
+            raise RateLimited(provider, *refused)
+        for (name, window, _start), row in rows.items():
+            if name == provider:
+                row.requests += requests
+                row.tokens += tokens
+            if window == DAY and cost_usd is not None:
+                row.cost_usd += cost_usd
+            row.save(update_fields=["requests", "tokens", "cost_usd"])
+    return ask
+
+
+# --- settle -------------------------------------------------------------------------------
+def settle(
+    reservation: Reservation,
+    *,
+    tokens_in: int = 0,
+    tokens_out: int = 0,
+    cost_usd: Decimal = Decimal(0),
+    outcome: str = Outcome.OK,
+    model: str = "",
+    purpose: str = "",
+    error: str = "",
+    latency_ms: int = 0,
+) -> AIUsage:
+    """Replace the reserved estimate with the real usage and record the call."""
+    token_delta = tokens_in + tokens_out - reservation.tokens
+    cost_delta = cost_usd - (reservation.cost_usd or Decimal(0))
+    with transaction.atomic():
+        for provider, window, start in reservation.window_keys():
+            changes: dict[str, Any] = {}
+            if token_delta and provider == reservation.provider:
+                changes["tokens"] = Greatest(F("tokens") + token_delta, 0)
+            if cost_delta and window == DAY and reservation.cost_usd is not None:
+                changes["cost_usd"] = F("cost_usd") + cost_delta
+            if changes:
+                ProviderWindow.objects.filter(
+                    provider=provider, window=window, window_start=start
+                ).update(**changes)
+        _note_outcome(reservation.provider, outcome, error)
+        return AIUsage.objects.create(
+            provider=reservation.provider,
+            model=model[:100],
+            purpose=purpose[:32],
+            tokens_in=tokens_in,
+            tokens_out=tokens_out,
+            cost_usd=cost_usd,
+            latency_ms=max(0, latency_ms),
+            outcome=outcome,
+            error=error[:2000],
+        )
+
+
+def _note_outcome(provider: str, outcome: str, error: str) -> None:
+    now = timezone.now()
+    if outcome == Outcome.OK:
+        # A success ends the doubling: the next 429 starts again at 30 s.
+        fields: dict[str, Any] = {"last_success_at": now, "backoff_seconds": 0}
+    elif outcome in (Outcome.ERROR, Outcome.TIMEOUT, Outcome.INVALID):
+        fields = {"last_error": error[:2000], "last_error_at": now}
+    else:
+        return  # rate_limited: backoff_open wrote it
+    if not ProviderState.objects.filter(provider=provider).update(**fields):
+        ProviderState.objects.get_or_create(provider=provider, defaults=fields)
+
+
+def record_refusal(
+    provider: str, refusal: RateLimited, *, purpose: str = "", model: str = ""
+) -> AIUsage:
+    """A call the limiter stopped: no request was made, nothing was reserved."""
+    return AIUsage.objects.create(
+        provider=provider,
+        model=model[:100],
+        purpose=purpose[:32],
+        outcome=Outcome.REFUSED,
+        error=str(refusal)[:2000],
+    )
+
+
+# --- backoff ------------------------------------------------------------------------------
+def backoff_open(
+    provider: str,
+    *,
+    retry_after: float | None = None,
+    error: str = "rate limited",
+    now: datetime | None = None,
+) -> datetime:
+    """After a 429 / Retry-After: stop calling ``provider`` for 30 s, doubling up to 300 s.
+
+    A longer Retry-After wins (up to an hour). Concurrent 429s of one episode double it once.
+    """
+    now = now or timezone.now()
+    hint = timedelta(seconds=min(retry_after or 0, RETRY_AFTER_MAX))
+    with transaction.atomic():
+        state, _ = ProviderState.objects.select_for_update().get_or_create(provider=provider)
+        if state.backoff_until and state.backoff_until > now:
+            state.backoff_until = max(state.backoff_until, now + hint)
+        else:
+            previous = state.backoff_seconds
+            state.backoff_seconds = min(previous * 2, BACKOFF_MAX) if previous else BACKOFF_FIRST
+            state.backoff_until = now + max(timedelta(seconds=state.backoff_seconds), hint)
+        state.last_error, state.last_error_at = error[:2000], now
+        state.save()
+    log.warning("%s backoff until %s", provider, state.backoff_until.isoformat())
+    return state.backoff_until
+
+
+# --- vendors ------------------------------------------------------------------------------
+@dataclass
+class VendorCall:
+    """What the code inside ``vendor_call`` reports back (a 429 that did not raise, tokens)."""
+
+    provider: str
+    tokens: int = 0
+    outcome: str = Outcome.OK
+    error: str = ""
+    retry_after: float | None = None
+
+    def rate_limited(self, retry_after: float | None = None, error: str = "HTTP 429") -> None:
+        self.outcome, self.retry_after, self.error = Outcome.RATE_LIMITED, retry_after, error
+
+    def failed(self, error: str, *, timeout: bool = False) -> None:
+        self.outcome, self.error = (Outcome.TIMEOUT if timeout else Outcome.ERROR), error
+
+
+def _from_exception(call: VendorCall, exc: BaseException) -> None:
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status_code", None)
+    retry_after = parse_retry_after(getattr(response, "headers", None))
+    message = f"{type(exc).__name__}: {exc}"[:2000]
+    if status == 429 or (retry_after is not None and isinstance(status, int)):
+        call.rate_limited(retry_after, message)
+    else:
+        call.failed(message, timeout=isinstance(exc, httpx.TimeoutException | TimeoutError))
+
+
+@contextmanager
+def vendor_call(provider: str, *, purpose: str = "", requests: int = 1) -> Iterator[VendorCall]:
+    """``with vendor_call("hunter", purpose="find"):`` reserve, run the block, settle.
+
+    Raises RateLimited before the block when a limit or a backoff stands; an
+    ``httpx.HTTPStatusError`` 429 (or Retry-After) raised in the block opens a backoff.
+    """
+    try:
+        reservation = reserve(provider, requests=requests)
+    except RateLimited as refusal:
+        record_refusal(provider, refusal, purpose=purpose)
+        raise
+    call = VendorCall(provider)
+    started = time.monotonic()
+    try:
+        yield call
+    except BaseException as exc:
+        _from_exception(call, exc)
+        raise
+    finally:
+        if call.outcome == Outcome.RATE_LIMITED:
+            backoff_open(provider, retry_after=call.retry_after, error=call.error)
+        settle(
+            reservation,
+            tokens_in=call.tokens,
+            outcome=call.outcome,
+            purpose=purpose,
+            error=call.error,
+            latency_ms=int((time.monotonic() - started) * 1000),
+        )
+
+
+# --- reading ------------------------------------------------------------------------------
+def current_windows(now: datetime) -> dict[tuple[str, str], ProviderWindow]:
+    """This minute's and today's rows of every provider, keyed (provider, window)."""
+    minute, day = window_starts(now)
+    rows = ProviderWindow.objects.filter(
+        Q(window=MINUTE, window_start=minute) | Q(window=DAY, window_start=day)
+    )
+    return {(row.provider, row.window): row for row in rows}

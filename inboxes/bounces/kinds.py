@@ -1,0 +1,291 @@
+"""What kind of inbound message is this: bounce, complaint, auto-reply, opt-out, reply or other.
+
+analyze_message never raises: an unreadable message becomes kind "other" flagged "malformed",
+so one hostile message cannot stall the inbox reader.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass, field, replace
+from email.message import Message
+
+from inboxes.bounces import signals
+from inboxes.bounces.classify import classify, normalize_address, with_reason
+from inboxes.bounces.dsn import (
+    Original,
+    RecipientReport,
+    dsn_reports,
+    original,
+    parse_fields,
+    report_part_text,
+)
+from inboxes.bounces.mime import (
+    address,
+    content_type,
+    display_name,
+    first_message_id,
+    has_defects,
+    header,
+    message_ids,
+    notice_text,
+    own_parts,
+    param,
+    parse_bytes,
+)
+from inboxes.bounces.plaintext import cut_original, failed_recipients, plain_reports, segment_for
+from inboxes.bounces.vocabulary import Reason, Verdict
+
+log = logging.getLogger(__name__)
+
+
+class MessageKind(enum.StrEnum):
+    REPLY = "reply"
+    AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
+    COMPLAINT = "complaint"
+    UNSUBSCRIBE = "unsubscribe"
+    OTHER = "other"
+
+
+@dataclass
+class Analysis:
+    kind: MessageKind
+    verdicts: list[Verdict] = field(default_factory=list)
+    original_message_id: str | None = None
+    flags: list[str] = field(default_factory=list)
+    subject: str = ""
+    from_address: str = ""
+    recipient: str | None = None  # first failed or complained-about recipient
+    message_id: str | None = None
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> Verdict | None:
+        return self.verdicts[0] if self.verdicts else None
+
+    def summary(self) -> dict[str, str | None]:
+        """The fields ``inspect_message --json`` prints (without file, intent, confidence)."""
+        v = self.verdict
+        return {
+            "kind": str(self.kind),
+            "reason": str(v.reason) if v else None,
+            "consequence": str(v.consequence) if v else None,
+            "recipient": self.recipient,
+            "status": v.status if v else None,
+            "diagnostic": v.diagnostic if v else None,
+            "original_message_id": self.original_message_id,
+        }
+
+
+@dataclass
+class _Parsed:
+    msg: Message
+    subject: str
+    from_address: str
+    notice: str
+    flags: list[str]
+
+
+def analyze_message(raw: bytes) -> Analysis:
+    """Decide the kind of an inbound message and, for bounces, classify each failed recipient."""
+    try:
+        return _analyze(bytes(raw))
+    except Exception:  # noqa: BLE001 - the inbound pipeline must survive any message
+        log.warning("inbound message could not be analysed", exc_info=True)
+        return Analysis(kind=MessageKind.OTHER, flags=["malformed", "unreadable"])
+
+
+def _analyze(raw: bytes) -> Analysis:
+    parsed = _parse(raw)
+    for decide in (_complaint, _dsn_bounce, _plain_bounce):
+        result = decide(parsed)
+        if result is not None:
+            return result
+    return _human_or_auto(parsed)
+
+
+def _parse(raw: bytes) -> _Parsed:
+    msg = parse_bytes(raw)
+    notice, clean = notice_text(msg)
+    flags = [] if clean and not has_defects(msg) else ["malformed"]
+    return _Parsed(msg, header(msg, "Subject"), address(msg, "From"), notice, flags)
+
+
+def _base(p: _Parsed, kind: MessageKind, **extra: object) -> Analysis:
+    analysis = Analysis(
+        kind=kind,
+        flags=list(p.flags),
+        subject=p.subject,
+        from_address=p.from_address,
+        message_id=first_message_id(header(p.msg, "Message-ID")),
+        in_reply_to=first_message_id(header(p.msg, "In-Reply-To")),
+        references=message_ids(header(p.msg, "References")),
+    )
+    for key, value in extra.items():
+        setattr(analysis, key, value)
+    return analysis
+
+
+# --- complaints -----------------------------------------------------------------------------
+def _complaint(p: _Parsed) -> Analysis | None:
+    parts = [part for part in own_parts(p.msg) if content_type(part) == "message/feedback-report"]
+    if not parts and param(p.msg, "report-type") != "feedback-report":
+        return None
+    fields: dict[str, str] = {}
+    for part in parts:
+        for block in parse_fields(report_part_text(part)):
+            fields.update(block)
+    source = _original(p)
+    recipient = normalize_address(fields.get("original-rcpt-to")) or source.to
+    analysis = _base(p, MessageKind.COMPLAINT, recipient=recipient)
+    analysis.original_message_id = source.message_id
+    analysis.flags.append(f"feedback:{(fields.get('feedback-type') or 'abuse').lower()}")
+    return analysis
+
+
+# --- bounces ----------------------------------------------------------------------------------
+def _dsn_bounce(p: _Parsed) -> Analysis | None:
+    reports, found = dsn_reports(p.msg)
+    if not found or not reports:
+        return None
+    failed = [r for r in reports if _is_failure(r, p.subject)]
+    if not failed:
+        flags = sorted({r.action for r in reports if r.action})
+        return _base(p, MessageKind.OTHER, flags=[*p.flags, "delivery_report", *flags])
+    explanation, _ = cut_original(p.notice)
+    return _bounce(p, [_verdict(r, explanation) for r in failed])
+
+
+def _is_failure(report: RecipientReport, subject: str) -> bool:
+    if report.action:
+        return report.action.startswith("fail")
+    # No Action field: a permanent status fails; a temporary one is a delay unless it says so.
+    status = (report.status or "").strip()
+    return status.startswith("5") or (
+        status.startswith("4") and not signals.DELAY.search(subject)
+    )
+
+
+def _verdict(report: RecipientReport, explanation: str) -> Verdict:
+    verdict = classify(report.status, report.diagnostic, recipient=report.recipient)
+    if verdict.reason == Reason.UNDEFINED or not verdict.diagnostic:
+        context = segment_for(report.recipient, explanation)
+        wider = classify(report.status, f"{report.diagnostic}\n{context}")
+        diagnostic = verdict.diagnostic or wider.diagnostic
+        verdict = with_reason(verdict, wider.reason, wider.cause)
+        verdict = _replace_diagnostic(verdict, diagnostic, wider.status)
+    return _gave_up(verdict)
+
+
+def _replace_diagnostic(verdict: Verdict, diagnostic: str, status: str | None) -> Verdict:
+    return replace(verdict, diagnostic=diagnostic, status=verdict.status or status)
+
+
+def _gave_up(verdict: Verdict) -> Verdict:
+    # A failure carrying a 4.x.x status is the MTA giving up after retries; when the last
+    # error was only a network hiccup (or unreadable), "expired" is the honest reason.
+    temporary = (verdict.status or "").startswith("4")
+    if temporary and verdict.reason in (Reason.NETWORK_ERROR, Reason.UNDEFINED):
+        return with_reason(verdict, Reason.EXPIRED, f"gave up after retries: {verdict.cause}")
+    return verdict
+
+
+def _plain_bounce(p: _Parsed) -> Analysis | None:
+    if not _looks_like_bounce(p):
+        return None
+    explanation, _ = cut_original(p.notice)
+    if _is_delay_or_success(p.subject, explanation):
+        flags = ["delayed"] if signals.DELAY.search(f"{p.subject}\n{explanation}") else []
+        return _base(p, MessageKind.OTHER, flags=[*p.flags, "delivery_report", *flags])
+    known = [a for a in (normalize_address(x) for x in _failed_header(p.msg)) if a]
+    ignore = {p.from_address, address(p.msg, "To")}
+    recipients = failed_recipients(explanation, known, ignore)
+    if not recipients and (source_to := _original(p).to):
+        recipients = [source_to]
+    reports = plain_reports(explanation, recipients)
+    analysis = _bounce(p, [_verdict(r, explanation or p.notice) for r in reports])
+    analysis.flags.append("plain_text")
+    return analysis
+
+
+def _failed_header(msg: Message) -> list[str]:
+    return [x for x in header(msg, "X-Failed-Recipients").split(",") if x.strip()]
+
+
+def _looks_like_bounce(p: _Parsed) -> bool:
+    local, _, _ = p.from_address.partition("@")
+    daemon = signals.is_daemon_sender(local, display_name(p.msg, "From"))
+    report = param(p.msg, "report-type") == "delivery-status"
+    subject = bool(signals.BOUNCE_SUBJECT.search(p.subject))
+    body = bool(signals.BOUNCE_BODY.search(p.notice))
+    # A daemon's delay warning has no failure wording but must not pass for an auto-reply.
+    delay = (daemon or report) and bool(signals.DELAY.search(f"{p.subject}\n{p.notice}"))
+    return (daemon or report or subject) and (body or subject or delay) and (daemon or report or body)
+
+
+def _is_delay_or_success(subject: str, explanation: str) -> bool:
+    text = f"{subject}\n{explanation}"
+    if signals.GAVE_UP.search(explanation):
+        return False
+    return bool(signals.DELAY.search(text) or signals.SUCCESS.search(subject))
+
+
+def _bounce(p: _Parsed, verdicts: list[Verdict]) -> Analysis:
+    analysis = _base(p, MessageKind.BOUNCE, verdicts=verdicts)
+    analysis.recipient = next((v.recipient for v in verdicts if v.recipient), None)
+    source = _original(p)
+    # Exchange NDRs also thread themselves onto the original with In-Reply-To.
+    analysis.original_message_id = source.message_id or analysis.in_reply_to
+    return analysis
+
+
+def _original(p: _Parsed) -> Original:
+    return original(p.msg, p.notice)
+
+
+# --- people and their machines ------------------------------------------------------------
+def _human_or_auto(p: _Parsed) -> Analysis:
+    kind = _person_kind(p)
+    analysis = _base(p, kind)
+    references = analysis.references
+    analysis.original_message_id = analysis.in_reply_to or (references[-1] if references else None)
+    return analysis
+
+
+def _person_kind(p: _Parsed) -> MessageKind:
+    if _is_auto_reply(p):
+        return MessageKind.AUTO_REPLY
+    if _is_bulk(p) or not p.from_address:
+        return MessageKind.OTHER
+    if signals.is_unsubscribe(p.subject, p.notice):
+        return MessageKind.UNSUBSCRIBE
+    return MessageKind.REPLY
+
+
+def _is_auto_reply(p: _Parsed) -> bool:
+    submitted = header(p.msg, "Auto-Submitted").strip().lower()
+    if submitted and not submitted.startswith("no"):
+        return True
+    for name in signals.AUTO_REPLY_HEADERS:
+        value = header(p.msg, name).strip().lower()
+        if value and value not in ("no", "false", "0"):
+            return True
+    precedence = header(p.msg, "Precedence").strip().lower()
+    if precedence == "auto_reply" or signals.OOO_SUBJECT.search(p.subject):
+        return True
+    wording = signals.OOO_WORDING.search(f"{p.subject}\n{p.notice[:1500]}")
+    return precedence in ("bulk", "junk", "list") and bool(wording)
+
+
+def _is_bulk(p: _Parsed) -> bool:
+    precedence = header(p.msg, "Precedence").strip().lower()
+    local, _, _ = p.from_address.partition("@")
+    return (
+        precedence in ("bulk", "junk", "list")
+        or bool(header(p.msg, "List-Id") or header(p.msg, "List-Unsubscribe"))
+        or bool(signals.MACHINE_LOCALPART.match(local))
+        or signals.is_daemon_sender(local, display_name(p.msg, "From"))
+    )

@@ -1,0 +1,41 @@
+"""One normalized result for every transport."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from inboxes.bounces import Verdict
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """accepted | rejected (the server answered no: see ``verdict``) | auth | unavailable.
+
+    ``unavailable``: no answer about this message (connection refused, timeout, dropped).
+    ``temporary`` is the protocol's own class (SMTP 4xx, HTTP 429/5xx); the bounce classifier's
+    consequence, not this flag, decides what happens to the address.
+    """
+
+    outcome: str
+    provider_message_id: str = ""
+    code: int | None = None
+    message: str = ""
+    temporary: bool = False
+    retry_after: float | None = None
+    verdict: Verdict | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome == "accepted"
+
+
+class Transport(Protocol):
+    def send(self, *, raw: bytes, mail_from: str, recipients: list[str]) -> SendResult: ...
+
+    def find_sent(self, message_id: str) -> bool | None:
+        """Is a message with this Message-ID in the Sent folder? None: cannot tell."""
+        ...
+
+    def close(self) -> None: ...

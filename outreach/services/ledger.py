@@ -1,0 +1,118 @@
+"""The send ledger: claim (with the warmup slot) -> commit -> send -> settle WHERE token = mine.
+
+django-q2 delivers tasks at least once; exactly-once sending lives here, in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+
+from inboxes import services as inboxes
+from inboxes.models import Inbox
+from jengu.services import emergency_stop_active
+from outreach.models import Enrollment, OutboundEmail
+from outreach.services import policy
+from outreach.services.messages import message_id_domain, new_message_id
+from outreach.services.suppression import is_suppressed, stop_enrollments_for
+
+log = logging.getLogger(__name__)
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Claim:
+    email_id: int
+    token: uuid.UUID
+    inbox_id: int
+    day: object  # date of the warmup slot
+
+
+def _lock(qs):  # noqa: ANN001, ANN202
+    # skip_locked lets concurrent passes work on different rows instead of queueing.
+    if connection.features.has_select_for_update_skip_locked:
+        return qs.select_for_update(skip_locked=True, of=("self",))
+    return qs.select_for_update()
+
+
+def _candidates(inbox: Inbox, now: datetime) -> list[OutboundEmail]:
+    sticky = (Q(inbox=inbox) | Q(inbox__isnull=True, enrollment__inbox__isnull=True)
+              | Q(inbox__isnull=True, enrollment__inbox=inbox))
+    qs = (OutboundEmail.objects.filter(sticky, status=OutboundEmail.Status.QUEUED,
+                                       send_after__lte=now,
+                                       enrollment__status=Enrollment.Status.ACTIVE)
+          .select_related("prospect", "enrollment").order_by("send_after", "pk"))
+    return list(_lock(qs)[:CANDIDATES])
+
+
+def _eligible(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:
+    """Why this email may not go now ("" = it may)."""
+    if email.enrollment.inbox_id not in (None, inbox.pk):
+        return "sticky to another inbox"
+    if not policy.in_window(policy.recipient_zone(email.prospect, inbox.timezone), now):
+        return "outside the recipient's business hours"
+    if is_suppressed(email.recipient):
+        return "suppressed"
+    return ""
+
+
+def _cancel_suppressed(email: OutboundEmail) -> None:
+    stop_enrollments_for(email=email.recipient, status=Enrollment.Status.UNSUBSCRIBED)
+    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.CANCELLED,
+                                                     last_error="recipient suppressed")
+
+
+def _pick(inbox: Inbox, now: datetime, skipped: dict[int, str]) -> OutboundEmail | None:
+    for email in _candidates(inbox, now):
+        reason = _eligible(email, inbox, now)
+        if not reason:
+            return email
+        if reason == "suppressed":
+            _cancel_suppressed(email)
+        skipped[email.pk] = reason
+    return None
+
+
+def claim_next(*, inbox_id: int, now: datetime, skipped: dict[int, str] | None = None,
+               ) -> Claim | None:
+    """Claim one email for this inbox and reserve its warmup slot, in one short transaction."""
+    skipped = {} if skipped is None else skipped
+    with transaction.atomic():
+        if emergency_stop_active():
+            return None
+        inbox = Inbox.objects.select_for_update().get(pk=inbox_id)
+        if inbox.status != Inbox.Status.ACTIVE or not inboxes.circuit_allows(inbox, now):
+            return None
+        if inbox.next_send_at and inbox.next_send_at > now:
+            return None
+        email = _pick(inbox, now, skipped)
+        if email is None:
+            return None
+        day = inboxes.warmup_reserve(inbox=inbox, now=now)
+        if day is None:
+            skipped[email.pk] = "warmup limit reached"
+            return None
+        return _take(email, inbox, now, day)
+
+
+def _take(email: OutboundEmail, inbox: Inbox, now: datetime, day: object) -> Claim:
+    token = uuid.uuid4()
+    email.status, email.claim_token, email.inbox = OutboundEmail.Status.SENDING, token, inbox
+    email.lease_until = now + timedelta(seconds=settings.JENGU["SEND_LEASE_SECONDS"])
+    email.reserved_day, email.attempts = day, email.attempts + 1
+    email.from_address = inbox.address
+    if email.attempts == 1 and email.step == 1 and message_id_domain(email.message_id) != inbox.domain:
+        # Stamped before any send, in this same transaction: it never changes once tried.
+        email.message_id = new_message_id(inbox.domain)
+    email.save(update_fields=["status", "claim_token", "inbox", "lease_until", "reserved_day",
+                              "attempts", "from_address", "message_id", "updated_at"])
+    if email.enrollment.inbox_id is None:
+        Enrollment.objects.filter(pk=email.enrollment_id, inbox__isnull=True).update(inbox=inbox)
+    Inbox.objects.filter(pk=inbox.pk).update(next_send_at=now + policy.random_gap())
+    return Claim(email.pk, token, inbox.pk, day)

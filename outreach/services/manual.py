@@ -1,0 +1,82 @@
+"""POST /api/send-email: an operator's send, outside the stage gate but inside every policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from inboxes import services as inboxes
+from inboxes.models import Inbox
+from jengu.errors import Conflict, LimitReached, NotFound, Unprocessable
+from jengu.services import audit_record
+from outreach.models import Campaign, Enrollment, OutboundEmail
+from outreach.services.prepare import email_prepare, enroll, sendable_verification
+from outreach.services.suppression import is_suppressed
+from prospects.models import Contact, Prospect
+
+
+def _contact(prospect: Prospect, contact_id: int | None) -> Contact:
+    if contact_id is not None:
+        contact = prospect.contacts.filter(pk=contact_id).first()
+        if contact is None:
+            raise NotFound(f"prospect {prospect.pk} has no contact {contact_id}",
+                           code="contact_not_found")
+        return contact
+    contact = prospect.contacts.exclude(email="").order_by("-is_primary", "pk").first()
+    if contact is None:
+        raise Unprocessable(f"prospect {prospect.pk} has no contact email", code="no_contact_email")
+    return contact
+
+
+def _capacity(enrollment: Enrollment) -> int:
+    now = timezone.now()
+    pool = [enrollment.inbox] if enrollment.inbox_id else list(Inbox.objects.sendable())
+    return sum(inboxes.remaining_today(i, now) for i in pool if i.status == Inbox.Status.ACTIVE)
+
+
+def _check_policy(contact: Contact) -> None:
+    if not contact.email:
+        raise Unprocessable("the contact has no email address", code="no_contact_email")
+    if is_suppressed(contact.email):
+        raise Conflict(f"{contact.email} is suppressed", code="suppressed")
+    if not sendable_verification(contact):
+        raise Unprocessable(f"{contact.email} is {contact.verification}; the send policy does "
+                            "not allow it", code="not_sendable")
+
+
+def send_email_request(*, prospect_id: int, contact_id: int | None = None,
+                       strategy: str | None = None, actor: Any = None) -> OutboundEmail:
+    prospect = Prospect.objects.filter(pk=prospect_id).first()
+    if prospect is None:
+        raise NotFound(f"no prospect {prospect_id}", code="prospect_not_found")
+    contact = _contact(prospect, contact_id)
+    _check_policy(contact)
+    now = timezone.now()
+    enrollment = (Enrollment.objects.filter(contact=contact, status=Enrollment.Status.ACTIVE)
+                  .select_related("campaign", "inbox").first())
+    if enrollment is None:
+        manual = Campaign.objects.filter(name=Campaign.MANUAL).first()
+        if manual is None:
+            from outreach.seed import seed_campaigns
+
+            seed_campaigns()
+            manual = Campaign.objects.get(name=Campaign.MANUAL)
+        enrollment, _ = enroll(contact=contact, campaign=manual, now=now)
+        if enrollment.status != Enrollment.Status.ACTIVE:
+            raise Conflict(f"{contact.email} finished the Manual sequence ({enrollment.status})",
+                           code="sequence_finished")
+    if enrollment.emails.in_flight().exists():
+        raise Conflict("an email to this contact is already in flight", code="in_flight")
+    if _capacity(enrollment) <= 0:
+        raise LimitReached("warmup limit reached for today on every usable inbox",
+                           code="warmup_exhausted")
+    Enrollment.objects.filter(pk=enrollment.pk).update(next_send_at=now)
+    enrollment.next_send_at = now
+    email = email_prepare(enrollment=enrollment, now=now, strategy=strategy)
+    if email is None:
+        raise Conflict("the contact's next step is not due yet (its delay has not passed)",
+                       code="too_soon")
+    audit_record(action="send_email_requested", actor=actor, obj=email)
+    return email

@@ -1,0 +1,66 @@
+"""RFC 5322 messages: Message-ID on the inbox's domain, threading, RFC 8058 one-click unsubscribe.
+
+Headers are serialized with an unlimited line length, so List-Unsubscribe stays on one line
+and unencoded (folded or encoded-word forms are ignored by Gmail and Outlook).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr, make_msgid
+
+from django.conf import settings
+
+from jengu.errors import JenguError
+
+# Building uses the SMTP policy (bodies wrapped or quoted-printable at 78); serializing uses an
+# unlimited header line length so List-Unsubscribe is never folded.
+POLICY = SMTP.clone(max_line_length=None)
+
+
+class HeaderInjection(JenguError):
+    status = 400
+    code = "header_injection"
+
+
+def new_message_id(domain: str) -> str:
+    return make_msgid(domain=domain or "jengu.invalid")
+
+
+def message_id_domain(message_id: str) -> str:
+    return message_id.strip("<>").rpartition("@")[2]
+
+
+def unsubscribe_url(token: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/u/{token}"
+
+
+def _check(name: str, value: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise HeaderInjection(f"line break in the {name} header is not allowed")
+    return value
+
+
+def build_message(*, from_name: str, from_address: str, to_name: str, to_address: str,
+                  subject: str, text: str, html: str = "", message_id: str,
+                  in_reply_to: str = "", references: str = "", unsubscribe_token: str = "",
+                  date: datetime) -> bytes:
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = _check("From", formataddr((_check("From", from_name), from_address)))
+    msg["To"] = _check("To", formataddr((_check("To", to_name), to_address)))
+    msg["Subject"] = _check("Subject", subject)
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = _check("Message-ID", message_id)
+    if in_reply_to:
+        msg["In-Reply-To"] = _check("In-Reply-To", in_reply_to)
+        msg["References"] = _check("References", references or in_reply_to)
+    if unsubscribe_token:
+        url = unsubscribe_url(unsubscribe_token)
+        msg["List-Unsubscribe"] = f"<{url}>, <mailto:{from_address}?subject=unsubscribe>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    msg.set_content(text)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    return msg.as_bytes(policy=POLICY)

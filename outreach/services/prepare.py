@@ -1,0 +1,127 @@
+"""Enrolment and ledger rows: every email exists as a queued row before anything is sent."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from inboxes.models import Inbox
+from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
+from outreach.services.messages import new_message_id
+from outreach.services.suppression import is_suppressed, stop_enrollments_for
+from prospects.models import Contact
+
+log = logging.getLogger(__name__)
+
+
+def sendable_verification(contact: Contact) -> bool:
+    """The send policy per verification status (invalid and risky are never sent)."""
+    status = contact.verification
+    if status == Contact.Verification.VALID:
+        return True
+    if status == Contact.Verification.CATCH_ALL:
+        return bool(settings.JENGU["SEND_CATCH_ALL"])
+    if status == Contact.Verification.UNKNOWN:
+        return bool(settings.JENGU["SEND_UNVERIFIED"])
+    return False
+
+
+def enroll(*, contact: Contact, campaign: Campaign, now: datetime) -> tuple[Enrollment, bool]:
+    """Idempotent: a contact is in a campaign at most once."""
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.get_or_create(
+                campaign=campaign, contact=contact,
+                defaults={"prospect": contact.prospect, "next_send_at": now})
+    except IntegrityError:
+        return Enrollment.objects.get(campaign=campaign, contact=contact), False
+
+
+def _thread(previous: OutboundEmail | None) -> tuple[str, str, str]:
+    """(subject prefix source, In-Reply-To, References) for a follow-up."""
+    if previous is None:
+        return "", "", ""
+    refs = f"{previous.references} {previous.message_id}".strip()
+    return previous.subject, previous.message_id, refs
+
+
+def _reply_subject(subject: str) -> str:
+    return subject if subject.lower().startswith("re:") else f"Re: {subject}"
+
+
+def _placeholder_domain(enrollment: Enrollment) -> str:
+    if enrollment.inbox_id:
+        return enrollment.inbox.domain
+    first = Inbox.objects.sendable().order_by("pk").first()
+    return first.domain if first else "jengu.invalid"
+
+
+def _draft(enrollment: Enrollment, step: SequenceStep, previous: OutboundEmail | None,
+           strategy: str | None):  # noqa: ANN202
+    from aiengine.services import draft_email
+    from outreach.services.context import email_context
+
+    strategy = strategy or step.strategy or enrollment.campaign.strategy
+    return strategy, draft_email(
+        context=email_context(enrollment), strategy=strategy, step=step.number,
+        previous_subject=previous.subject if previous else None,
+        previous_body=previous.body_text if previous else None)
+
+
+def email_prepare(*, enrollment: Enrollment, now: datetime,
+                  strategy: str | None = None) -> OutboundEmail | None:
+    """The ledger row for the enrollment's next step, created once; None when nothing is due."""
+    number = enrollment.current_step + 1
+    existing = OutboundEmail.objects.filter(enrollment=enrollment, step=number).first()
+    if existing or enrollment.status != Enrollment.Status.ACTIVE:
+        return existing
+    step = enrollment.campaign.steps.filter(number=number).first()
+    if step is None:
+        Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.COMPLETED)
+        return None
+    contact = enrollment.contact
+    if not contact.email or not sendable_verification(contact):
+        return None
+    if is_suppressed(contact.email):
+        stop_enrollments_for(email=contact.email, status=Enrollment.Status.UNSUBSCRIBED)
+        return None
+    previous = OutboundEmail.objects.filter(enrollment=enrollment, step=number - 1).first()
+    if number > 1 and (previous is None or previous.sent_at is None):
+        return None  # the previous step has not gone out (yet): never send step N+1 first
+    subject_base, in_reply_to, references = _thread(previous)
+    strategy, draft = _draft(enrollment, step, previous, strategy)
+    earliest = previous.sent_at + timedelta(days=step.delay_days) if previous else now
+    try:
+        with transaction.atomic():
+            return OutboundEmail.objects.create(
+                enrollment=enrollment, step=number, prospect=enrollment.prospect, contact=contact,
+                inbox=enrollment.inbox, recipient=contact.email,
+                subject=_reply_subject(subject_base) if previous else draft.subject,
+                body_text=draft.body, body_html=(draft.html or "") if step.html else "",
+                message_id=new_message_id(_placeholder_domain(enrollment)),
+                in_reply_to=in_reply_to, references=references,
+                status=OutboundEmail.Status.QUEUED,
+                send_after=max(earliest, enrollment.next_send_at or now),
+                strategy=strategy if number == 1 else "follow_up",
+                ai_provider=draft.provider, ai_model=draft.model,
+                prompt_version=draft.prompt_version, offline=draft.provider == "offline",
+            )
+    except IntegrityError:
+        return OutboundEmail.objects.get(enrollment=enrollment, step=number)
+
+
+def prepare_due(*, now: datetime, limit: int = 200) -> int:
+    """Create the ledger rows of enrollments whose next step is due (within a day ahead)."""
+    horizon = now + timedelta(days=1)
+    due = (Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, next_send_at__lte=horizon)
+           .select_related("campaign", "contact", "prospect", "inbox").order_by("next_send_at"))
+    made = 0
+    for enrollment in due[:limit]:
+        before = OutboundEmail.objects.filter(enrollment=enrollment,
+                                              step=enrollment.current_step + 1).exists()
+        if not before and email_prepare(enrollment=enrollment, now=now):
+            made += 1
+    return made

@@ -1,0 +1,126 @@
+"""One send pass: for each active inbox with capacity, claim one due email, send it, settle.
+
+Order: every round visits the inboxes healthiest first (lowest bounce rate, then most room
+left today, then longest idle), so a first email goes from the healthiest inbox with capacity
+and sends spread across inboxes. A sender claims one email right before sending it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from inboxes import services as inboxes
+from inboxes.clients import Transport, transport_for
+from inboxes.models import Inbox
+from jengu.errors import JenguError
+from outreach.models import OutboundEmail
+from outreach.services.ledger import Claim, claim_next
+from outreach.services.messages import build_message
+from outreach.services.prepare import prepare_due
+from outreach.services.settle import settle
+from outreach.services.suppression import unsubscribe_token_for
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassReport:
+    sent: int = 0
+    failed: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    skipped: dict[int, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"sent": self.sent, "failed": self.failed, "outcomes": self.outcomes,
+                "skipped": [{"id": k, "reason": v} for k, v in sorted(self.skipped.items())]}
+
+
+def render(email: OutboundEmail, inbox: Inbox, now: datetime) -> bytes:
+    return build_message(
+        from_name=inbox.display_name, from_address=inbox.address, to_name=email.contact.name,
+        to_address=email.recipient, subject=email.subject, text=email.body_text,
+        html=email.body_html, message_id=email.message_id, in_reply_to=email.in_reply_to,
+        references=email.references, unsubscribe_token=unsubscribe_token_for(email.recipient),
+        date=now)
+
+
+def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
+    email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)
+    try:
+        raw = render(email, email.inbox, now)
+    except JenguError as exc:
+        from inboxes.clients.base import SendResult
+
+        # Unsendable content is not a delivery problem: fail it for a human, keep the slot free.
+        return settle(email_id=email.pk, token=claim.token, now=now,
+                      result=SendResult("invalid", message=f"unsendable: {exc.message}"))
+    result = transport.send(raw=raw, mail_from=email.inbox.address, recipients=[email.recipient])
+    outcome = settle(email_id=email.pk, token=claim.token, result=result, now=now)
+    if outcome == "sent":
+        email.raw.save(f"{email.pk}.eml", ContentFile(raw), save=False)
+        OutboundEmail.objects.filter(pk=email.pk).update(raw=email.raw.name)
+    return outcome
+
+
+def inboxes_by_health(now: datetime) -> list[Inbox]:
+    rows = list(Inbox.objects.sendable())
+    return sorted(rows, key=lambda i: (i.bounce_rate, -inboxes.remaining_today(i, now),
+                                       i.last_send_at or datetime.min.replace(tzinfo=now.tzinfo)))
+
+
+def _next_gap(ids: list[int]) -> float | None:
+    nxt = (Inbox.objects.filter(pk__in=ids, status=Inbox.Status.ACTIVE)
+           .exclude(next_send_at=None).order_by("next_send_at").values_list("next_send_at",
+                                                                             flat=True).first())
+    return max(0.0, (nxt - timezone.now()).total_seconds()) if nxt else None
+
+
+def run_send_pass(*, count: int | None = None, max_seconds: float = 0,
+                  clock: Callable[[], datetime] = timezone.now) -> PassReport:
+    """Send what is due now. With ``max_seconds`` it waits out the inboxes' random gaps."""
+    report, started = PassReport(), time.monotonic()
+    prepare_due(now=clock())
+    order = inboxes_by_health(clock())
+    transports: dict[int, Transport] = {}
+    try:
+        while count is None or report.sent + report.failed < count:
+            progressed = _round(order, transports, report, count, clock)
+            if progressed:
+                continue
+            wait = _next_gap([i.pk for i in order])
+            left = max_seconds - (time.monotonic() - started)
+            if wait is None or wait > left or left <= 0:
+                break
+            time.sleep(min(wait + 0.05, left))
+    finally:
+        for transport in transports.values():
+            transport.close()
+    return report
+
+
+def _round(order: list[Inbox], transports: dict[int, Transport], report: PassReport,
+           count: int | None, clock: Callable[[], datetime]) -> bool:
+    progressed = False
+    for inbox in order:
+        if count is not None and report.sent + report.failed >= count:
+            break
+        claim = claim_next(inbox_id=inbox.pk, now=clock(), skipped=report.skipped)
+        if claim is None:
+            continue
+        progressed = True
+        report.skipped.pop(claim.email_id, None)
+        transport = transports.setdefault(inbox.pk, transport_for(Inbox.objects.get(pk=inbox.pk)))
+        outcome = send_claimed(claim, transport, clock())
+        report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
+        if outcome == "sent":
+            report.sent += 1
+        elif outcome in ("failed", "bounced"):
+            report.failed += 1
+    return progressed

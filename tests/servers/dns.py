@@ -1,0 +1,118 @@
+"""A tiny authoritative DNS server for tests (dnslib), on 127.0.0.1, UDP and TCP, one port.
+
+Records come from a dict that tests may change at any time::
+
+    DNSTestServer({"hotel-a.test": {"MX": [(10, "mx.hotel-a.test")], "A": ["192.0.2.10"]}})
+
+Unknown names get NXDOMAIN; a known name without the asked type gets an empty NOERROR answer
+(dnspython's ``NoAnswer``); a name mapped to a string such as ``"SERVFAIL"`` gets that rcode.
+``delay`` stalls every answer, to test resolver timeouts.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import Any, Self
+
+from dnslib import AAAA, MX, QTYPE, RCODE, RR, TXT, A, DNSRecord
+from dnslib.server import BaseResolver, DNSHandler, DNSLogger, DNSServer
+
+Records = dict[str, Any]  # name -> {"MX": [(pref, host)], "A": [ip], "AAAA": [ip], "TXT": [str]}
+
+_RDATA: dict[str, Any] = {
+    "MX": lambda value: MX(value[1], value[0]),
+    "A": A,
+    "AAAA": AAAA,
+    "TXT": TXT,
+}
+
+
+def _norm(name: str) -> str:
+    return name.rstrip(".").lower()
+
+
+class DNSTestServer(BaseResolver):
+    """``with DNSTestServer(records) as dns: resolver.nameserver_ports = {dns.host: dns.port}``."""
+
+    def __init__(
+        self, records: Records | None = None, *, delay: float = 0.0, ttl: int = 60
+    ) -> None:
+        self.records: Records = records if records is not None else {}
+        self.delay = delay
+        self.ttl = ttl
+        self.queries: list[tuple[str, str]] = []  # (name, type), in arrival order
+        self._servers: list[DNSServer] = []
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def start(self) -> Self:
+        quiet = DNSLogger(log="-recv,-send,-request,-reply,-truncated,-error,-data", prefix=False)
+        for _attempt in range(5):
+            udp = DNSServer(self, address="127.0.0.1", port=0, logger=quiet)
+            port = udp.server.server_address[1]
+            try:
+                tcp = DNSServer(self, address="127.0.0.1", port=port, tcp=True, logger=quiet)
+                break
+            except OSError:  # that TCP port is taken; try another pair
+                udp.server.server_close()
+        else:
+            raise RuntimeError("no free port for both UDP and TCP")
+        self._servers = [udp, tcp]
+        for server in self._servers:
+            # a short poll keeps stop() quick (socketserver's default is 0.5 s per server)
+            loop = threading.Thread(
+                target=server.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
+            loop.start()
+        return self
+
+    def stop(self) -> None:
+        for server in self._servers:
+            server.stop()
+            server.server.server_close()
+        self._servers = []
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def host(self) -> str:
+        return "127.0.0.1"
+
+    @property
+    def port(self) -> int:
+        return int(self._servers[0].server.server_address[1])
+
+    @property
+    def address(self) -> str:
+        """``ip:port``, the grammar of Jengu's ``DNS_RESOLVER`` setting."""
+        return f"{self.host}:{self.port}"
+
+    # -- answering (runs in dnslib's handler threads) -------------------------------------
+    def resolve(self, request: DNSRecord, handler: DNSHandler) -> DNSRecord:
+        name, qtype = str(request.q.qname), QTYPE[request.q.qtype]
+        self.queries.append((_norm(name), qtype))
+        if self.delay:
+            time.sleep(self.delay)
+        reply = request.reply()
+        entry = {_norm(k): v for k, v in self.records.items()}.get(_norm(name))
+        if entry is None:
+            reply.header.rcode = RCODE.NXDOMAIN
+        elif isinstance(entry, str):
+            reply.header.rcode = getattr(RCODE, entry)
+        else:
+            for value in entry.get(qtype, []) if qtype in _RDATA else []:
+                rdata = _RDATA[qtype](value)
+                reply.add_answer(RR(name, getattr(QTYPE, qtype), rdata=rdata, ttl=self.ttl))
+        return reply
+
+
+def free_udp_port() -> int:
+    """A port where nothing answers, for "the resolver is down" tests."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

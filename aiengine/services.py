@@ -118,9 +118,31 @@ def _try_provider(
     request: StructuredRequest,
     accept: Callable[[dict[str, Any]], T],
 ) -> Answer[T] | None:
+    reservation = _reserve(config, purpose, request)
+    if reservation is None:
+        return None
+    started = time.monotonic()
+    result = _call(config, request)
+    if isinstance(result, ProviderError):
+        _settle_failure(reservation, result, purpose, started)
+        return None
+    try:
+        value = accept(result.data)
+    except _ACCEPT_ERRORS as exc:
+        failure = ProviderError(f"rejected: {exc}", outcome=AIUsage.Outcome.INVALID)
+        _settle_failure(reservation, failure, purpose, started, result)
+        return None
+    _settle(reservation, result, purpose, started, AIUsage.Outcome.OK, "")
+    return Answer(value=value, provider=config.name, model=result.model)
+
+
+def _reserve(
+    config: ProviderConfig, purpose: str, request: StructuredRequest
+) -> ratelimit.Reservation | None:
+    """Capacity for the call, priced at its estimate; None (and a record) when refused."""
     estimate_in = request.estimated_input_tokens()
     try:
-        reservation = ratelimit.reserve(
+        return ratelimit.reserve(
             config.name,
             tokens=estimate_in + request.max_tokens,
             cost_usd=cost_usd(config.model, estimate_in, request.max_tokens),
@@ -129,24 +151,16 @@ def _try_provider(
         ratelimit.record_refusal(config.name, refusal, purpose=purpose, model=config.model)
         log.info("%s skipped: %s", config.name, refusal)
         return None
-    started = time.monotonic()
+
+
+def _call(config: ProviderConfig, request: StructuredRequest) -> Completion | ProviderError:
     try:
-        completion = client_for(config).complete(request)
-        value = accept(completion.data)
+        return client_for(config).complete(request)
     except ProviderError as exc:
-        _settle_failure(reservation, exc, purpose, started)
-        return None
-    except _ACCEPT_ERRORS as exc:
-        failure = ProviderError(f"rejected: {exc}", outcome=AIUsage.Outcome.INVALID)
-        _settle_failure(reservation, failure, purpose, started, completion)
-        return None
+        return exc
     except Exception as exc:  # an SDK bug must not stop the email: log it, try the next one
         log.exception("%s call failed unexpectedly", config.name)
-        failure = ProviderError(f"{type(exc).__name__}: {exc}", outcome=ERROR, model=config.model)
-        _settle_failure(reservation, failure, purpose, started)
-        return None
-    _settle(reservation, completion, purpose, started, AIUsage.Outcome.OK, "")
-    return Answer(value=value, provider=config.name, model=completion.model)
+        return ProviderError(f"{type(exc).__name__}: {exc}", outcome=ERROR, model=config.model)
 
 
 def _settle(

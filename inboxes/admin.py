@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import forms
 from django.conf import settings
@@ -28,6 +29,15 @@ class InboxForm(forms.ModelForm):
     def clean_password(self) -> str:
         value = self.cleaned_data.get("password") or ""
         return value or (self.instance.password if self.instance.pk else "")
+
+    def clean_timezone(self) -> str:
+        # A typo here would make every warmup and status call for this inbox fail later.
+        value = (self.cleaned_data.get("timezone") or "").strip()
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise forms.ValidationError(f"{value!r} is not a known time zone") from exc
+        return value
 
     def clean_warmup_schedule(self) -> str:
         value = self.cleaned_data.get("warmup_schedule", "")

@@ -3,11 +3,18 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from jengu import services
 from jengu.errors import JenguError
-from jengu.models import Alert, AuditLog, DeadLetter, Switch
+from jengu.models import (
+    AIUsageDaily,
+    Alert,
+    AuditLog,
+    DeadLetter,
+    MaintenanceReport,
+    Switch,
+)
 
 admin.site.site_header = "Jengu outreach"
 admin.site.site_title = "Jengu"
@@ -140,3 +147,48 @@ class AlertAdmin(admin.ModelAdmin):
         "delivered_at",
     ]
     date_hierarchy = "created_at"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the system: operators read them, never edit them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(MaintenanceReport)
+class MaintenanceReportAdmin(ReadOnlyAdmin):
+    list_display = ["started_at", "status", "trigger", "outcome", "finished_at"]
+    list_filter = ["status", "trigger"]
+    readonly_fields = ["started_at", "finished_at", "status", "trigger", "steps_table", "errors"]
+    exclude = ["steps"]
+    date_hierarchy = "started_at"
+
+    @admin.display(description="summary")
+    def outcome(self, obj: MaintenanceReport) -> str:
+        from jengu.maintenance import summary
+
+        return summary(obj)
+
+    @admin.display(description="steps")
+    def steps_table(self, obj: MaintenanceReport) -> str:
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td></tr>",
+            (
+                (step, ", ".join(f"{k}: {v}" for k, v in counts.items()))
+                for step, counts in (obj.steps or {}).items()
+            ),
+        )
+        return format_html("<table>{}</table>", rows)
+
+
+@admin.register(AIUsageDaily)
+class AIUsageDailyAdmin(ReadOnlyAdmin):
+    list_display = ["date", "provider", "model", "purpose", "outcome", "calls", "cost_usd"]
+    list_filter = ["provider", "outcome", "purpose"]
+    search_fields = ["provider", "model"]
+    date_hierarchy = "date"

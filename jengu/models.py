@@ -1,6 +1,8 @@
-"""Cross-cutting operations models: dead letters, the audit log, switches, alerts."""
+"""Cross-cutting operations models: dead letters, the audit log, switches, alerts, maintenance."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -136,3 +138,54 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MaintenanceReport(models.Model):
+    """What one weekly maintenance run did (``jengu.maintenance.run_weekly``)."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        OK = "ok", "OK"
+        PARTIAL = "partial", "Some steps failed"
+
+    started_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    trigger = models.CharField(max_length=64, default="schedule")
+    steps = models.JSONField(default=dict, blank=True, help_text="Counts per step.")
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Maintenance {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class AIUsageDaily(models.Model):
+    """AI/vendor calls older than the detail window, summed per day (weekly maintenance)."""
+
+    date = models.DateField()
+    provider = models.CharField(max_length=32)
+    model = models.CharField(max_length=100, blank=True)
+    purpose = models.CharField(max_length=32, blank=True)
+    outcome = models.CharField(max_length=16)
+    calls = models.PositiveIntegerField(default=0)
+    tokens_in = models.PositiveBigIntegerField(default=0)
+    tokens_out = models.PositiveBigIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=14, decimal_places=6, default=Decimal("0"))
+    latency_ms_total = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-date", "provider", "model", "purpose", "outcome"]
+        verbose_name = "AI usage (daily rollup)"
+        verbose_name_plural = "AI usage (daily rollups)"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "provider", "model", "purpose", "outcome"],
+                name="aiusagedaily_unique_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.provider}/{self.model} {self.purpose} {self.outcome}"

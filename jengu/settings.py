@@ -167,8 +167,11 @@ if STORAGE_BUCKET:
             "bucket_name": STORAGE_BUCKET,
             "endpoint_url": env.str("STORAGE_ENDPOINT_URL", default="") or None,
             "region_name": env.str("STORAGE_REGION", default="") or None,
-            "access_key": secret("STORAGE_ACCESS_KEY_ID"),
-            "secret_key": secret("STORAGE_SECRET_ACCESS_KEY"),
+            # Empty keys mean "use boto3's own chain" (instance role, AWS_* env), not "".
+            "access_key": secret("STORAGE_ACCESS_KEY_ID") or None,
+            "secret_key": secret("STORAGE_SECRET_ACCESS_KEY") or None,
+            # MinIO and most self-hosted stores need "path"; AWS and R2 work with the default.
+            "addressing_style": env.str("STORAGE_ADDRESSING_STYLE", default="") or None,
             "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
@@ -267,6 +270,8 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
+        "mail.log": {"level": "WARNING"},
         "msal": {"level": "WARNING"},
         "botocore": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},

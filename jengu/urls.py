@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from jengu import health, metrics
 from jengu.api import views as ops
+from aiengine import api as aiengine_api
 from inboxes import api as inboxes_api
 from outreach import api as outreach_api
 from outreach.ledger_api import EmailList
@@ -35,6 +36,7 @@ urlpatterns = [
     api("suppressions", outreach_api.SuppressionList.as_view(), "suppressions"),
     api("status/warmup", inboxes_api.WarmupStatus.as_view(), "status-warmup"),
     api("status/inboxes", inboxes_api.InboxStatus.as_view(), "status-inboxes"),
+    api("status/rate-limits", aiengine_api.RateLimitStatus.as_view(), "status-rate-limits"),
     api("admin/initialize-inboxes", inboxes_api.InitializeInboxes.as_view(),
         "initialize-inboxes"),
     api("admin/pause-inbox", inboxes_api.PauseInbox.as_view(), "pause-inbox"),

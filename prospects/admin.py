@@ -1,10 +1,24 @@
 from __future__ import annotations
 
-from django.contrib import admin
+import json
+from typing import Any
+
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
+from jengu.errors import JenguError
+from jengu.tasking import enqueue
 from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect, ProspectEvent
+from prospects.pipeline.daily import ENRICH_TASK, FINDER_TASK
+from prospects.services_dedup import duplicate_dismiss, duplicate_merge
+from prospects.services_score import prospect_score
+
+
+def _pretty(value: Any) -> str:
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
 
 
 class ContactInline(admin.TabularInline):
@@ -63,20 +77,54 @@ class ProspectAdmin(admin.ModelAdmin):
         "last_contacted_at",
         "replied_at",
         "score_detail",
+        "enrichment_summary",
+        "merged_into",
     ]
+    exclude = ["enrichment"]
     inlines = [ContactInline]
+    actions = ["enrich_now", "rescore"]
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) on a large table slows every page
 
+    @admin.display(description="last enrichment")
+    def enrichment_summary(self, obj: Prospect) -> str:
+        return _pretty(obj.enrichment) if obj.enrichment else "-"
+
+    @admin.action(description="Enrich now (read the website again, then verify contacts)")
+    def enrich_now(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
+        ids = list(queryset.filter(archived=False).values_list("pk", flat=True)[:1000])
+        for prospect_id in ids:
+            enqueue(ENRICH_TASK, prospect_id)
+        self.message_user(request, f"Queued enrichment of {len(ids)} prospect(s).")
+
+    @admin.action(description="Rescore (and move between enriched and ready)")
+    def rescore(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
+        moved = sum(prospect_score(prospect=p).stage_changed for p in queryset[:1000])
+        self.message_user(request, f"Rescored; {moved} prospect(s) changed stage.")
+
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "title", "prospect", "verification", "is_role"]
+    list_display = ["email", "name", "title", "prospect", "verification", "is_role", "verified_at"]
     list_filter = ["verification", "is_role", "is_primary"]
     search_fields = ["email", "name", "prospect__name"]
     list_select_related = ["prospect"]
     raw_id_fields = ["prospect"]
+    readonly_fields = ["evidence", "verified_at"]
+    exclude = ["verification_evidence"]
+    actions = ["verify_now"]
+
+    @admin.display(description="verification evidence")
+    def evidence(self, obj: Contact) -> str:
+        return _pretty(obj.verification_evidence) if obj.verification_evidence else "-"
+
+    @admin.action(description="Find / verify the address now")
+    def verify_now(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+        ids = list(queryset.values_list("pk", flat=True)[:1000])
+        for contact_id in ids:
+            enqueue(FINDER_TASK, contact_id)
+        self.message_user(request, f"Queued verification of {len(ids)} contact(s).")
 
 
 @admin.register(ProspectEvent)
@@ -90,14 +138,75 @@ class ProspectEventAdmin(admin.ModelAdmin):
 
 @admin.register(DuplicateHint)
 class DuplicateHintAdmin(admin.ModelAdmin):
-    list_display = ["prospect", "other", "similarity", "status", "created_at"]
+    """Near-duplicates to review: merge keeps the older prospect ("other")."""
+
+    list_display = ["prospect", "prospect_city", "other", "similarity", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["prospect", "other"]
     raw_id_fields = ["prospect", "other"]
+    search_fields = ["prospect__name", "other__name", "prospect__city"]
+    actions = ["merge", "dismiss"]
+
+    @admin.display(description="city")
+    def prospect_city(self, obj: DuplicateHint) -> str:
+        return obj.prospect.city
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet, fn: Any, verb: str) -> None:
+        done, failed = 0, []
+        for hint in queryset.order_by("pk"):
+            try:
+                fn(hint_id=hint.pk, actor=request.user)
+                done += 1
+            except JenguError as exc:
+                failed.append(f"#{hint.pk}: {exc.message}")
+        self.message_user(request, f"{verb} {done} pair(s).", messages.SUCCESS)
+        for line in failed:
+            self.message_user(request, line, messages.WARNING)
+
+    @admin.action(
+        description="Merge (move contacts, emails and history into the older one)",
+        permissions=["change"],
+    )
+    def merge(self, request: HttpRequest, queryset: QuerySet[DuplicateHint]) -> None:
+        self._apply(request, queryset, duplicate_merge, "Merged")
+
+    @admin.action(description="Dismiss (not the same business)", permissions=["change"])
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[DuplicateHint]) -> None:
+        self._apply(request, queryset, duplicate_dismiss, "Dismissed")
 
 
 @admin.register(PipelineRun)
 class PipelineRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "trigger", "counts", "started_at", "finished_at"]
+    list_display = [
+        "id", "kind", "status", "trigger", "summary", "error_count", "started_at", "finished_at",
+    ]  # fmt: skip
     list_filter = ["kind", "status"]
-    readonly_fields = [f.name for f in PipelineRun._meta.fields]
+    readonly_fields = [
+        "kind", "status", "trigger", "counts_table", "errors_list", "started_at", "finished_at",
+    ]  # fmt: skip
+    exclude = ["counts", "errors"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="counts")
+    def summary(self, obj: PipelineRun) -> str:
+        stages = (k for k, v in obj.counts.items() if isinstance(v, dict))
+        parts = []
+        for stage in stages:
+            counts = obj.counts[stage]
+            parts.append(f"{stage}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
+        pending = obj.counts.get("pending")
+        return "; ".join(parts) + (f"; {pending} task(s) out" if pending else "")
+
+    @admin.display(description="errors")
+    def error_count(self, obj: PipelineRun) -> int:
+        return len(obj.errors)
+
+    @admin.display(description="counts per stage")
+    def counts_table(self, obj: PipelineRun) -> str:
+        return _pretty(obj.counts)
+
+    @admin.display(description="errors")
+    def errors_list(self, obj: PipelineRun) -> str:
+        return _pretty(obj.errors) if obj.errors else "-"

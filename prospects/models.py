@@ -72,6 +72,17 @@ class Prospect(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     enriched_at = models.DateTimeField(null=True, blank=True)
+    enrichment = models.JSONField(
+        default=dict, blank=True, help_text="The last enrichment's findings (pages, emails ...)."
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        help_text="Set when an operator merged this duplicate into another prospect.",
+    )
     last_contacted_at = models.DateTimeField(null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
 
@@ -92,6 +103,7 @@ class Prospect(models.Model):
         indexes = [
             models.Index(fields=["stage", "archived"], name="prospect_stage"),
             models.Index(fields=["tier", "-score"], name="prospect_tier_score"),
+            models.Index(fields=["city_key"], name="prospect_city"),  # near-duplicate hints
         ]
 
     def __str__(self) -> str:
@@ -207,3 +219,14 @@ class PipelineRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+
+class CrawlHost(models.Model):
+    """When the next request to a web host may start: the polite rate per domain, shared by
+    every worker on every machine (a row locked with select_for_update)."""
+
+    host = models.CharField(max_length=255, unique=True)
+    next_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.host

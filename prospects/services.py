@@ -9,8 +9,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from prospects.emails import is_role_address
 from prospects.models import Contact, Prospect, ProspectEvent
-from prospects.normalize import normalize_city, normalize_domain, normalize_email, normalize_name
+from prospects.normalize import (
+    is_platform_domain,
+    normalize_city,
+    normalize_domain,
+    normalize_email,
+    normalize_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +42,7 @@ class ProspectInput:
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     legacy_id: str = ""
+    other_emails: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -46,23 +54,39 @@ class CreateResult:
     matched_by: str = ""  # "email", "domain" or "name_city" for a duplicate
 
 
+def domain_key(website: str) -> str:
+    """The dedup key of a website: its registrable host, but never a shared platform's
+    (a Facebook page or a Booking.com listing says nothing about which business it is)."""
+    domain = normalize_domain(website)
+    return "" if not domain or is_platform_domain(domain) else domain
+
+
+def survivor(prospect: Prospect) -> Prospect:
+    """The prospect a merged duplicate now lives in (itself when it was never merged)."""
+    for _hop in range(10):  # merges chain rarely; a cycle would be an operator's data error
+        if prospect.merged_into_id is None:
+            return prospect
+        prospect = Prospect.objects.get(pk=prospect.merged_into_id)
+    return prospect
+
+
 def find_duplicate(data: ProspectInput) -> tuple[Prospect | None, str]:
     """The existing prospect this input duplicates, and by which key."""
     email = normalize_email(data.contact_email)
     if email:
         contact = Contact.objects.filter(email__iexact=email).select_related("prospect").first()
         if contact:
-            return contact.prospect, "email"
-    domain = normalize_domain(data.website)
+            return survivor(contact.prospect), "email"
+    domain = domain_key(data.website)
     if domain:
         found = Prospect.objects.filter(domain=domain).first()
         if found:
-            return found, "domain"
+            return survivor(found), "domain"
     name_key, city_key = normalize_name(data.name), normalize_city(data.city)
     if name_key:
         found = Prospect.objects.filter(name_key=name_key, city_key=city_key).first()
         if found:
-            return found, "name_city"
+            return survivor(found), "name_city"
     return None, ""
 
 
@@ -74,7 +98,7 @@ def _new_prospect(data: ProspectInput) -> Prospect:
         city_key=normalize_city(data.city),
         country=data.country.strip(),
         website=data.website.strip(),
-        domain=normalize_domain(data.website),
+        domain=domain_key(data.website),
         phone=data.phone,
         property_type=data.property_type,
         lead_source=data.lead_source,
@@ -100,7 +124,7 @@ def _fill_blanks(prospect: Prospect, data: ProspectInput) -> bool:
             setattr(prospect, name, value)
             changed.append(name)
     if "website" in changed:
-        domain = normalize_domain(prospect.website)
+        domain = domain_key(prospect.website)
         if domain and not Prospect.objects.filter(domain=domain).exclude(pk=prospect.pk).exists():
             prospect.domain = domain
             changed.append("domain")
@@ -124,6 +148,7 @@ def _ensure_contact(prospect: Prospect, data: ProspectInput) -> bool:
         title=data.contact_title.strip(),
         linkedin_url=data.linkedin_url,
         is_primary=not prospect.contacts.exists(),
+        is_role=is_role_address(email),
         source=data.lead_source,
     )
     return True
@@ -145,9 +170,12 @@ def prospect_create(*, data: ProspectInput, fill_blanks: bool = True) -> CreateR
             with transaction.atomic():
                 prospect = _new_prospect(data)
                 _ensure_contact(prospect, data)
-            return CreateResult(prospect, created=True)
         except IntegrityError:
             continue  # lost a race with an identical insert: the next pass finds it
+        from prospects.services_dedup import hints_for_prospects
+
+        hints_for_prospects([prospect.pk])
+        return CreateResult(prospect, created=True)
     raise IntegrityError("prospect could not be created nor found; check the dedup keys")
 
 

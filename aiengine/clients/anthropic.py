@@ -8,12 +8,15 @@ import anthropic
 
 from aiengine.clients.base import (
     ERROR,
-    INVALID,
     TIMEOUT,
     Completion,
     ProviderConfig,
     ProviderError,
     StructuredRequest,
+    Usage,
+    completion,
+    invalid,
+    scrub,
     status_error,
 )
 
@@ -31,7 +34,7 @@ class AnthropicClient:
 
     def complete(self, request: StructuredRequest) -> Completion:
         try:
-            message = self._sdk.messages.create(
+            message = self._sdk.messages.create(  # type: ignore[call-overload]  # plain dicts
                 model=self.config.model,
                 max_tokens=request.max_tokens,
                 system=request.system,
@@ -46,13 +49,12 @@ class AnthropicClient:
                 exc.message,
                 status=exc.status_code,
                 headers=exc.response.headers,
-                model=self.config.model,
+                config=self.config,
             ) from exc
         except (anthropic.APIError, ValueError) as exc:
             # ValueError: a 200 whose body is not JSON escapes the SDK as JSONDecodeError.
-            raise ProviderError(
-                f"{type(exc).__name__}: {exc}"[:500], outcome=ERROR, model=self.config.model
-            ) from exc
+            text = scrub(f"{type(exc).__name__}: {exc}", self.config.api_key)[:500]
+            raise ProviderError(text, outcome=ERROR, model=self.config.model) from exc
         return self._parse(message, request.schema_name)
 
     @staticmethod
@@ -64,18 +66,17 @@ class AnthropicClient:
         }
 
     def _parse(self, message: Any, tool_name: str) -> Completion:
-        usage = message.usage
-        spent = {
-            "model": message.model or self.config.model,
-            "tokens_in": usage.input_tokens if usage else 0,
-            "tokens_out": usage.output_tokens if usage else 0,
-        }
+        usage = Usage(
+            model=message.model or self.config.model,
+            tokens_in=message.usage.input_tokens if message.usage else 0,
+            tokens_out=message.usage.output_tokens if message.usage else 0,
+        )
         if message.stop_reason == "max_tokens":
-            raise ProviderError("the answer was cut off (max tokens)", outcome=INVALID, **spent)
+            raise invalid("the answer was cut off (max tokens)", usage)
         if message.stop_reason == "refusal":
-            raise ProviderError("the model refused", outcome=INVALID, **spent)
+            raise invalid("the model refused", usage)
         for block in message.content:
             wanted = block.type == "tool_use" and block.name == tool_name
             if wanted and isinstance(block.input, dict):
-                return Completion(data=dict(block.input), **spent)
-        raise ProviderError(f"no {tool_name} tool call in the answer", outcome=INVALID, **spent)
+                return completion(dict(block.input), usage)
+        raise invalid(f"no {tool_name} tool call in the answer", usage)

@@ -47,6 +47,15 @@ class StructuredRequest:
 
 
 @dataclass(frozen=True)
+class Usage:
+    """What an answer cost, known even when the answer itself is unusable."""
+
+    model: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+
+
+@dataclass(frozen=True)
 class Completion:
     data: dict[str, Any]
     model: str
@@ -108,33 +117,47 @@ def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def scrub(text: str, secret: str) -> str:
+    """Error text as it may be stored and shown: never with the API key in it."""
+    return text.replace(secret, "[api key]") if secret else text
+
+
 def status_error(
-    message: str, *, status: int, headers: Mapping[str, str] | None, model: str
+    message: str, *, status: int, headers: Mapping[str, str] | None, config: ProviderConfig
 ) -> ProviderError:
     """A non-2xx answer. A 429, or any status with Retry-After, is a rate limit (backoff)."""
     retry_after = parse_retry_after(headers)
     limited = status == 429 or retry_after is not None
     return ProviderError(
-        f"HTTP {status}: {message}"[:500],
+        scrub(f"HTTP {status}: {message}", config.api_key)[:500],
         outcome=RATE_LIMITED if limited else ERROR,
         status=status,
         retry_after=retry_after,
-        model=model,
+        model=config.model,
     )
 
 
-def json_object(text: str | None, *, model: str, tokens_in: int, tokens_out: int) -> dict:
-    """The answer's JSON object, or an ``invalid`` error that still carries the tokens spent."""
+def invalid(message: str, usage: Usage) -> ProviderError:
+    """An unusable answer; it still carries the tokens it cost."""
+    return ProviderError(
+        message,
+        outcome=INVALID,
+        model=usage.model,
+        tokens_in=usage.tokens_in,
+        tokens_out=usage.tokens_out,
+    )
+
+
+def completion(data: dict[str, Any], usage: Usage) -> Completion:
+    return Completion(data, usage.model, usage.tokens_in, usage.tokens_out)
+
+
+def json_object(text: str | None, usage: Usage) -> dict[str, Any]:
+    """The answer's JSON object, or an ``invalid`` error."""
     try:
         data = json.loads(text or "")
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        raise ProviderError(
-            "the answer is not a JSON object",
-            outcome=INVALID,
-            model=model,
-            tokens_in=tokens_in,
-            tokens_out=tokens_out,
-        )
+        raise invalid("the answer is not a JSON object", usage)
     return data

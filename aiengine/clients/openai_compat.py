@@ -8,13 +8,16 @@ import openai
 
 from aiengine.clients.base import (
     ERROR,
-    INVALID,
     TIMEOUT,
     Completion,
     ProviderConfig,
     ProviderError,
     StructuredRequest,
+    Usage,
+    completion,
+    invalid,
     json_object,
+    scrub,
     status_error,
 )
 
@@ -38,16 +41,15 @@ class OpenAICompatClient:
             raise ProviderError(str(exc), outcome=TIMEOUT, model=self.config.model) from exc
         except openai.APIStatusError as exc:
             raise status_error(
-                exc.message,
+                _describe(exc),
                 status=exc.status_code,
                 headers=exc.response.headers,
-                model=self.config.model,
+                config=self.config,
             ) from exc
         except (openai.APIError, ValueError) as exc:
             # ValueError: a 200 whose body is not JSON escapes the SDK as JSONDecodeError.
-            raise ProviderError(
-                f"{type(exc).__name__}: {exc}"[:500], outcome=ERROR, model=self.config.model
-            ) from exc
+            text = scrub(f"{type(exc).__name__}: {exc}", self.config.api_key)[:500]
+            raise ProviderError(text, outcome=ERROR, model=self.config.model) from exc
         return self._parse(done)
 
     def _params(self, request: StructuredRequest) -> dict[str, Any]:
@@ -70,17 +72,23 @@ class OpenAICompatClient:
         }
 
     def _parse(self, done: Any) -> Completion:
-        usage = done.usage
-        tokens_in = usage.prompt_tokens if usage else 0
-        tokens_out = usage.completion_tokens if usage else 0
-        model = done.model or self.config.model
-        spent = {"model": model, "tokens_in": tokens_in, "tokens_out": tokens_out}
+        usage = Usage(
+            model=done.model or self.config.model,
+            tokens_in=done.usage.prompt_tokens if done.usage else 0,
+            tokens_out=done.usage.completion_tokens if done.usage else 0,
+        )
         if not done.choices:
-            raise ProviderError("no choices in the answer", outcome=INVALID, **spent)
+            raise invalid("no choices in the answer", usage)
         choice = done.choices[0]
         if choice.message.refusal:
-            raise ProviderError(f"refused: {choice.message.refusal}", outcome=INVALID, **spent)
+            raise invalid(f"refused: {choice.message.refusal}", usage)
         if choice.finish_reason == "length":
-            raise ProviderError("the answer was cut off (max tokens)", outcome=INVALID, **spent)
-        data = json_object(choice.message.content, **spent)
-        return Completion(data=data, **spent)
+            raise invalid("the answer was cut off (max tokens)", usage)
+        return completion(json_object(choice.message.content, usage), usage)
+
+
+def _describe(exc: openai.APIStatusError) -> str:
+    # xAI answers {"code", "error": "<text>"}, which the SDK keeps in .body, not in .message.
+    if isinstance(exc.body, str) and exc.body not in exc.message:
+        return f"{exc.message} - {exc.body}"
+    return exc.message

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from inboxes.bounces.mime import clean_str
 from inboxes.bounces.patterns import (
     BLOCKLIST_NAMES,
     GENERIC_RULES,
@@ -51,7 +52,9 @@ def classify(
     )
 
 
-def classify_smtp_error(code: int, message: bytes | str, *, recipient: str | None = None) -> Verdict:
+def classify_smtp_error(
+    code: int, message: bytes | str, *, recipient: str | None = None
+) -> Verdict:
     """Classify an smtplib exception's ``smtp_code`` and ``smtp_error``.
 
     smtplib uses -1 when there was no reply at all (a dropped connection): a network error
@@ -72,7 +75,7 @@ def with_reason(verdict: Verdict, reason: Reason, cause: str) -> Verdict:
 
 def tidy_diagnostic(text: str) -> str:
     """One line of server text: whitespace collapsed, SMTP continuation prefixes removed."""
-    text = " ".join(text.split())
+    text = " ".join(clean_str(text).split())
     match = _REPLY_PREFIX.search(text)
     if match:
         code, enhanced = match.group(1), match.group(2)

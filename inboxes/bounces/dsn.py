@@ -14,6 +14,7 @@ from email.parser import HeaderParser
 
 from inboxes.bounces.classify import normalize_address
 from inboxes.bounces.mime import (
+    clean_str,
     content_type,
     decode_part,
     first_message_id,
@@ -101,7 +102,8 @@ def report_part_text(part: Message) -> str:
         if isinstance(body, str) and body.strip():
             lines.append(body)
         chunks.append("\n".join(lines))
-    return "\n\n".join(chunks)
+    # Raw field values keep undecodable 8-bit bytes as surrogates; make them valid text.
+    return clean_str("\n\n".join(chunks))
 
 
 def dsn_reports(msg: Message) -> tuple[list[RecipientReport], bool]:
@@ -160,7 +162,7 @@ def _from_attached(part: Message) -> Original:
 def _from_headers_text(text: str) -> Original:
     try:
         headers = HeaderParser(policy=policy.default).parsestr(normalize_newlines(text))
-    except Exception:  # noqa: BLE001 - fall back to the regex scan below
+    except Exception:  # fall back to the regex scan below
         return _from_quoted(text)
     found = Original(first_message_id(header(headers, "Message-ID")), _to(header(headers, "To")))
     return found if found.message_id else _from_quoted(text)

@@ -71,4 +71,3 @@ def classify_graph_error(http_status: int, error_code: str | None, message: str)
     if http_status >= 500:
         return with_reason(verdict, Reason.NETWORK_ERROR, DEFAULT_CAUSES[Reason.NETWORK_ERROR])
     return verdict
-

@@ -92,8 +92,10 @@ class _Parsed:
 def analyze_message(raw: bytes) -> Analysis:
     """Decide the kind of an inbound message and, for bounces, classify each failed recipient."""
     try:
+        if isinstance(raw, str):  # be forgiving with callers that already decoded
+            raw = raw.encode("utf-8", "surrogateescape")
         return _analyze(bytes(raw))
-    except Exception:  # noqa: BLE001 - the inbound pipeline must survive any message
+    except Exception:  # the inbound pipeline must survive any message
         log.warning("inbound message could not be analysed", exc_info=True)
         return Analysis(kind=MessageKind.OTHER, flags=["malformed", "unreadable"])
 
@@ -154,9 +156,16 @@ def _dsn_bounce(p: _Parsed) -> Analysis | None:
     failed = [r for r in reports if _is_failure(r, p.subject)]
     if not failed:
         flags = sorted({r.action for r in reports if r.action})
-        return _base(p, MessageKind.OTHER, flags=[*p.flags, "delivery_report", *flags])
+        return _report_only(p, flags)
     explanation, _ = cut_original(p.notice)
     return _bounce(p, [_verdict(r, explanation) for r in failed])
+
+
+def _report_only(p: _Parsed, flags: list[str]) -> Analysis:
+    """A delay, relay or delivery report: never a bounce, but still tied to its ledger row."""
+    analysis = _base(p, MessageKind.OTHER, flags=[*p.flags, "delivery_report", *flags])
+    analysis.original_message_id = _original(p).message_id or analysis.in_reply_to
+    return analysis
 
 
 def _is_failure(report: RecipientReport, subject: str) -> bool:
@@ -164,9 +173,7 @@ def _is_failure(report: RecipientReport, subject: str) -> bool:
         return report.action.startswith("fail")
     # No Action field: a permanent status fails; a temporary one is a delay unless it says so.
     status = (report.status or "").strip()
-    return status.startswith("5") or (
-        status.startswith("4") and not signals.DELAY.search(subject)
-    )
+    return status.startswith("5") or (status.startswith("4") and not signals.DELAY.search(subject))
 
 
 def _verdict(report: RecipientReport, explanation: str) -> Verdict:
@@ -199,7 +206,7 @@ def _plain_bounce(p: _Parsed) -> Analysis | None:
     explanation, _ = cut_original(p.notice)
     if _is_delay_or_success(p.subject, explanation):
         flags = ["delayed"] if signals.DELAY.search(f"{p.subject}\n{explanation}") else []
-        return _base(p, MessageKind.OTHER, flags=[*p.flags, "delivery_report", *flags])
+        return _report_only(p, flags)
     known = [a for a in (normalize_address(x) for x in _failed_header(p.msg)) if a]
     ignore = {p.from_address, address(p.msg, "To")}
     recipients = failed_recipients(explanation, known, ignore)
@@ -223,14 +230,17 @@ def _looks_like_bounce(p: _Parsed) -> bool:
     body = bool(signals.BOUNCE_BODY.search(p.notice))
     # A daemon's delay warning has no failure wording but must not pass for an auto-reply.
     delay = (daemon or report) and bool(signals.DELAY.search(f"{p.subject}\n{p.notice}"))
-    return (daemon or report or subject) and (body or subject or delay) and (daemon or report or body)
+    return (
+        (daemon or report or subject) and (body or subject or delay) and (daemon or report or body)
+    )
 
 
 def _is_delay_or_success(subject: str, explanation: str) -> bool:
-    text = f"{subject}\n{explanation}"
     if signals.GAVE_UP.search(explanation):
         return False
-    return bool(signals.DELAY.search(text) or signals.SUCCESS.search(subject))
+    return bool(
+        signals.DELAY.search(f"{subject}\n{explanation}") or signals.SUCCESS.search(subject)
+    )
 
 
 def _bounce(p: _Parsed, verdicts: list[Verdict]) -> Analysis:

@@ -17,6 +17,7 @@ from email.parser import BytesParser, HeaderParser
 from email.utils import getaddresses
 
 MAX_PARTS = 200
+MAX_NOTICE = 200_000  # characters of notice text worth reading; the rest is attachments
 
 # Parts that hold another message or machine fields: text inside them is not the notice itself.
 CONTAINER_TYPES = frozenset(
@@ -40,7 +41,7 @@ def parse_bytes(raw: bytes) -> Message:
     """Parse with the modern policy; fall back to a latin-1 round trip if even that fails."""
     try:
         return BytesParser(policy=policy.default).parsebytes(raw)
-    except Exception:  # noqa: BLE001 - any parser bug must not stop the inbound pipeline
+    except Exception:  # any parser bug must not stop the inbound pipeline
         text = raw.decode("latin-1")
         return HeaderParser(policy=policy.compat32).parsestr(text)
 
@@ -63,7 +64,7 @@ def header(msg: Message, name: str) -> str:
     try:
         value = msg.get(name)
         return "" if value is None else clean_str(str(value))
-    except Exception:  # noqa: BLE001 - policy.default header parsing has known edge-case bugs
+    except Exception:  # policy.default header parsing has known edge-case bugs
         return _raw_header(msg, name)
 
 
@@ -72,8 +73,8 @@ def _raw_header(msg: Message, name: str) -> str:
         for key, value in msg.raw_items():
             if key.lower() == name.lower():
                 return clean_str(str(make_header(decode_header(str(value)))))
-    except Exception:  # noqa: BLE001
-        pass
+    except Exception:  # an undecodable header reads as absent
+        return ""
     return ""
 
 
@@ -82,7 +83,7 @@ def address(msg: Message, name: str) -> str:
     value = header(msg, name)
     try:
         pairs = getaddresses([value])
-    except Exception:  # noqa: BLE001
+    except Exception:
         return ""
     for _, addr in pairs:
         local, _, domain = addr.strip().rpartition("@")
@@ -94,7 +95,7 @@ def address(msg: Message, name: str) -> str:
 def display_name(msg: Message, name: str) -> str:
     try:
         pairs = getaddresses([header(msg, name)])
-    except Exception:  # noqa: BLE001
+    except Exception:
         return ""
     return pairs[0][0] if pairs else ""
 
@@ -115,14 +116,14 @@ def first_message_id(value: str) -> str | None:
 def content_type(part: Message) -> str:
     try:
         return part.get_content_type().lower()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return "text/plain"
 
 
 def param(part: Message, name: str) -> str:
     try:
         return str(part.get_param(name, "") or "").lower()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return ""
 
 
@@ -144,7 +145,7 @@ def own_parts(msg: Message) -> Iterator[Message]:
 def _is_multipart(part: Message) -> bool:
     try:
         return part.is_multipart()
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 
@@ -152,9 +153,9 @@ def decode_part(part: Message) -> tuple[str, bool]:
     """The part's text and whether it decoded cleanly (known charset, valid bytes)."""
     try:
         data = part.get_payload(decode=True)
-    except Exception:  # noqa: BLE001
+    except Exception:
         data = None
-    if data is None:
+    if not isinstance(data, bytes):
         payload = part.get_payload()
         return (clean_str(payload), True) if isinstance(payload, str) else ("", True)
     charset = param(part, "charset") or "utf-8"
@@ -162,7 +163,7 @@ def decode_part(part: Message) -> tuple[str, bool]:
     for candidate in (charset if known else "utf-8", "utf-8"):
         try:
             return data.decode(candidate), known
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeDecodeError, LookupError, ValueError):
             continue
     return data.decode("latin-1"), False
 
@@ -171,7 +172,7 @@ def _known_charset(charset: str) -> bool:
     try:
         codecs.lookup(charset)
         return True
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL byte inside the charset name
         return False
 
 
@@ -197,7 +198,7 @@ def notice_text(msg: Message) -> tuple[str, bool]:
             continue
         clean = clean and ok
     chosen = plain if any(t.strip() for t in plain) else rich
-    return normalize_newlines("\n\n".join(chosen)), clean
+    return normalize_newlines("\n\n".join(chosen))[:MAX_NOTICE], clean
 
 
 def normalize_newlines(text: str) -> str:
@@ -220,5 +221,5 @@ def has_defects(msg: Message) -> bool:
     """True when the MIME structure itself is broken (missing boundary, bad encoding...)."""
     try:
         return any(getattr(part, "defects", None) for part in own_parts(msg))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return True

@@ -85,8 +85,8 @@ SPECIFIC_RULES: list[Rule] = [
         "IP on a blocklist",
     ),
     _rule(
-        r"envelope blocked|user entry|blocked by (the )?(recipient|user)|sender (is )?on the"
-        r" recipient'?s? block",
+        r"envelope blocked|blocked by (the )?(recipient|user)|sender (is )?on the recipient'?s?"
+        r" block",
         R.BLOCKED,
         "the recipient or their administrator blocked our address",
     ),
@@ -111,7 +111,7 @@ SPECIFIC_RULES: list[Rule] = [
         "the recipient's policy (often sender reputation or authentication)",
     ),
     _rule(
-        r"spam|unsolicited|junk mail|phish|5\.7\.350",
+        r"\bspam\b|unsolicited|junk mail|phish|5\.7\.350",
         R.SPAM_DETECTED,
         "the message was judged to be spam",
     ),
@@ -131,8 +131,7 @@ SPECIFIC_RULES: list[Rule] = [
     _rule(
         r"not accepting (mail|messages|e-?mail)"
         r"|(does not|doesn'?t|no longer) accepts? (mail|e-?mail|messages)|null mx"
-        r"|recipient address rejected: access denied|not authori[sz]ed to receive"
-        r"|delivery restriction",
+        r"|recipient address rejected: access denied|not authori[sz]ed to receive",
         R.NOT_ACCEPTING,
         "the address does not accept mail from us",
     ),

@@ -121,12 +121,12 @@ def _diagnostic(segment: str, fallback: str, recipient: str | None = None) -> st
             segment = fallback[: None if end < 0 else end]
             match = found
     if match is None:
-        lines = [line for line in segment.splitlines() if line.strip(" \t<>\":") != recipient]
+        lines = [line for line in segment.splitlines() if line.strip(' \t<>":') != recipient]
         return "\n".join(lines).strip()
     start = match.start()
     if segment.startswith("(#", start):
         start = segment.rfind("\n", 0, start) + 1
-    kept = []
+    kept: list[str] = []
     for line in segment[start:].splitlines():
         if kept and _TRANSCRIPT_NOISE.search(line):
             break

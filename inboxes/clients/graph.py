@@ -10,6 +10,7 @@ import base64
 import dataclasses
 import ssl
 import threading
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -19,6 +20,7 @@ from django.conf import settings
 
 from inboxes.bounces import classify_graph_error
 from inboxes.clients.base import SendResult
+from inboxes.clients.readers import Batch, Fetched
 from inboxes.models import Inbox
 
 _apps: dict[tuple[str, str], msal.ConfidentialClientApplication] = {}
@@ -152,6 +154,29 @@ class GraphTransport:
         if response.status_code != 200:
             return None
         return bool(response.json().get("value"))
+
+    def fetch_since(self, since: datetime | None, limit: int) -> Batch:
+        """Messages received at or after ``since`` (oldest first), with their MIME bytes."""
+        params = {"$select": "id,receivedDateTime,internetMessageId",
+                  "$orderby": "receivedDateTime asc", "$top": "50"}
+        if since:
+            params["$filter"] = f"receivedDateTime ge {since.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+        url: str | None = f"/users/{self.inbox.address}/mailFolders/inbox/messages"
+        batch, newest = Batch(), since
+        while url and len(batch.messages) < limit:
+            response = self.http.get(url, params=params, headers=self._headers())
+            response.raise_for_status()
+            page = response.json()
+            for item in page.get("value", []):
+                raw = self.http.get(f"/users/{self.inbox.address}/messages/{item['id']}/$value",
+                                    headers=self._headers())
+                raw.raise_for_status()
+                received = datetime.fromisoformat(item["receivedDateTime"].replace("Z", "+00:00"))
+                batch.messages.append(Fetched(raw.content, item["id"], received))
+                newest = max(newest, received) if newest else received
+            url, params = page.get("@odata.nextLink"), {}
+        batch.cursor = {"graph_last_received_at": newest} if newest else {}
+        return batch
 
     def close(self) -> None:
         self.http.close()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import imaplib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
 from django.conf import settings
 
@@ -47,8 +49,31 @@ def connect(inbox: Inbox) -> Iterator[imaplib.IMAP4]:
             conn.logout()
 
 
-def _quote(folder: str) -> str:
+def quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# One LIST answer: (flags) delimiter name; the name is an atom, a quoted string or a literal.
+_LIST_LINE = re.compile(r'^\((?P<flags>[^)]*)\) (?:"(?:[^"\\]|\\.)*"|NIL) (?P<name>.*)$', re.I)
+
+
+def special_use_folder(lines: list[Any], flag: str = "\\Sent") -> str | None:
+    """The mailbox that LIST marks with ``flag`` (RFC 6154), e.g. "[Gmail]/Sent Mail"."""
+    for line in lines:
+        literal = None
+        if isinstance(line, tuple):  # imaplib: (b'(\\Sent) "/" {9}', b'Sent Mail')
+            line, literal = line[0], line[1].decode(errors="replace")
+        if not isinstance(line, bytes | str):
+            continue
+        text = line.decode(errors="replace") if isinstance(line, bytes) else line
+        found = _LIST_LINE.match(text.strip())
+        if not found or flag.lower() not in found["flags"].lower().split():
+            continue
+        name = literal if literal is not None else found["name"]
+        if name.startswith('"') and name.endswith('"') and len(name) > 1:
+            name = re.sub(r"\\(.)", r"\1", name[1:-1])
+        return name
+    return None
 
 
 def sent_folder(conn: imaplib.IMAP4, inbox: Inbox) -> str | None:
@@ -56,12 +81,8 @@ def sent_folder(conn: imaplib.IMAP4, inbox: Inbox) -> str | None:
     if inbox.imap_sent_folder:
         return inbox.imap_sent_folder
     status, lines = conn.list()
-    if status == "OK":
-        for line in lines:
-            text = line.decode(errors="replace") if isinstance(line, bytes) else str(line)
-            if "\\Sent" in text:
-                return text.rsplit(" ", 1)[-1].strip('"')
-    return "Sent"
+    flagged = special_use_folder(lines) if status == "OK" else None
+    return flagged or "Sent"
 
 
 def find_in_sent(inbox: Inbox, message_id: str) -> bool | None:
@@ -69,10 +90,10 @@ def find_in_sent(inbox: Inbox, message_id: str) -> bool | None:
     try:
         with connect(inbox) as conn:
             folder = sent_folder(conn, inbox)
-            status, _ = conn.select(_quote(folder or "Sent"), readonly=True)
+            status, _ = conn.select(quote(folder or "Sent"), readonly=True)
             if status != "OK":
                 return None
-            status, data = conn.uid("SEARCH", "HEADER", "Message-ID", _quote(message_id))
+            status, data = conn.uid("SEARCH", "HEADER", "Message-ID", quote(message_id))
             return status == "OK" and bool(data and data[0] and data[0].split())
     except (IMAPError, imaplib.IMAP4.error, OSError) as exc:
         log.warning("sent-folder lookup failed", extra={"inbox": inbox.key, "error": str(exc)})

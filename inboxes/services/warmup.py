@@ -21,10 +21,10 @@ from inboxes.models import Inbox, InboxDay
 
 
 def parse_schedule(text: str) -> list[int]:
-    values = [int(part) for part in text.replace(" ", "").split(",") if part]
-    if not values or any(v < 0 for v in values):
+    parts = [part for part in text.replace(" ", "").split(",") if part]
+    if not parts or not all(part.isdigit() for part in parts):
         raise ValueError(f"warmup schedule {text!r} must be a comma-separated list of counts")
-    return values
+    return [int(part) for part in parts]
 
 
 def schedule_for(inbox: Inbox) -> list[int]:

@@ -84,7 +84,7 @@ def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list)
         later.append(lambda: inboxes.record_failure(inbox_id=email.inbox_id, now=now,
                                                     error=result.message))
         return _retry(email, now, result.message, release=True)
-    if verdict.counts_as_soft_bounce and _soft_bounce_escalates(email, now):
+    if verdict.counts_as_soft_bounce and record_soft_bounce(contact_id=email.contact_id, now=now):
         verdict = dataclasses.replace(verdict, consequence=Consequence.ADDRESS_BAD)
     if verdict.consequence == Consequence.ADDRESS_BAD:
         return _hard_bounce(email, verdict, now, later)
@@ -143,9 +143,9 @@ def _hard_bounce(email: OutboundEmail, verdict: Verdict, now: datetime, later: l
     return "bounced"
 
 
-def _soft_bounce_escalates(email: OutboundEmail, now: datetime) -> bool:
-    """Record this soft bounce on the contact; True once the address counts as bad."""
-    contact = Contact.objects.select_for_update().get(pk=email.contact_id)
+def record_soft_bounce(*, contact_id: int, now: datetime) -> bool:
+    """Record a soft bounce on the contact; True once the address counts as bad."""
+    contact = Contact.objects.select_for_update().get(pk=contact_id)
     since = now - timedelta(days=SOFT_BOUNCE_DAYS)
     times = [t for t in map(datetime.fromisoformat, contact.soft_bounces) if t >= since]
     times.append(now)

@@ -210,3 +210,12 @@ def test_retry_after_as_an_http_date() -> None:
     when = datetime.now(UTC) + timedelta(seconds=90)
     seconds = parse_retry_after({"retry-after": format_datetime(when, usegmt=True)})
     assert seconds is not None and 85 <= seconds <= 91
+
+
+def test_an_error_echoing_the_api_key_never_carries_it(provider: tuple) -> None:
+    name, fake = provider
+    fake.fail(401, message=f"Incorrect API key provided: {fake.api_key}.")
+    with pytest.raises(ProviderError) as err:
+        _client(name, fake).complete(REQUEST)
+    assert fake.api_key not in err.value.message
+    assert "[api key]" in err.value.message

@@ -62,7 +62,6 @@ def test_warmup_status_shows_todays_counts(api: APIClient) -> None:
     body = response.json()
     rows = {row["inboxId"]: row for row in body["inboxes"]}
 
-    assert WARMUP_KEYS <= set(rows["smtp-1"])
     assert {k: rows["smtp-1"][k] for k in WARMUP_KEYS} == {
         "inboxId": "smtp-1",
         "id": fresh.pk,
@@ -115,7 +114,6 @@ def test_inbox_status_shows_health(api: APIClient) -> None:
 
     row = _rows(api, "/api/status/inboxes")["smtp-1"]
 
-    assert HEALTH_KEYS <= set(row)
     assert {k: row[k] for k in HEALTH_KEYS} == {
         "inboxId": "smtp-1",
         "id": inbox.pk,

@@ -13,6 +13,7 @@ import pytest
 from inboxes.clients import graph as graph_client
 from inboxes.clients import transport_for
 from inboxes.clients.graph import GraphTransport
+from inboxes.clients.imap import special_use_folder
 from inboxes.clients.maildir import MaildirTransport
 from inboxes.clients.smtp import SMTPTransport
 from inboxes.models import Inbox
@@ -410,3 +411,30 @@ def test_imap_find_sent_cannot_tell_on_a_wrong_password_or_untrusted_certificate
     settings.JENGU = {**settings.JENGU, "SMTP_CA_FILE": certs.ca_file()}
     wrong = _imap_inbox(imap_user, password="wrong-password")
     assert SMTPTransport(wrong).find_sent("<sent.3@jengu.test>") is None
+
+
+def test_imap_find_sent_uses_the_configured_folder_with_a_space(
+    imap_user: ImapUser, trust_test_ca: None
+) -> None:
+    imap_user.server.create_mailbox(imap_user.name, "Sent Items")
+    imap_user.server.append(imap_user.name, _message("<sent.4@jengu.test>"), mailbox="Sent Items")
+    inbox = _imap_inbox(imap_user, imap_sent_folder="Sent Items")
+
+    assert SMTPTransport(inbox).find_sent("<sent.4@jengu.test>") is True
+    assert SMTPTransport(inbox).find_sent("<sent.5@jengu.test>") is False
+
+
+@pytest.mark.parametrize(
+    ("lines", "folder"),
+    [
+        ([b'(\\HasNoChildren) "/" INBOX', b'(\\HasNoChildren \\Sent) "/" Sent'], "Sent"),
+        ([b'(\\HasNoChildren \\Sent) "/" "[Gmail]/Sent Mail"'], "[Gmail]/Sent Mail"),
+        ([b'(\\Sent \\HasNoChildren) "." "Sent Items"'], "Sent Items"),
+        ([(b'(\\HasNoChildren \\Sent) "/" {9}', b"Sent Mail"), b""], "Sent Mail"),
+        ([b'(\\HasNoChildren \\Sentinel) "/" Other', b'(\\Drafts) "/" Drafts'], None),
+    ],
+)
+def test_the_sent_folder_is_read_from_the_special_use_flag(
+    lines: list[Any], folder: str | None
+) -> None:
+    assert special_use_folder(lines) == folder

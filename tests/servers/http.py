@@ -93,6 +93,7 @@ class HTTPTestServer:
 
         class _H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else every small response stalls ~40 ms
 
             def log_message(self, *args: Any) -> None:  # keep test output clean
                 pass

@@ -1,0 +1,100 @@
+"""Inbound throughput: IMAP fetch -> parsed, matched, classified (offline) and stored, against a
+bare imaplib fetch of the same 5,000 messages from the same Dovecot, in the same run.
+
+    .venv/bin/python bench/inbound.py [--messages 5000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import imaplib
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._django import setup  # noqa: E402
+
+
+def sample(n: int, to: str) -> bytes:
+    from tests.inbound import messages as m
+
+    kinds = [
+        lambda: m.plain_reply(frm=f"gm{n}@hotel{n}.example", to=to, subject="A quick question",
+                              body="Interested, can you send prices?", msgid=f"<r{n}@h.example>"),
+        lambda: m.out_of_office(frm=f"gm{n}@hotel{n}.example", to=to, subject="Hi",
+                                ours=f"<ours{n}@sender.example>").replace(
+            b"<ooo-1@hotel.example>", f"<ooo{n}@h.example>".encode()),
+        lambda: m.postfix_dsn(to=to, rcpt=f"nobody{n}@hotel{n}.example",
+                              ours=f"<ours{n}@sender.example>").replace(
+            b"20261201100005.4F1A2", f"dsn{n}".encode()),
+    ]
+    return kinds[n % 3]()
+
+
+def fill(server, user, count: int) -> None:
+    with server.session(user.name) as imap:
+        for n in range(count):
+            imap.append("INBOX", None, None, sample(n, user.name))
+
+
+def bare_fetch(user) -> tuple[int, float]:
+    start = time.perf_counter()
+    conn = imaplib.IMAP4(user.host, user.port)
+    conn.login(user.name, user.password)
+    conn.select("INBOX", readonly=True)
+    uids = conn.uid("SEARCH", "ALL")[1][0].split()
+    got = 0
+    for i in range(0, len(uids), 50):
+        _, parts = conn.uid("FETCH", b",".join(uids[i:i + 50]), "(UID BODY.PEEK[])")
+        got += sum(isinstance(p, tuple) for p in parts)
+    conn.logout()
+    return got, time.perf_counter() - start
+
+
+def jengu_fetch(user) -> tuple[int, float]:
+    from inboxes.models import Inbox
+    from outreach.models import InboundMessage
+    from outreach.services.reader import check_inbox
+
+    InboundMessage.objects.all().delete()
+    Inbox.objects.filter(key="bench-imap").delete()
+    inbox = Inbox.objects.create(key="bench-imap", provider="smtp", address=user.name,
+                                 username=user.name, password=user.password,
+                                 imap_host=user.host, imap_port=user.port, smtp_host="unused")
+    start = time.perf_counter()
+    while True:
+        result = check_inbox(inbox.pk)
+        if "error" in result:
+            raise SystemExit(f"reader failed: {result}")
+        if not result.get("fetched"):
+            break
+    return InboundMessage.objects.count(), time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=5000)
+    args = parser.parse_args()
+    import os
+
+    from tests.servers import certs
+
+    os.environ["SMTP_CA_FILE"] = certs.ca_file()  # Dovecot's certificate comes from the test CA
+    setup("jengu_bench_inbound")
+    from tests.servers.imap import DovecotServer
+
+    with DovecotServer() as server:
+        user = server.add_user("bench@jengu.test", "bench-password")
+        fill(server, user, args.messages)
+        bare_n, bare_s = bare_fetch(user)
+        ours_n, ours_s = jengu_fetch(user)
+    bare_rate, ours_rate = bare_n / bare_s, ours_n / ours_s
+    print(f"bare imaplib fetch:          {bare_n} messages in {bare_s:.2f}s = {bare_rate:,.0f} msg/s")
+    print(f"jengu fetch+classify+store:  {ours_n} messages in {ours_s:.2f}s = {ours_rate:,.0f} msg/s")
+    print(f"ratio (jengu / bare):        {ours_rate / bare_rate:.3f}")
+
+
+if __name__ == "__main__":
+    main()

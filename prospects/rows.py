@@ -1,0 +1,126 @@
+"""An import row (``prospects.sources.Row``) made into a ``ProspectInput``, with its checks.
+
+The column mapping itself lives in ``prospects.sources.headers`` (docs/prospects.md tables
+it). Here: websites get a scheme and must name a host; values longer than their database
+column are left out with an error for the row (too long a name or city rejects the row, since
+those are the dedup keys); the property type is read from a choice, an alias or free text; and
+the old system's exports (Supabase CSV, D1 SQL) keep their id, stage, tier and score.
+"""
+
+from __future__ import annotations
+
+import re
+
+from prospects.models import Contact, Prospect
+from prospects.normalize import normalize_domain, normalize_email, normalize_name
+from prospects.property import property_type_from_cell
+from prospects.services import ProspectInput
+from prospects.sources import Row
+
+LEGACY_FORMATS = frozenset({"supabase", "d1_sql"})
+_TAG_SPLIT_RE = re.compile(r"\s*[,;|]\s*")
+_TRUE = frozenset({"1", "true", "t", "yes", "y"})
+
+
+def _limit(model: type, name: str) -> int:
+    return int(model._meta.get_field(name).max_length or 0)
+
+
+# ProspectInput attribute -> (model, column) whose max_length bounds it
+LIMITS = {
+    "name": _limit(Prospect, "name"),
+    "city": _limit(Prospect, "city"),
+    "country": _limit(Prospect, "country"),
+    "website": _limit(Prospect, "website"),
+    "phone": _limit(Prospect, "phone"),
+    "lead_source": _limit(Prospect, "lead_source"),
+    "source_url": _limit(Prospect, "source_url"),
+    "legacy_id": _limit(Prospect, "legacy_id"),
+    "contact_name": _limit(Contact, "name"),
+    "contact_title": _limit(Contact, "title"),
+    "linkedin_url": _limit(Contact, "linkedin_url"),
+}
+KEY_FIELDS = ("name", "city")
+
+
+def website_value(raw: str) -> str:
+    """``https://`` added to a bare domain; "" when it names no host."""
+    value = raw.strip()
+    if not value:
+        return ""
+    if "://" not in value:
+        value = f"https://{value.lstrip('/')}"
+    if not value.lower().startswith(("http://", "https://")) or not normalize_domain(value):
+        return ""
+    return value  # a Facebook page is kept as the website; it just is no dedup key
+
+
+def _legacy(data: dict[str, str]) -> dict[str, object]:
+    extra: dict[str, object] = {}
+    if data.get("stage") in Prospect.Stage.values:
+        extra["stage"] = data["stage"]
+    if data.get("tier") in Prospect.Tier.values:
+        extra["tier"] = data["tier"]
+    score = data.get("score", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", score):
+        extra["score"] = min(100, round(float(score)))
+    if data.get("archived", "").lower() in _TRUE:
+        extra["archived"] = True
+    if data.get("email_verified", "").lower() in _TRUE:
+        extra["email_verified"] = True
+    return extra
+
+
+def _checked_lengths(values: dict[str, str]) -> tuple[bool, list[str]]:
+    """(keep the row?, problems) — over-long values are blanked in ``values``."""
+    problems = []
+    for name, limit in LIMITS.items():
+        value = values.get(name, "")
+        if limit and len(value) > limit:
+            problems.append(f"{name} longer than {limit} characters")
+            if name in KEY_FIELDS:
+                return False, problems
+            values[name] = ""
+    return True, problems
+
+
+def row_input(row: Row, fmt: str, default_source: str) -> tuple[ProspectInput | None, list[str]]:
+    """The input for one row and the problems found (the row may still be imported)."""
+    data = row.data
+    problems: list[str] = []
+    values = {
+        "name": data.get("name", ""),
+        "city": data.get("city", ""),
+        "country": data.get("country", ""),
+        "website": website_value(data.get("website", "")),
+        "phone": data.get("phone", ""),
+        "lead_source": data.get("source", "") or default_source,
+        "source_url": data.get("source_url", ""),
+        "legacy_id": data.get("id", "") if fmt in LEGACY_FORMATS else "",
+        "contact_name": data.get("contact_name", ""),
+        "contact_title": data.get("contact_title", ""),
+        "linkedin_url": data.get("linkedin_url", ""),
+    }
+    if data.get("website") and not values["website"]:
+        problems.append(f"website {data['website'][:80]!r} is not a web address; left out")
+    keep, length_problems = _checked_lengths(values)
+    problems += length_problems
+    if not keep or not normalize_name(values["name"]):
+        return None, problems
+    others = [
+        e for e in map(normalize_email, _TAG_SPLIT_RE.split(data.get("other_emails", ""))) if e
+    ]
+    notes = data.get("notes", "") or data.get("research_notes", "")
+    tags = [t for t in _TAG_SPLIT_RE.split(data.get("tags", "")) if t][:20]
+    return (
+        ProspectInput(
+            **values,
+            contact_email=data.get("contact_email", ""),
+            property_type=property_type_from_cell(data.get("property_type", "")),
+            notes=notes,
+            tags=[t[:64] for t in tags],
+            other_emails=others,
+            extra=_legacy(data) if fmt in LEGACY_FORMATS else {},
+        ),
+        problems,
+    )

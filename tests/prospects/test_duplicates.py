@@ -1,0 +1,143 @@
+"""Near-duplicate hints, and the admin's merge and dismiss actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from jengu.errors import Conflict
+from jengu.models import AuditLog
+from outreach.models import Enrollment, InboundMessage, OutboundEmail
+from prospects.models import Contact, DuplicateHint, Prospect, ProspectEvent
+from prospects.services import ProspectInput, prospect_create
+from prospects.services_dedup import duplicate_merge
+from prospects.services_import import import_file
+from tests.factories import CampaignFactory
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/prospects/duplicatehint/"
+
+
+def create(name: str, city: str, **fields: Any) -> Prospect:
+    return prospect_create(data=ProspectInput(name=name, city=city, **fields)).prospect
+
+
+def test_similar_names_in_one_city_become_a_hint() -> None:
+    older = create("Casa do Largo", "Lisboa")
+    create("Casa do Largo", "Porto")  # same name elsewhere: not a hint
+    summary = import_file(
+        "name,city\nCasa de Largo,lisboa\nHotel Tivoli,Lisboa\nCasa de Largo,Porto\n", "x.csv"
+    )
+    assert summary.as_dict()["hints"] == 2
+    newer = Prospect.objects.get(name="Casa de Largo", city="lisboa")
+    hint = DuplicateHint.objects.get(other=older)
+    assert hint.prospect == newer and hint.similarity == pytest.approx(92.3, abs=0.1)
+    porto = DuplicateHint.objects.exclude(pk=hint.pk).get()
+    assert (porto.prospect.city, porto.other.city) == ("Porto", "Porto")
+    assert not DuplicateHint.objects.filter(prospect__name="Hotel Tivoli").exists()
+
+
+def test_a_prospect_created_through_the_api_path_is_checked_too() -> None:
+    create("Pensão Flor de Sal", "Aveiro")
+    create("Pensao Flor do Sal", "Aveiro")
+    assert DuplicateHint.objects.count() == 1
+
+
+def test_a_dismissed_pair_stays_dismissed_on_reimport(tmp_path: Path) -> None:
+    create("Casa do Largo", "Lisboa")
+    import_file("name,city\nCasa de Largo,Lisboa\n", "x.csv")
+    DuplicateHint.objects.update(status=DuplicateHint.Status.DISMISSED)
+    import_file("name,city\nCasa de Largo,Lisboa\n", "x.csv")
+    assert list(DuplicateHint.objects.values_list("status", flat=True)) == ["dismissed"]
+
+
+@pytest.fixture
+def pair() -> tuple[Prospect, Prospect, DuplicateHint]:
+    keep = create("Casa do Largo", "Lisboa", contact_email="ana@casadolargo.pt", contact_name="Ana")
+    drop = create(
+        "Casa de Largo",
+        "Lisboa",
+        website="https://casa-largo.pt",
+        phone="+351 21 000 1234",
+        contact_email="info@casa-largo.pt",
+    )
+    return keep, drop, DuplicateHint.objects.get()
+
+
+def _outreach_rows(drop: Prospect) -> tuple[Enrollment, OutboundEmail, InboundMessage]:
+    contact = drop.contacts.get()
+    enrollment = Enrollment.objects.create(campaign=CampaignFactory(), contact=contact, prospect=drop)
+    email = OutboundEmail.objects.create(
+        enrollment=enrollment, step=1, prospect=drop, contact=contact, recipient=contact.email,
+        message_id="<m1@jengu.test>", send_after=timezone.now(), status="sent",
+    )  # fmt: skip
+    inbound = InboundMessage.objects.create(prospect=drop, contact=contact, subject="Re: hi")
+    return enrollment, email, inbound
+
+
+def admin_client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_merge_action_moves_contacts_emails_and_history(
+    pair: tuple[Prospect, Prospect, DuplicateHint], admin_user: Any
+) -> None:
+    keep, drop, hint = pair
+    enrollment, email, inbound = _outreach_rows(drop)
+    ProspectEvent.objects.create(prospect=drop, kind="note", message="Called the owner")
+    response = admin_client(admin_user).post(
+        CHANGELIST, {"action": "merge", "_selected_action": [hint.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Merged 1 pair(s)." in response.content.decode()
+    for row in (enrollment, email, inbound):
+        row.refresh_from_db()
+        assert row.prospect_id == keep.pk
+    assert set(keep.contacts.values_list("email", flat=True)) == {
+        "ana@casadolargo.pt",
+        "info@casa-largo.pt",
+    }
+    assert keep.contacts.filter(is_primary=True).count() == 1
+    assert keep.events.filter(message="Called the owner").exists()
+    assert keep.events.filter(kind="merged").exists()
+    keep.refresh_from_db()
+    drop.refresh_from_db()
+    assert (keep.domain, keep.phone) == ("casa-largo.pt", "+351 21 000 1234")
+    assert (drop.archived, drop.merged_into_id, drop.domain) == (True, keep.pk, "")
+    hint.refresh_from_db()
+    assert hint.status == DuplicateHint.Status.MERGED
+    assert AuditLog.objects.filter(action="prospect_merged").count() == 1
+    # a later import naming the merged one lands on the survivor
+    import_file("name,city,email\nCasa de Largo,Lisboa,reservas@casa-largo.pt\n", "x.csv")
+    assert Contact.objects.get(email="reservas@casa-largo.pt").prospect_id == keep.pk
+
+
+def test_dismiss_action_keeps_both(
+    pair: tuple[Prospect, Prospect, DuplicateHint], admin_user: Any
+) -> None:
+    keep, drop, hint = pair
+    response = admin_client(admin_user).post(
+        CHANGELIST, {"action": "dismiss", "_selected_action": [hint.pk]}, follow=True
+    )
+    assert "Dismissed 1 pair(s)." in response.content.decode()
+    hint.refresh_from_db()
+    drop.refresh_from_db()
+    assert hint.status == DuplicateHint.Status.DISMISSED and not drop.archived
+    assert drop.contacts.count() == 1
+    with pytest.raises(Conflict):
+        duplicate_merge(hint_id=hint.pk)
+
+
+def test_hint_list_and_pipeline_runs_show_in_the_admin(
+    pair: tuple[Prospect, Prospect, DuplicateHint], admin_user: Any
+) -> None:
+    client = admin_client(admin_user)
+    page = client.get(CHANGELIST).content.decode()
+    assert "Casa de Largo" in page and "Lisboa" in page
+    assert client.get("/admin/prospects/pipelinerun/").status_code == 200

@@ -1,0 +1,103 @@
+"""``POST /api/prospects/import`` (multipart) and ``POST /api/admin/trigger-scrape``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from prospects.models import PipelineRun, Prospect
+from tests.prospects.sites import no_vendors, places  # noqa: F401
+from tests.servers.vendors import PlacesFake, make_place
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("routes")]
+IMPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
+
+
+@pytest.fixture
+def routes() -> Any:
+    with override_settings(ROOT_URLCONF="tests.prospects.urls"):
+        yield
+
+
+def upload(client: APIClient, name: str, **extra: Any) -> Any:
+    data = {"file": SimpleUploadedFile(name, (IMPORTS / name).read_bytes()), **extra}
+    return client.post("/api/prospects/import", data, format="multipart")
+
+
+def test_upload_answers_with_the_summary(api: APIClient) -> None:
+    response = upload(api, "generic.csv")
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["created"], body["updated"], body["duplicates"]) == (5, 0, 0)
+    assert body["errors"][0] == {"line": 4, "detail": "missing name"}
+    assert [e["line"] for e in body["errors"]] == [4, 5, 8, 9]
+    assert PipelineRun.objects.get(pk=body["run"]).kind == "import"
+    again = upload(api, "generic.csv").json()
+    assert (again["created"], again["updated"], again["duplicates"]) == (0, 0, 5)
+
+
+def test_upload_of_a_sql_dump_and_a_source(user_api: APIClient) -> None:
+    body = upload(user_api, "latin1.csv", source="trade_fair").json()
+    assert body["created"] == 3
+    assert set(Prospect.objects.values_list("lead_source", flat=True)) == {"trade_fair"}
+    assert upload(user_api, "d1_export.sql").json()["created"] == 4
+
+
+def test_missing_file_is_a_400_naming_the_field(api: APIClient) -> None:
+    response = api.post("/api/prospects/import", {"source": "x"}, format="multipart")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and "file" in body["fields"]
+
+
+def test_import_needs_authentication(anon_client: APIClient) -> None:
+    assert upload(anon_client, "generic.csv").status_code == 401
+    assert Prospect.objects.count() == 0
+
+
+def test_trigger_scrape_imports_waiting_files_and_places(
+    api: APIClient, places: PlacesFake, settings: Any
+) -> None:
+    settings.JENGU = {**settings.JENGU, "SCRAPE_QUERIES": "boutique hotel Lisbon; ;hostel Porto"}
+    places.add(
+        "boutique hotel Lisbon",
+        make_place("Hotel Alfama Azul", "Rua dos Remédios 12, Lisboa", website="http://alfama-azul.test/",
+                   phone="+351 21 886 0100", city="Lisboa", country="Portugal", country_code="PT"),
+        make_place("Casa do Largo", "Largo da Graça, Lisboa", city="Lisboa", country_code="PT"),
+    )  # fmt: skip
+    default_storage.save("imports/incoming/hotels.csv", ContentFile(b"name,city\nCasa do Largo,Lisboa\n"))
+    response = api.post("/api/admin/trigger-scrape")
+    assert response.status_code == 200
+    body = response.json()
+    run = PipelineRun.objects.get(pk=body["id"])
+    assert (run.kind, run.status, body["status"]) == ("scrape", "done", "done")
+    assert body["counts"]["files"] == 1 and body["counts"]["places_results"] == 2
+    # the file's Casa do Largo gets its country from Places: updated, not a plain duplicate
+    assert (body["counts"]["created"], body["counts"]["updated"]) == (2, 1)
+    assert Prospect.objects.get(name="Casa do Largo").country == "PT"
+    alfama = Prospect.objects.get(name="Hotel Alfama Azul")
+    assert (alfama.lead_source, alfama.domain, alfama.phone) == (
+        "google_places", "alfama-azul.test", "+351 21 886 0100",
+    )  # fmt: skip
+    assert [r.json()["textQuery"] for r in places.requests] == ["boutique hotel Lisbon", "hostel Porto"]
+    assert "places.websiteUri" in places.requests[0].headers["x-goog-fieldmask"]
+    assert default_storage.listdir("imports/incoming/")[1] == []
+    assert len(default_storage.listdir("imports/done/")[1]) == 1
+
+
+def test_trigger_scrape_is_for_staff_only(user_api: APIClient, anon_client: APIClient) -> None:
+    assert user_api.post("/api/admin/trigger-scrape").status_code == 403
+    assert anon_client.post("/api/admin/trigger-scrape").status_code == 401
+    assert PipelineRun.objects.count() == 0
+
+
+def test_trigger_scrape_with_nothing_to_do(api: APIClient, no_vendors: None) -> None:
+    body = api.post("/api/admin/trigger-scrape").json()
+    assert body["status"] == "done" and body["errors"] == []

@@ -14,21 +14,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._django import setup  # noqa: E402
+from bench._django import setup
 
 
 def sample(n: int, to: str) -> bytes:
     from tests.inbound import messages as m
 
     kinds = [
-        lambda: m.plain_reply(frm=f"gm{n}@hotel{n}.example", to=to, subject="A quick question",
-                              body="Interested, can you send prices?", msgid=f"<r{n}@h.example>"),
-        lambda: m.out_of_office(frm=f"gm{n}@hotel{n}.example", to=to, subject="Hi",
-                                ours=f"<ours{n}@sender.example>").replace(
-            b"<ooo-1@hotel.example>", f"<ooo{n}@h.example>".encode()),
-        lambda: m.postfix_dsn(to=to, rcpt=f"nobody{n}@hotel{n}.example",
-                              ours=f"<ours{n}@sender.example>").replace(
-            b"20261201100005.4F1A2", f"dsn{n}".encode()),
+        lambda: m.plain_reply(
+            frm=f"gm{n}@hotel{n}.example",
+            to=to,
+            subject="A quick question",
+            body="Interested, can you send prices?",
+            msgid=f"<r{n}@h.example>",
+        ),
+        lambda: m.out_of_office(
+            frm=f"gm{n}@hotel{n}.example", to=to, subject="Hi", ours=f"<ours{n}@sender.example>"
+        ).replace(b"<ooo-1@hotel.example>", f"<ooo{n}@h.example>".encode()),
+        lambda: m.postfix_dsn(
+            to=to, rcpt=f"nobody{n}@hotel{n}.example", ours=f"<ours{n}@sender.example>"
+        ).replace(b"20261201100005.4F1A2", f"dsn{n}".encode()),
     ]
     return kinds[n % 3]()
 
@@ -47,7 +52,7 @@ def bare_fetch(user) -> tuple[int, float]:
     uids = conn.uid("SEARCH", "ALL")[1][0].split()
     got = 0
     for i in range(0, len(uids), 50):
-        _, parts = conn.uid("FETCH", b",".join(uids[i:i + 50]), "(UID BODY.PEEK[])")
+        _, parts = conn.uid("FETCH", b",".join(uids[i : i + 50]), "(UID BODY.PEEK[])")
         got += sum(isinstance(p, tuple) for p in parts)
     conn.logout()
     return got, time.perf_counter() - start
@@ -60,9 +65,16 @@ def jengu_fetch(user) -> tuple[int, float]:
 
     InboundMessage.objects.all().delete()
     Inbox.objects.filter(key="bench-imap").delete()
-    inbox = Inbox.objects.create(key="bench-imap", provider="smtp", address=user.name,
-                                 username=user.name, password=user.password,
-                                 imap_host=user.host, imap_port=user.port, smtp_host="unused")
+    inbox = Inbox.objects.create(
+        key="bench-imap",
+        provider="smtp",
+        address=user.name,
+        username=user.name,
+        password=user.password,
+        imap_host=user.host,
+        imap_port=user.port,
+        smtp_host="unused",
+    )
     start = time.perf_counter()
     while True:
         result = check_inbox(inbox.pk)
@@ -91,8 +103,12 @@ def main() -> None:
         bare_n, bare_s = bare_fetch(user)
         ours_n, ours_s = jengu_fetch(user)
     bare_rate, ours_rate = bare_n / bare_s, ours_n / ours_s
-    print(f"bare imaplib fetch:          {bare_n} messages in {bare_s:.2f}s = {bare_rate:,.0f} msg/s")
-    print(f"jengu fetch+classify+store:  {ours_n} messages in {ours_s:.2f}s = {ours_rate:,.0f} msg/s")
+    print(
+        f"bare imaplib fetch:          {bare_n} messages in {bare_s:.2f}s = {bare_rate:,.0f} msg/s"
+    )
+    print(
+        f"jengu fetch+classify+store:  {ours_n} messages in {ours_s:.2f}s = {ours_rate:,.0f} msg/s"
+    )
     print(f"ratio (jengu / bare):        {ours_rate / bare_rate:.3f}")
 
 

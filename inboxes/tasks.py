@@ -19,8 +19,12 @@ def check_replies() -> str:
 
     ids = [i.pk for i in Inbox.objects.exclude(status=Inbox.Status.DISABLED) if readable(i)]
     for inbox_id in ids:
-        async_task("inboxes.tasks.check_inbox", inbox_id, timeout=CHECK_TIMEOUT,
-                   task_name=f"check-inbox-{inbox_id}")
+        async_task(
+            "inboxes.tasks.check_inbox",
+            inbox_id,
+            timeout=CHECK_TIMEOUT,
+            task_name=f"check-inbox-{inbox_id}",
+        )
     return f"checking {len(ids)} inbox(es)"
 
 

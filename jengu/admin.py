@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -61,7 +63,42 @@ class DeadLetterAdmin(admin.ModelAdmin):
     def object_link(self, obj: DeadLetter) -> str:
         return f"{obj.object_type}:{obj.object_id}" if obj.object_id else ""
 
-    def _apply(self, request: HttpRequest, queryset: QuerySet, fn: str) -> None:
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        from jengu.dashboard.deadletters import open_groups
+
+        context = {**(extra_context or {}), "groups": open_groups()}
+        return super().changelist_view(request, context)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        from jengu.dashboard.deadletters import letter_view
+
+        letter = self.get_object(request, object_id)
+        context = {**(extra_context or {}), "view_letter": letter_view(letter) if letter else None}
+        return super().change_view(request, object_id, form_url, context)
+
+    def _confirm(self, request: HttpRequest, queryset: QuerySet, action: str) -> Any:
+        """Django's delete_selected pattern: the first POST shows what would happen."""
+        from django.template.response import TemplateResponse
+
+        from jengu.dashboard.deadletters import letter_view
+
+        return TemplateResponse(
+            request,
+            "admin/jengu/deadletter/confirm_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"{action.capitalize()} {queryset.count()} dead letter(s)?",
+                "action": action,
+                "letters": [letter_view(letter) for letter in queryset],
+                "opts": self.model._meta,
+            },
+        )
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet, fn: str) -> Any:
+        if request.POST.get("post") != "yes":
+            return self._confirm(request, queryset, fn.removeprefix("deadletter_"))
         done, failed = 0, []
         for letter in queryset:
             try:
@@ -74,12 +111,12 @@ class DeadLetterAdmin(admin.ModelAdmin):
             self.message_user(request, line, messages.WARNING)
 
     @admin.action(description="Replay (re-enqueue) selected")
-    def replay(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, "deadletter_replay")
+    def replay(self, request: HttpRequest, queryset: QuerySet) -> Any:
+        return self._apply(request, queryset, "deadletter_replay")
 
     @admin.action(description="Discard selected")
-    def discard(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, "deadletter_discard")
+    def discard(self, request: HttpRequest, queryset: QuerySet) -> Any:
+        return self._apply(request, queryset, "deadletter_discard")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -21,6 +21,10 @@ class Spec:
     func: str
     cron: str
     description: str
+    at_start: bool = False  # first run as soon as the cluster starts, then by the cron
+
+
+DEMO_PREFIX = "Demo: "
 
 
 def specs() -> list[Spec]:
@@ -58,32 +62,76 @@ def specs() -> list[Spec]:
     ]
 
 
+def demo_specs() -> list[Spec]:
+    """The demo's compressed clock (``make run``): created by ``bootstrap --demo`` only, beside
+    the real schedules; their tasks do nothing unless JENGU_DEMO is on. docs/demo.md."""
+    return [
+        Spec(
+            f"{DEMO_PREFIX}send pass",
+            "jengu.demo.send_pass",
+            "* * * * *",
+            "Demo: a send pass every minute; demo campaign delays count in minutes",
+        ),
+        Spec(
+            f"{DEMO_PREFIX}replies",
+            "jengu.demo_responder.respond",
+            "* * * * *",
+            "Demo: the demo hotels answer what was sent to them",
+        ),
+        Spec(
+            f"{DEMO_PREFIX}pipeline",
+            "jengu.demo.pipeline",
+            "*/30 * * * *",
+            "Demo: the daily pipeline right after start, then every 30 minutes",
+            at_start=True,
+        ),
+    ]
+
+
 def _next_run(cron: str, now: datetime) -> datetime:
     return croniter(cron, now).get_next(datetime)
 
 
-def setup_schedules() -> dict[str, list[str]]:
-    """Create or update each schedule by name. Running it twice changes nothing."""
+def _upsert(spec: Spec, now: datetime) -> str:
+    """Create or update one schedule by name; returns what happened."""
+    first = now if spec.at_start else _next_run(spec.cron, now)
+    row = Schedule.objects.filter(name=spec.name).first()
+    if row is None:
+        Schedule.objects.create(
+            name=spec.name,
+            func=spec.func,
+            cron=spec.cron,
+            schedule_type=Schedule.CRON,
+            repeats=-1,
+            next_run=first,
+        )
+        return "created"
+    if (row.func, row.cron, row.schedule_type) != (spec.func, spec.cron, Schedule.CRON):
+        row.func, row.cron, row.schedule_type = spec.func, spec.cron, Schedule.CRON
+        row.next_run, row.repeats = first, -1
+        row.save()
+        return "updated"
+    if spec.at_start:
+        Schedule.objects.filter(pk=row.pk).update(next_run=first)
+    return "unchanged"
+
+
+def setup_schedules(*, demo: bool | None = None) -> dict[str, list[str]]:
+    """Create or update each schedule by name. Running it twice changes nothing.
+
+    ``demo`` (default: JENGU_DEMO) adds the demo schedules, reported under "demo"; without it
+    they are removed, reported under "removed".
+    """
+    demo = settings.JENGU["DEMO"] if demo is None else demo
     now = timezone.now()
     report: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
     with transaction.atomic():
         for spec in specs():
-            row = Schedule.objects.filter(name=spec.name).first()
-            if row is None:
-                Schedule.objects.create(
-                    name=spec.name,
-                    func=spec.func,
-                    cron=spec.cron,
-                    schedule_type=Schedule.CRON,
-                    repeats=-1,
-                    next_run=_next_run(spec.cron, now),
-                )
-                report["created"].append(spec.name)
-            elif (row.func, row.cron, row.schedule_type) != (spec.func, spec.cron, Schedule.CRON):
-                row.func, row.cron, row.schedule_type = spec.func, spec.cron, Schedule.CRON
-                row.next_run, row.repeats = _next_run(spec.cron, now), -1
-                row.save()
-                report["updated"].append(spec.name)
-            else:
-                report["unchanged"].append(spec.name)
+            report[_upsert(spec, now)].append(spec.name)
+        if demo:
+            report["demo"] = [f"{s.name}: {_upsert(s, now)}" for s in demo_specs()]
+        else:
+            stale = Schedule.objects.filter(name__startswith=DEMO_PREFIX)
+            report["removed"] = list(stale.values_list("name", flat=True))
+            stale.delete()
     return report

@@ -147,6 +147,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# The admin is the only login page; after it (or after an unsafe ?next=) go to the admin.
+LOGIN_URL = "/admin/login/"
+LOGIN_REDIRECT_URL = "/admin/"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"  # cron strings are UTC
 USE_I18N = True
@@ -316,6 +319,25 @@ JENGU = {
     "ALERT_WEBHOOK_SECRET": secret("ALERT_WEBHOOK_SECRET"),
     "METRICS_TOKEN": secret("METRICS_TOKEN"),
 }
+
+# --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------
+# A compressed clock for the demo only (docs/demo.md): every hour of every day is a send window,
+# a few seconds between two sends of an inbox, and the crawler reaches the demo hotels' websites
+# on a local server (jengu.demo_site) as its HTTP proxy. A variable set explicitly still wins.
+JENGU["DEMO_SITE_URL"] = env.str("JENGU_DEMO_SITE_URL", default="http://127.0.0.1:8088")
+if JENGU["DEMO"]:
+    _DEMO_OVERRIDES = {  # JENGU key: (environment variable, demo value)
+        "SEND_HOURS": ("JENGU_SEND_HOURS", "0-24"),
+        "SEND_DAYS": ("JENGU_SEND_DAYS", "mon-sun"),
+        "SEND_GAP_SECONDS": ("JENGU_SEND_GAP_SECONDS", "5-10"),
+        "CRAWL_PROXY": ("JENGU_CRAWL_PROXY", JENGU["DEMO_SITE_URL"]),
+        "CRAWL_DELAY": ("JENGU_CRAWL_DELAY", 0.2),
+    }
+    for _key, (_variable, _value) in _DEMO_OVERRIDES.items():
+        if _variable not in os.environ:
+            JENGU[_key] = _value
+    if "Q_WORKERS" not in os.environ:
+        Q_CLUSTER["workers"] = 4  # a send pass holds a worker for most of each minute
 
 # Secrets and endpoints named by the Cloudflare edition (``wrangler secret put X`` -> env X).
 GROK_API_KEY = secret("GROK_API_KEY")

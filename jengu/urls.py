@@ -8,10 +8,11 @@ from django.contrib import admin
 from django.urls import URLPattern, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from jengu import health, metrics
-from jengu.api import views as ops
 from aiengine import api as aiengine_api
 from inboxes import api as inboxes_api
+from jengu import health, metrics, views_admin
+from jengu.api import views as ops
+from jengu.forecast import ForecastStatus
 from outreach import api as outreach_api
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api
@@ -25,6 +26,8 @@ def api(route: str, view: Any, name: str) -> URLPattern:
 urlpatterns = [
     re_path(r"^health/?$", health.health, name="health"),
     re_path(r"^metrics/?$", metrics.metrics, name="metrics"),
+    path("admin/", admin.site.admin_view(views_admin.dashboard), name="jengu-dashboard"),
+    path("admin/ops/", include((views_admin.urlpatterns, "jengu-ops"))),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -36,9 +39,9 @@ urlpatterns = [
     api("suppressions", outreach_api.SuppressionList.as_view(), "suppressions"),
     api("status/warmup", inboxes_api.WarmupStatus.as_view(), "status-warmup"),
     api("status/inboxes", inboxes_api.InboxStatus.as_view(), "status-inboxes"),
+    api("status/forecast", ForecastStatus.as_view(), "status-forecast"),
     api("status/rate-limits", aiengine_api.RateLimitStatus.as_view(), "status-rate-limits"),
-    api("admin/initialize-inboxes", inboxes_api.InitializeInboxes.as_view(),
-        "initialize-inboxes"),
+    api("admin/initialize-inboxes", inboxes_api.InitializeInboxes.as_view(), "initialize-inboxes"),
     api("admin/pause-inbox", inboxes_api.PauseInbox.as_view(), "pause-inbox"),
     api("admin/resume-inbox", inboxes_api.ResumeInbox.as_view(), "resume-inbox"),
     api("admin/trigger-send", outreach_api.TriggerSend.as_view(), "trigger-send"),

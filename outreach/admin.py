@@ -9,6 +9,7 @@ from outreach.models import (
     InboundMessage,
     OutboundEmail,
     SequenceStep,
+    ShadowSend,
     Suppression,
 )
 
@@ -135,3 +136,21 @@ class SuppressionAdmin(admin.ModelAdmin):
         obj.email = obj.email.strip().lower()
         obj.domain = obj.domain.strip().lower().lstrip("@")
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ShadowSend)
+class ShadowSendAdmin(admin.ModelAdmin):
+    """What the parallel run would have sent (JENGU_SHADOW); read-only evidence."""
+
+    list_display = ["at", "recipient", "step", "from_address", "subject", "inbox"]
+    list_filter = ["step", "inbox"]
+    search_fields = ["recipient", "subject", "message_id"]
+    list_select_related = ["inbox"]
+    raw_id_fields = ["email", "inbox"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -15,8 +15,8 @@ from outreach.models import STRATEGIES, Suppression
 
 
 class SendEmailSerializer(serializers.Serializer):
-    prospectId = serializers.IntegerField(min_value=1)  # noqa: N815 (the seed's field names)
-    contactId = serializers.IntegerField(min_value=1, required=False)  # noqa: N815
+    prospectId = serializers.IntegerField(min_value=1)
+    contactId = serializers.IntegerField(min_value=1, required=False)
     strategy = serializers.ChoiceField(choices=[s for s, _ in STRATEGIES], required=False)
 
 
@@ -30,9 +30,18 @@ class SendEmail(APIView):
         email = services.send_email_request(
             prospect_id=data.validated_data["prospectId"],
             contact_id=data.validated_data.get("contactId"),
-            strategy=data.validated_data.get("strategy"), actor=request.user)
-        return Response({"id": email.pk, "status": email.status, "send_after": email.send_after,
-                         "recipient": email.recipient}, status=status.HTTP_202_ACCEPTED)
+            strategy=data.validated_data.get("strategy"),
+            actor=request.user,
+        )
+        return Response(
+            {
+                "id": email.pk,
+                "status": email.status,
+                "send_after": email.send_after,
+                "recipient": email.recipient,
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class TriggerSendSerializer(serializers.Serializer):
@@ -55,12 +64,16 @@ class TriggerSend(APIView):
 class SuppressionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Suppression
-        fields = ["id", "email", "domain", "reason", "source", "detail", "created_by",
-                  "created_at"]
+        fields = ["id", "email", "domain", "reason", "source", "detail", "created_by", "created_at"]
 
 
-@extend_schema(parameters=[OpenApiParameter("email", str), OpenApiParameter("domain", str),
-                           OpenApiParameter("reason", enum=Suppression.Reason.values)])
+@extend_schema(
+    parameters=[
+        OpenApiParameter("email", str),
+        OpenApiParameter("domain", str),
+        OpenApiParameter("reason", enum=Suppression.Reason.values),
+    ]
+)
 class SuppressionList(generics.ListAPIView):
     """Why is this address suppressed? ``?email=`` matches the address or its domain."""
 

@@ -326,3 +326,41 @@ class UnsubscribeToken(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class ShadowSend(models.Model):
+    """An email shadow mode (``JENGU_SHADOW``) would have sent: recorded, never transmitted.
+
+    The evidence of the migration's parallel run, compared with the old system's sends by
+    ``manage.py shadow_report``. The same queued email may be recorded once a day.
+    """
+
+    email = models.ForeignKey(
+        OutboundEmail,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shadow_sends",
+    )
+    inbox = models.ForeignKey(
+        "inboxes.Inbox",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shadow_sends",
+    )
+    from_address = models.EmailField(blank=True)
+    recipient = models.EmailField(help_text="Lower-cased.")
+    step = models.PositiveSmallIntegerField()
+    subject = models.CharField(max_length=300, blank=True)
+    message_id = models.CharField(max_length=255)
+    at = models.DateTimeField(db_index=True, help_text="When it would have gone out.")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "at"], name="shadowsend_recipient"),
+        ]  # shadow_report: who would have been mailed in a period
+
+    def __str__(self) -> str:
+        return f"{self.recipient} step {self.step} at {self.at:%Y-%m-%d %H:%M}"

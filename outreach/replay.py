@@ -13,9 +13,13 @@ from outreach.models import OutboundEmail
 @register(DeadLetter.Kind.SEND)
 def requeue_failed_email(letter: DeadLetter) -> None:
     updated = OutboundEmail.objects.filter(
-        pk=letter.payload.get("email"), status=OutboundEmail.Status.FAILED).update(
-        status=OutboundEmail.Status.QUEUED, attempts=0, send_after=timezone.now(),
-        last_error="replayed by operator")
+        pk=letter.payload.get("email"), status=OutboundEmail.Status.FAILED
+    ).update(
+        status=OutboundEmail.Status.QUEUED,
+        attempts=0,
+        send_after=timezone.now(),
+        last_error="replayed by operator",
+    )
     if not updated:
         raise Conflict("the email is no longer failed; nothing to replay", code="not_failed")
 

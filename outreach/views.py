@@ -27,11 +27,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "outreach/unsubscribe.html", {"state": "invalid"}, status=400)
     if request.method == "POST":
         address = unsubscribe_by_token(token)
-        response = render(request, "outreach/unsubscribe.html",
-                          {"state": "done", "address": address})
+        response = render(
+            request, "outreach/unsubscribe.html", {"state": "done", "address": address}
+        )
     else:
-        response = render(request, "outreach/unsubscribe.html", {"state": "confirm",
-                                                                 "token": token})
+        response = render(
+            request, "outreach/unsubscribe.html", {"state": "confirm", "token": token}
+        )
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

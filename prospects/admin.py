@@ -86,6 +86,15 @@ class ProspectAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) on a large table slows every page
+    change_form_template = "admin/prospects/prospect/change_form.html"  # threads and timeline
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        from jengu.dashboard.timeline import prospect_timeline
+
+        context = {**(extra_context or {}), "timeline": prospect_timeline(object_id)}
+        return super().change_view(request, object_id, form_url, context)
 
     @admin.display(description="last enrichment")
     def enrichment_summary(self, obj: Prospect) -> str:

@@ -10,11 +10,12 @@ the old system's exports (Supabase CSV, D1 SQL) keep their id, stage, tier and s
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from prospects.models import Contact, Prospect
 from prospects.normalize import normalize_domain, normalize_email, normalize_name
 from prospects.property import property_type_from_cell
-from prospects.services import ProspectInput
+from prospects.services import ProspectInput, host_key
 from prospects.sources import Row
 
 LEGACY_FORMATS = frozenset({"supabase", "d1_sql"})
@@ -43,16 +44,16 @@ LIMITS = {
 KEY_FIELDS = ("name", "city")
 
 
-def website_value(raw: str) -> str:
-    """``https://`` added to a bare domain; "" when it names no host."""
+def website_value(raw: str) -> tuple[str, str]:
+    """(URL with ``https://`` added to a bare domain, its normalized host); ("", "") when it
+    names no host."""
     value = raw.strip()
     if not value:
-        return ""
+        return "", ""
     if "://" not in value:
         value = f"https://{value.lstrip('/')}"
-    if not value.lower().startswith(("http://", "https://")) or not normalize_domain(value):
-        return ""
-    return value  # a Facebook page is kept as the website; it just is no dedup key
+    host = normalize_domain(value) if value.lower().startswith(("http://", "https://")) else ""
+    return (value, host) if host else ("", "")
 
 
 def _legacy(data: dict[str, str]) -> dict[str, object]:
@@ -84,15 +85,24 @@ def _checked_lengths(values: dict[str, str]) -> tuple[bool, list[str]]:
     return True, problems
 
 
-def row_input(row: Row, fmt: str, default_source: str) -> tuple[ProspectInput | None, list[str]]:
+@dataclass
+class Mapped:
+    data: ProspectInput | None  # None: the row is rejected
+    problems: list[str] = field(default_factory=list)
+    domain: str = ""  # the website's dedup key
+    name_key: str = ""
+
+
+def row_input(row: Row, fmt: str, default_source: str) -> Mapped:
     """The input for one row and the problems found (the row may still be imported)."""
     data = row.data
     problems: list[str] = []
+    website, host = website_value(data.get("website", ""))
     values = {
         "name": data.get("name", ""),
         "city": data.get("city", ""),
         "country": data.get("country", ""),
-        "website": website_value(data.get("website", "")),
+        "website": website,
         "phone": data.get("phone", ""),
         "lead_source": data.get("source", "") or default_source,
         "source_url": data.get("source_url", ""),
@@ -105,14 +115,14 @@ def row_input(row: Row, fmt: str, default_source: str) -> tuple[ProspectInput | 
         problems.append(f"website {data['website'][:80]!r} is not a web address; left out")
     keep, length_problems = _checked_lengths(values)
     problems += length_problems
-    if not keep or not normalize_name(values["name"]):
-        return None, problems
-    others = [
-        e for e in map(normalize_email, _TAG_SPLIT_RE.split(data.get("other_emails", ""))) if e
-    ]
+    name_key = normalize_name(values["name"]) if keep else ""
+    if not name_key:
+        return Mapped(None, problems)
+    other_cells = _TAG_SPLIT_RE.split(data["other_emails"]) if "other_emails" in data else []
+    others = [e for e in map(normalize_email, other_cells) if e]
     notes = data.get("notes", "") or data.get("research_notes", "")
     tags = [t for t in _TAG_SPLIT_RE.split(data.get("tags", "")) if t][:20]
-    return (
+    return Mapped(
         ProspectInput(
             **values,
             contact_email=data.get("contact_email", ""),
@@ -123,4 +133,6 @@ def row_input(row: Row, fmt: str, default_source: str) -> tuple[ProspectInput | 
             extra=_legacy(data) if fmt in LEGACY_FORMATS else {},
         ),
         problems,
+        domain=host_key(host) if values["website"] else "",
+        name_key=name_key[:255],
     )

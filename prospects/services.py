@@ -12,7 +12,7 @@ from django.db.models import Q
 from prospects.emails import is_role_address
 from prospects.models import Contact, Prospect, ProspectEvent
 from prospects.normalize import (
-    is_platform_domain,
+    PLATFORM_DOMAINS,
     normalize_city,
     normalize_domain,
     normalize_email,
@@ -54,11 +54,16 @@ class CreateResult:
     matched_by: str = ""  # "email", "domain" or "name_city" for a duplicate
 
 
+def host_key(host: str) -> str:
+    """A normalized host as a dedup key: "" for a shared platform's (a Facebook page or a
+    Booking.com listing says nothing about which business it is)."""
+    on_platform = any(host == d or host.endswith("." + d) for d in PLATFORM_DOMAINS)
+    return "" if on_platform else host
+
+
 def domain_key(website: str) -> str:
-    """The dedup key of a website: its registrable host, but never a shared platform's
-    (a Facebook page or a Booking.com listing says nothing about which business it is)."""
-    domain = normalize_domain(website)
-    return "" if not domain or is_platform_domain(domain) else domain
+    """The dedup key of a website: its registrable host, unless a platform's."""
+    return host_key(normalize_domain(website))
 
 
 def survivor(prospect: Prospect) -> Prospect:

@@ -32,7 +32,8 @@ class ContactFactory(factory.django.DjangoModelFactory):
     prospect = factory.SubFactory(ProspectFactory)
     name = factory.Sequence(lambda n: f"Ana Person{n}")
     email = factory.LazyAttributeSequence(
-        lambda o, n: f"{o.name.split()[0].lower()}.{n}@{o.prospect.domain or 'hotel.example'}")
+        lambda o, n: f"{o.name.split()[0].lower()}.{n}@{o.prospect.domain or 'hotel.example'}"
+    )
     verification = Contact.Verification.VALID
 
 

@@ -56,10 +56,12 @@ def _imap(inbox: Inbox, limit: int) -> Batch:
         status, data = conn.uid("SEARCH", f"UID {last + 1}:*")
         # "n:*" always matches the highest UID, even below n: filter.
         uids = sorted(u for u in map(int, (data[0] or b"").split()) if u > last)[:limit]
-        batch = Batch(reset=reset, cursor={"imap_uidvalidity": uidvalidity,
-                                           "imap_last_uid": max(uids, default=last)})
+        batch = Batch(
+            reset=reset,
+            cursor={"imap_uidvalidity": uidvalidity, "imap_last_uid": max(uids, default=last)},
+        )
         for start in range(0, len(uids), 50):
-            chunk = ",".join(map(str, uids[start:start + 50]))
+            chunk = ",".join(map(str, uids[start : start + 50]))
             status, parts = conn.uid("FETCH", chunk, "(UID BODY.PEEK[])")
             for part in parts:
                 if isinstance(part, tuple):

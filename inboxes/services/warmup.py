@@ -66,7 +66,11 @@ def warmup_limit(inbox: Inbox, day: date) -> int:
 
 
 def _locked_day(inbox: Inbox, day: date) -> InboxDay:
-    # Insert-if-missing without a race (ON CONFLICT DO NOTHING), then lock the one row.
+    """Lock today's row; the first reservation of the day inserts it (ON CONFLICT DO NOTHING,
+    so two first reservations cannot both insert), then locks it."""
+    locked = InboxDay.objects.select_for_update().filter(inbox=inbox, date=day).first()
+    if locked is not None:
+        return locked
     InboxDay.objects.bulk_create(
         [InboxDay(inbox=inbox, date=day, limit=warmup_limit(inbox, day))], ignore_conflicts=True
     )

@@ -16,8 +16,21 @@ from outreach.services.suppression import (
 )
 
 __all__ = [
-    "Claim", "PassReport", "claim_next", "email_prepare", "enroll", "is_suppressed",
-    "prepare_due", "reconcile_expired", "resolve_delivery_unknown", "run_send_pass",
-    "send_claimed", "send_email_request", "sendable_verification", "settle", "suppress",
-    "unsubscribe_by_token", "unsubscribe_token_for",
+    "Claim",
+    "PassReport",
+    "claim_next",
+    "email_prepare",
+    "enroll",
+    "is_suppressed",
+    "prepare_due",
+    "reconcile_expired",
+    "resolve_delivery_unknown",
+    "run_send_pass",
+    "send_claimed",
+    "send_email_request",
+    "sendable_verification",
+    "settle",
+    "suppress",
+    "unsubscribe_by_token",
+    "unsubscribe_token_for",
 ]

@@ -8,8 +8,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from inboxes import services as inboxes
 from aiengine.rules import Classification
+from inboxes import services as inboxes
 from inboxes.bounces import Analysis, Consequence, Verdict
 from jengu.models import Alert
 from jengu.services import alert_raise
@@ -20,8 +20,11 @@ from prospects.models import Contact, Prospect, ProspectEvent
 from prospects.services import prospect_set_stage
 
 ORDER = ["new", "enriching", "enriched", "ready", "contacted", "engaged", "meeting", "won"]
-ASKS_TO_STOP = re.compile(r"\b(stop|remove|unsubscribe|opt[ -]?out|do not (contact|email|write)|"
-                          r"don'?t (contact|email|write)|take me off)\b", re.I)
+ASKS_TO_STOP = re.compile(
+    r"\b(stop|remove|unsubscribe|opt[ -]?out|do not (contact|email|write)|"
+    r"don'?t (contact|email|write)|take me off)\b",
+    re.I,
+)
 STAGE_FOR_INTENT = {"meeting_request": "meeting", "interested": "engaged", "needs_info": "engaged"}
 
 
@@ -46,45 +49,66 @@ def _blamed_inbox(msg: InboundMessage) -> int | None:
 def _bounce(msg: InboundMessage, analysis: Analysis, _: object) -> None:
     now, inbox_id = timezone.now(), _blamed_inbox(msg)
     for verdict in analysis.verdicts or []:
-        recipient = verdict.recipient or (msg.matched_outbound.recipient
-                                          if msg.matched_outbound else "")
+        recipient = verdict.recipient or (
+            msg.matched_outbound.recipient if msg.matched_outbound else ""
+        )
         _apply_verdict(msg, verdict, recipient, now)
         if inbox_id:
-            inboxes.record_bounce(inbox_id=inbox_id, now=now,
-                                  sender_problem=verdict.consequence == Consequence.SENDER_PROBLEM,
-                                  cause=verdict.cause)
+            inboxes.record_bounce(
+                inbox_id=inbox_id,
+                now=now,
+                sender_problem=verdict.consequence == Consequence.SENDER_PROBLEM,
+                cause=verdict.cause,
+            )
 
 
 def _apply_verdict(msg: InboundMessage, verdict: Verdict, recipient: str, now: datetime) -> None:
     contact = Contact.objects.filter(email__iexact=recipient).first() if recipient else None
-    if contact and verdict.counts_as_soft_bounce and record_soft_bounce(contact_id=contact.pk,
-                                                                         now=now):
+    if (
+        contact
+        and verdict.counts_as_soft_bounce
+        and record_soft_bounce(contact_id=contact.pk, now=now)
+    ):
         verdict = dataclasses.replace(verdict, consequence=Consequence.ADDRESS_BAD)
     if verdict.consequence != Consequence.ADDRESS_BAD or not recipient:
         return
-    suppress(email=recipient, reason=Suppression.Reason.BOUNCE, source=f"bounce {msg.message_id}",
-             detail=f"{verdict.reason} {verdict.status or ''}: {verdict.diagnostic}"[:5000])
+    suppress(
+        email=recipient,
+        reason=Suppression.Reason.BOUNCE,
+        source=f"bounce {msg.message_id}",
+        detail=f"{verdict.reason} {verdict.status or ''}: {verdict.diagnostic}"[:5000],
+    )
     if contact:
         Contact.objects.filter(pk=contact.pk).update(verification=Contact.Verification.INVALID)
     if msg.matched_outbound_id:
         OutboundEmail.objects.filter(pk=msg.matched_outbound_id, status="sent").update(
-            status=OutboundEmail.Status.BOUNCED, bounce_reason=str(verdict.reason))
+            status=OutboundEmail.Status.BOUNCED, bounce_reason=str(verdict.reason)
+        )
 
 
 def _complaint(msg: InboundMessage, analysis: Analysis, _: object) -> None:
-    recipient = analysis.recipient or (msg.matched_outbound.recipient if msg.matched_outbound
-                                       else "")
+    recipient = analysis.recipient or (
+        msg.matched_outbound.recipient if msg.matched_outbound else ""
+    )
     if recipient:
-        suppress(email=recipient, reason=Suppression.Reason.COMPLAINT,
-                 source=f"feedback report {msg.message_id}", detail=msg.subject)
-    if (inbox_id := _blamed_inbox(msg)):
+        suppress(
+            email=recipient,
+            reason=Suppression.Reason.COMPLAINT,
+            source=f"feedback report {msg.message_id}",
+            detail=msg.subject,
+        )
+    if inbox_id := _blamed_inbox(msg):
         inboxes.record_bounce(inbox_id=inbox_id, now=timezone.now(), complaint=True)
 
 
 def _unsubscribe(msg: InboundMessage, analysis: Analysis, _: object) -> None:
     if msg.from_address:
-        suppress(email=msg.from_address, reason=Suppression.Reason.OPT_OUT_REPLY,
-                 source=f"reply {msg.message_id}", detail=msg.body_text[:2000])
+        suppress(
+            email=msg.from_address,
+            reason=Suppression.Reason.OPT_OUT_REPLY,
+            source=f"reply {msg.message_id}",
+            detail=msg.body_text[:2000],
+        )
     if msg.prospect_id:
         _set_stage(msg.prospect_id, "lost", reason="asked to unsubscribe")
 
@@ -98,36 +122,51 @@ def _auto_reply(msg: InboundMessage, analysis: Analysis, verdict: Classification
 def _reply(msg: InboundMessage, analysis: Analysis, verdict: Classification | None) -> None:
     intent = str(verdict.intent) if verdict else "unclear"
     if msg.prospect_id is None:
-        alert_raise(kind=Alert.Kind.MANUAL_REVIEW, title=f"Unmatched reply from {msg.from_address}",
-                    body=msg.subject, data={"inbound": msg.pk},
-                    dedup_key=f"orphan:{msg.pk}")
+        alert_raise(
+            kind=Alert.Kind.MANUAL_REVIEW,
+            title=f"Unmatched reply from {msg.from_address}",
+            body=msg.subject,
+            data={"inbound": msg.pk},
+            dedup_key=f"orphan:{msg.pk}",
+        )
         return
     if intent == "out_of_office":
         if verdict and verdict.return_date:
             _postpone(msg.prospect_id, verdict.return_date)
         return
     _stop_company(msg)
-    handler = {"meeting_request": _meeting, "interested": _interested, "needs_info": _interested,
-               "not_interested": _not_interested, "unsubscribe": _not_interested,
-               "delegation": _delegation}.get(intent, _unclear)
+    handler = {
+        "meeting_request": _meeting,
+        "interested": _interested,
+        "needs_info": _interested,
+        "not_interested": _not_interested,
+        "unsubscribe": _not_interested,
+        "delegation": _delegation,
+    }.get(intent, _unclear)
     handler(msg, verdict)
 
 
 def _stop_company(msg: InboundMessage) -> None:
     """A reply stops every enrollment at that prospect's company."""
     now = timezone.now()
-    ids = list(Enrollment.objects.filter(prospect_id=msg.prospect_id,
-                                         status=Enrollment.Status.ACTIVE)
-               .values_list("pk", flat=True))
+    ids = list(
+        Enrollment.objects.filter(
+            prospect_id=msg.prospect_id, status=Enrollment.Status.ACTIVE
+        ).values_list("pk", flat=True)
+    )
     Enrollment.objects.filter(pk__in=ids).update(
-        status=Enrollment.Status.REPLIED, stopped_reason=f"reply from {msg.from_address}")
-    OutboundEmail.objects.filter(enrollment_id__in=ids, status__in=[
-        OutboundEmail.Status.DRAFT, OutboundEmail.Status.QUEUED]).update(
-        status=OutboundEmail.Status.CANCELLED, last_error="prospect replied")
+        status=Enrollment.Status.REPLIED, stopped_reason=f"reply from {msg.from_address}"
+    )
+    OutboundEmail.objects.filter(
+        enrollment_id__in=ids, status__in=[OutboundEmail.Status.DRAFT, OutboundEmail.Status.QUEUED]
+    ).update(status=OutboundEmail.Status.CANCELLED, last_error="prospect replied")
     Prospect.objects.filter(pk=msg.prospect_id).update(replied_at=now)
-    ProspectEvent.objects.create(prospect_id=msg.prospect_id, kind="reply",
-                                 message=f"Reply from {msg.from_address}: {msg.subject}"[:500],
-                                 data={"inbound": msg.pk})
+    ProspectEvent.objects.create(
+        prospect_id=msg.prospect_id,
+        kind="reply",
+        message=f"Reply from {msg.from_address}: {msg.subject}"[:500],
+        data={"inbound": msg.pk},
+    )
 
 
 def _set_stage(prospect_id: int, stage: str, *, reason: str) -> None:
@@ -135,15 +174,22 @@ def _set_stage(prospect_id: int, stage: str, *, reason: str) -> None:
     if stage == "lost" and prospect.stage != "won":
         Prospect.objects.filter(pk=prospect_id).update(lost_reason=reason[:200])
         prospect_set_stage(prospect=prospect, stage="lost", reason=reason)
-    elif stage in ORDER and prospect.stage in ORDER and ORDER.index(stage) > ORDER.index(
-            prospect.stage):
+    elif (
+        stage in ORDER
+        and prospect.stage in ORDER
+        and ORDER.index(stage) > ORDER.index(prospect.stage)
+    ):
         prospect_set_stage(prospect=prospect, stage=stage, reason=reason)
 
 
 def _alert(kind: str, msg: InboundMessage, title: str) -> None:
-    alert_raise(kind=kind, title=title, body=msg.body_text[:1000],
-                data={"inbound": msg.pk, "prospect": msg.prospect_id, "from": msg.from_address},
-                dedup_key=f"{kind}:{msg.pk}")
+    alert_raise(
+        kind=kind,
+        title=title,
+        body=msg.body_text[:1000],
+        data={"inbound": msg.pk, "prospect": msg.prospect_id, "from": msg.from_address},
+        dedup_key=f"{kind}:{msg.pk}",
+    )
 
 
 def _meeting(msg: InboundMessage, verdict: object) -> None:
@@ -160,18 +206,30 @@ def _interested(msg: InboundMessage, verdict: object) -> None:
 def _not_interested(msg: InboundMessage, verdict: object) -> None:
     _set_stage(msg.prospect_id, "lost", reason=f"replied: {msg.intent}")
     if msg.intent == "unsubscribe" or ASKS_TO_STOP.search(msg.body_text[:5000]):
-        suppress(email=msg.from_address, reason=Suppression.Reason.OPT_OUT_REPLY,
-                 source=f"reply {msg.message_id}", detail=msg.body_text[:2000])
+        suppress(
+            email=msg.from_address,
+            reason=Suppression.Reason.OPT_OUT_REPLY,
+            source=f"reply {msg.message_id}",
+            detail=msg.body_text[:2000],
+        )
 
 
-def _delegation(msg: InboundMessage, verdict) -> None:  # noqa: ANN001
+def _delegation(msg: InboundMessage, verdict) -> None:
     email = (verdict.delegate_email or "").strip().lower()
     if email and not Contact.objects.filter(email__iexact=email).exists():
-        Contact.objects.create(prospect_id=msg.prospect_id, email=email,
-                               name=verdict.delegate_name or "", is_primary=False,
-                               source="delegation", verification=Contact.Verification.UNKNOWN)
-        ProspectEvent.objects.create(prospect_id=msg.prospect_id, kind="delegation",
-                                     message=f"{msg.from_address} pointed us to {email}")
+        Contact.objects.create(
+            prospect_id=msg.prospect_id,
+            email=email,
+            name=verdict.delegate_name or "",
+            is_primary=False,
+            source="delegation",
+            verification=Contact.Verification.UNKNOWN,
+        )
+        ProspectEvent.objects.create(
+            prospect_id=msg.prospect_id,
+            kind="delegation",
+            message=f"{msg.from_address} pointed us to {email}",
+        )
     _alert(Alert.Kind.MANUAL_REVIEW, msg, f"{msg.from_address} delegated to {email or 'someone'}")
 
 
@@ -182,10 +240,12 @@ def _unclear(msg: InboundMessage, verdict: object) -> None:
 def _postpone(prospect_id: int, return_date: object) -> None:
     """Out of office: the next step moves past the stated return date."""
     resume = timezone.make_aware(datetime.combine(return_date, time(9, 0)) + timedelta(days=1))
-    enrollments = Enrollment.objects.filter(prospect_id=prospect_id,
-                                            status=Enrollment.Status.ACTIVE)
+    enrollments = Enrollment.objects.filter(
+        prospect_id=prospect_id, status=Enrollment.Status.ACTIVE
+    )
     for enrollment in enrollments:
         if enrollment.next_send_at is None or enrollment.next_send_at < resume:
             Enrollment.objects.filter(pk=enrollment.pk).update(next_send_at=resume)
-        OutboundEmail.objects.filter(enrollment=enrollment, status=OutboundEmail.Status.QUEUED,
-                                     send_after__lt=resume).update(send_after=resume)
+        OutboundEmail.objects.filter(
+            enrollment=enrollment, status=OutboundEmail.Status.QUEUED, send_after__lt=resume
+        ).update(send_after=resume)

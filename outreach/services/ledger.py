@@ -34,7 +34,7 @@ class Claim:
     day: object  # date of the warmup slot
 
 
-def _lock(qs):  # noqa: ANN001, ANN202
+def _lock(qs):
     # skip_locked lets concurrent passes work on different rows instead of queueing.
     if connection.features.has_select_for_update_skip_locked:
         return qs.select_for_update(skip_locked=True, of=("self",))
@@ -42,12 +42,21 @@ def _lock(qs):  # noqa: ANN001, ANN202
 
 
 def _candidates(inbox: Inbox, now: datetime) -> list[OutboundEmail]:
-    sticky = (Q(inbox=inbox) | Q(inbox__isnull=True, enrollment__inbox__isnull=True)
-              | Q(inbox__isnull=True, enrollment__inbox=inbox))
-    qs = (OutboundEmail.objects.filter(sticky, status=OutboundEmail.Status.QUEUED,
-                                       send_after__lte=now,
-                                       enrollment__status=Enrollment.Status.ACTIVE)
-          .select_related("prospect", "enrollment").order_by("send_after", "pk"))
+    sticky = (
+        Q(inbox=inbox)
+        | Q(inbox__isnull=True, enrollment__inbox__isnull=True)
+        | Q(inbox__isnull=True, enrollment__inbox=inbox)
+    )
+    qs = (
+        OutboundEmail.objects.filter(
+            sticky,
+            status=OutboundEmail.Status.QUEUED,
+            send_after__lte=now,
+            enrollment__status=Enrollment.Status.ACTIVE,
+        )
+        .select_related("prospect", "enrollment")
+        .order_by("send_after", "pk")
+    )
     return list(_lock(qs)[:CANDIDATES])
 
 
@@ -64,8 +73,9 @@ def _eligible(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:
 
 def _cancel_suppressed(email: OutboundEmail) -> None:
     stop_enrollments_for(email=email.recipient, status=Enrollment.Status.UNSUBSCRIBED)
-    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.CANCELLED,
-                                                     last_error="recipient suppressed")
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.CANCELLED, last_error="recipient suppressed"
+    )
 
 
 def _pick(inbox: Inbox, now: datetime, skipped: dict[int, str]) -> OutboundEmail | None:
@@ -79,8 +89,12 @@ def _pick(inbox: Inbox, now: datetime, skipped: dict[int, str]) -> OutboundEmail
     return None
 
 
-def claim_next(*, inbox_id: int, now: datetime, skipped: dict[int, str] | None = None,
-               ) -> Claim | None:
+def claim_next(
+    *,
+    inbox_id: int,
+    now: datetime,
+    skipped: dict[int, str] | None = None,
+) -> Claim | None:
     """Claim one email for this inbox and reserve its warmup slot, in one short transaction."""
     skipped = {} if skipped is None else skipped
     with transaction.atomic():
@@ -107,11 +121,26 @@ def _take(email: OutboundEmail, inbox: Inbox, now: datetime, day: object) -> Cla
     email.lease_until = now + timedelta(seconds=settings.JENGU["SEND_LEASE_SECONDS"])
     email.reserved_day, email.attempts = day, email.attempts + 1
     email.from_address = inbox.address
-    if email.attempts == 1 and email.step == 1 and message_id_domain(email.message_id) != inbox.domain:
+    if (
+        email.attempts == 1
+        and email.step == 1
+        and message_id_domain(email.message_id) != inbox.domain
+    ):
         # Stamped before any send, in this same transaction: it never changes once tried.
         email.message_id = new_message_id(inbox.domain)
-    email.save(update_fields=["status", "claim_token", "inbox", "lease_until", "reserved_day",
-                              "attempts", "from_address", "message_id", "updated_at"])
+    email.save(
+        update_fields=[
+            "status",
+            "claim_token",
+            "inbox",
+            "lease_until",
+            "reserved_day",
+            "attempts",
+            "from_address",
+            "message_id",
+            "updated_at",
+        ]
+    )
     if email.enrollment.inbox_id is None:
         Enrollment.objects.filter(pk=email.enrollment_id, inbox__isnull=True).update(inbox=inbox)
     Inbox.objects.filter(pk=inbox.pk).update(next_send_at=now + policy.random_gap())

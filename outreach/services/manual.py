@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Sum
 from django.utils import timezone
 
 from inboxes import services as inboxes
@@ -21,8 +20,9 @@ def _contact(prospect: Prospect, contact_id: int | None) -> Contact:
     if contact_id is not None:
         contact = prospect.contacts.filter(pk=contact_id).first()
         if contact is None:
-            raise NotFound(f"prospect {prospect.pk} has no contact {contact_id}",
-                           code="contact_not_found")
+            raise NotFound(
+                f"prospect {prospect.pk} has no contact {contact_id}", code="contact_not_found"
+            )
         return contact
     contact = prospect.contacts.exclude(email="").order_by("-is_primary", "pk").first()
     if contact is None:
@@ -42,20 +42,30 @@ def _check_policy(contact: Contact) -> None:
     if is_suppressed(contact.email):
         raise Conflict(f"{contact.email} is suppressed", code="suppressed")
     if not sendable_verification(contact):
-        raise Unprocessable(f"{contact.email} is {contact.verification}; the send policy does "
-                            "not allow it", code="not_sendable")
+        raise Unprocessable(
+            f"{contact.email} is {contact.verification}; the send policy does not allow it",
+            code="not_sendable",
+        )
 
 
-def send_email_request(*, prospect_id: int, contact_id: int | None = None,
-                       strategy: str | None = None, actor: Any = None) -> OutboundEmail:
+def send_email_request(
+    *,
+    prospect_id: int,
+    contact_id: int | None = None,
+    strategy: str | None = None,
+    actor: Any = None,
+) -> OutboundEmail:
     prospect = Prospect.objects.filter(pk=prospect_id).first()
     if prospect is None:
         raise NotFound(f"no prospect {prospect_id}", code="prospect_not_found")
     contact = _contact(prospect, contact_id)
     _check_policy(contact)
     now = timezone.now()
-    enrollment = (Enrollment.objects.filter(contact=contact, status=Enrollment.Status.ACTIVE)
-                  .select_related("campaign", "inbox").first())
+    enrollment = (
+        Enrollment.objects.filter(contact=contact, status=Enrollment.Status.ACTIVE)
+        .select_related("campaign", "inbox")
+        .first()
+    )
     if enrollment is None:
         manual = Campaign.objects.filter(name=Campaign.MANUAL).first()
         if manual is None:
@@ -65,18 +75,22 @@ def send_email_request(*, prospect_id: int, contact_id: int | None = None,
             manual = Campaign.objects.get(name=Campaign.MANUAL)
         enrollment, _ = enroll(contact=contact, campaign=manual, now=now)
         if enrollment.status != Enrollment.Status.ACTIVE:
-            raise Conflict(f"{contact.email} finished the Manual sequence ({enrollment.status})",
-                           code="sequence_finished")
+            raise Conflict(
+                f"{contact.email} finished the Manual sequence ({enrollment.status})",
+                code="sequence_finished",
+            )
     if enrollment.emails.in_flight().exists():
         raise Conflict("an email to this contact is already in flight", code="in_flight")
     if _capacity(enrollment) <= 0:
-        raise LimitReached("warmup limit reached for today on every usable inbox",
-                           code="warmup_exhausted")
+        raise LimitReached(
+            "warmup limit reached for today on every usable inbox", code="warmup_exhausted"
+        )
     Enrollment.objects.filter(pk=enrollment.pk).update(next_send_at=now)
     enrollment.next_send_at = now
     email = email_prepare(enrollment=enrollment, now=now, strategy=strategy)
     if email is None:
-        raise Conflict("the contact's next step is not due yet (its delay has not passed)",
-                       code="too_soon")
+        raise Conflict(
+            "the contact's next step is not due yet (its delay has not passed)", code="too_soon"
+        )
     audit_record(action="send_email_requested", actor=actor, obj=email)
     return email

@@ -43,10 +43,21 @@ def _check(name: str, value: str) -> str:
     return value
 
 
-def build_message(*, from_name: str, from_address: str, to_name: str, to_address: str,
-                  subject: str, text: str, html: str = "", message_id: str,
-                  in_reply_to: str = "", references: str = "", unsubscribe_token: str = "",
-                  date: datetime) -> bytes:
+def build_message(
+    *,
+    from_name: str,
+    from_address: str,
+    to_name: str,
+    to_address: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    message_id: str,
+    in_reply_to: str = "",
+    references: str = "",
+    unsubscribe_token: str = "",
+    date: datetime,
+) -> bytes:
     msg = EmailMessage(policy=SMTP)
     msg["From"] = _check("From", formataddr((_check("From", from_name), from_address)))
     msg["To"] = _check("To", formataddr((_check("To", to_name), to_address)))

@@ -48,12 +48,13 @@ def parse_gap(text: str) -> tuple[float, float]:
 
 def random_gap() -> timedelta:
     low, high = parse_gap(settings.JENGU["SEND_GAP_SECONDS"])
-    return timedelta(seconds=random.uniform(low, high))  # noqa: S311
+    return timedelta(seconds=random.uniform(low, high))
 
 
 def recipient_zone(prospect: Prospect, fallback: str = "UTC") -> ZoneInfo:
-    name = timezone_for(prospect.country, prospect.city, override=prospect.timezone,
-                        fallback=fallback)
+    name = timezone_for(
+        prospect.country, prospect.city, override=prospect.timezone, fallback=fallback
+    )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -84,4 +85,4 @@ def next_window_start(zone: ZoneInfo, now: datetime) -> datetime:
 def retry_backoff(attempts: int) -> timedelta:
     """Exponential (5 min, 10, 20, ... capped at 6 h) with +-20% jitter."""
     base = min(BACKOFF_BASE * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
-    return base * random.uniform(0.8, 1.2)  # noqa: S311
+    return base * random.uniform(0.8, 1.2)

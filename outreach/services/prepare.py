@@ -34,8 +34,10 @@ def enroll(*, contact: Contact, campaign: Campaign, now: datetime) -> tuple[Enro
     try:
         with transaction.atomic():
             return Enrollment.objects.get_or_create(
-                campaign=campaign, contact=contact,
-                defaults={"prospect": contact.prospect, "next_send_at": now})
+                campaign=campaign,
+                contact=contact,
+                defaults={"prospect": contact.prospect, "next_send_at": now},
+            )
     except IntegrityError:
         return Enrollment.objects.get(campaign=campaign, contact=contact), False
 
@@ -59,20 +61,25 @@ def _placeholder_domain(enrollment: Enrollment) -> str:
     return first.domain if first else "jengu.invalid"
 
 
-def _draft(enrollment: Enrollment, step: SequenceStep, previous: OutboundEmail | None,
-           strategy: str | None):  # noqa: ANN202
+def _draft(
+    enrollment: Enrollment, step: SequenceStep, previous: OutboundEmail | None, strategy: str | None
+):
     from aiengine.services import draft_email
     from outreach.services.context import email_context
 
     strategy = strategy or step.strategy or enrollment.campaign.strategy
     return strategy, draft_email(
-        context=email_context(enrollment), strategy=strategy, step=step.number,
+        context=email_context(enrollment),
+        strategy=strategy,
+        step=step.number,
         previous_subject=previous.subject if previous else None,
-        previous_body=previous.body_text if previous else None)
+        previous_body=previous.body_text if previous else None,
+    )
 
 
-def email_prepare(*, enrollment: Enrollment, now: datetime,
-                  strategy: str | None = None) -> OutboundEmail | None:
+def email_prepare(
+    *, enrollment: Enrollment, now: datetime, strategy: str | None = None
+) -> OutboundEmail | None:
     """The ledger row for the enrollment's next step, created once; None when nothing is due."""
     number = enrollment.current_step + 1
     existing = OutboundEmail.objects.filter(enrollment=enrollment, step=number).first()
@@ -97,17 +104,25 @@ def email_prepare(*, enrollment: Enrollment, now: datetime,
     try:
         with transaction.atomic():
             return OutboundEmail.objects.create(
-                enrollment=enrollment, step=number, prospect=enrollment.prospect, contact=contact,
-                inbox=enrollment.inbox, recipient=contact.email,
+                enrollment=enrollment,
+                step=number,
+                prospect=enrollment.prospect,
+                contact=contact,
+                inbox=enrollment.inbox,
+                recipient=contact.email,
                 subject=_reply_subject(subject_base) if previous else draft.subject,
-                body_text=draft.body, body_html=(draft.html or "") if step.html else "",
+                body_text=draft.body,
+                body_html=(draft.html or "") if step.html else "",
                 message_id=new_message_id(_placeholder_domain(enrollment)),
-                in_reply_to=in_reply_to, references=references,
+                in_reply_to=in_reply_to,
+                references=references,
                 status=OutboundEmail.Status.QUEUED,
                 send_after=max(earliest, enrollment.next_send_at or now),
                 strategy=strategy if number == 1 else "follow_up",
-                ai_provider=draft.provider, ai_model=draft.model,
-                prompt_version=draft.prompt_version, offline=draft.provider == "offline",
+                ai_provider=draft.provider,
+                ai_model=draft.model,
+                prompt_version=draft.prompt_version,
+                offline=draft.provider == "offline",
             )
     except IntegrityError:
         return OutboundEmail.objects.get(enrollment=enrollment, step=number)
@@ -116,12 +131,16 @@ def email_prepare(*, enrollment: Enrollment, now: datetime,
 def prepare_due(*, now: datetime, limit: int = 200) -> int:
     """Create the ledger rows of enrollments whose next step is due (within a day ahead)."""
     horizon = now + timedelta(days=1)
-    due = (Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, next_send_at__lte=horizon)
-           .select_related("campaign", "contact", "prospect", "inbox").order_by("next_send_at"))
+    due = (
+        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, next_send_at__lte=horizon)
+        .select_related("campaign", "contact", "prospect", "inbox")
+        .order_by("next_send_at")
+    )
     made = 0
     for enrollment in due[:limit]:
-        before = OutboundEmail.objects.filter(enrollment=enrollment,
-                                              step=enrollment.current_step + 1).exists()
+        before = OutboundEmail.objects.filter(
+            enrollment=enrollment, step=enrollment.current_step + 1
+        ).exists()
         if not before and email_prepare(enrollment=enrollment, now=now):
             made += 1
     return made

@@ -33,7 +33,8 @@ def _claim(inbox_id: int) -> Inbox | None:
     now = timezone.now()
     got = Inbox.objects.filter(
         Q(reader_lock_until__isnull=True) | Q(reader_lock_until__lt=now),
-        Q(reader_retry_at__isnull=True) | Q(reader_retry_at__lte=now), pk=inbox_id,
+        Q(reader_retry_at__isnull=True) | Q(reader_retry_at__lte=now),
+        pk=inbox_id,
     ).update(reader_lock_until=now + LOCK)
     return Inbox.objects.get(pk=inbox_id) if got else None
 
@@ -42,14 +43,24 @@ def _failed(inbox: Inbox, exc: Exception) -> None:
     failures = inbox.reader_failures + 1
     backoff = min(timedelta(minutes=2 ** (failures - 1)), MAX_BACKOFF)
     Inbox.objects.filter(pk=inbox.pk).update(
-        reader_failures=failures, reader_error=f"{type(exc).__name__}: {exc}"[:2000],
-        reader_retry_at=timezone.now() + backoff, reader_lock_until=None)
-    log.warning("reply check failed", extra={"inbox": inbox.key, "failures": failures,
-                                             "error": str(exc)[:300]})
+        reader_failures=failures,
+        reader_error=f"{type(exc).__name__}: {exc}"[:2000],
+        reader_retry_at=timezone.now() + backoff,
+        reader_lock_until=None,
+    )
+    log.warning(
+        "reply check failed",
+        extra={"inbox": inbox.key, "failures": failures, "error": str(exc)[:300]},
+    )
     if failures == DEAD_LETTER_AFTER:
-        deadletter_create(kind=DeadLetter.Kind.INBOUND, error=str(exc), attempts=failures,
-                          task_name="inboxes.tasks.check_inbox", payload={"args": [inbox.pk]},
-                          obj=inbox)
+        deadletter_create(
+            kind=DeadLetter.Kind.INBOUND,
+            error=str(exc),
+            attempts=failures,
+            task_name="inboxes.tasks.check_inbox",
+            payload={"args": [inbox.pk]},
+            obj=inbox,
+        )
 
 
 def check_inbox(inbox_id: int) -> dict[str, Any]:
@@ -60,15 +71,27 @@ def check_inbox(inbox_id: int) -> dict[str, Any]:
     try:
         batch = read_new(inbox)
         for fetched in batch.messages:
-            _, new = ingest_message(inbox=inbox, raw=fetched.raw, source_uid=fetched.uid,
-                                    received_at=fetched.received_at)
+            _, new = ingest_message(
+                inbox=inbox,
+                raw=fetched.raw,
+                source_uid=fetched.uid,
+                received_at=fetched.received_at,
+            )
             created += new
         commit(inbox, batch)
     except Exception as exc:  # the server, the network or storage: back off, keep the cursor
         _failed(inbox, exc)
         return {"inbox": inbox.key, "error": str(exc)[:300], "stored": created}
     Inbox.objects.filter(pk=inbox.pk).update(
-        last_checked_at=timezone.now(), reader_failures=0, reader_error="",
-        reader_retry_at=None, reader_lock_until=None)
-    return {"inbox": inbox.key, "fetched": len(batch.messages), "stored": created,
-            "uidvalidity_reset": batch.reset}
+        last_checked_at=timezone.now(),
+        reader_failures=0,
+        reader_error="",
+        reader_retry_at=None,
+        reader_lock_until=None,
+    )
+    return {
+        "inbox": inbox.key,
+        "fetched": len(batch.messages),
+        "stored": created,
+        "uidvalidity_reset": batch.reset,
+    }

@@ -28,15 +28,18 @@ GIVE_UP_LOOKING = timedelta(hours=1)
 
 
 def expire_leases(now: datetime) -> int:
-    return OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING,
-                                        lease_until__lt=now).update(
-        status=OutboundEmail.Status.UNKNOWN, last_error="lease expired mid-send")
+    return OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING, lease_until__lt=now
+    ).update(status=OutboundEmail.Status.UNKNOWN, last_error="lease expired mid-send")
 
 
 def _has_open_letter(email: OutboundEmail) -> bool:
-    return DeadLetter.objects.filter(kind=DeadLetter.Kind.DELIVERY_UNKNOWN, resolved_at=None,
-                                     object_type="outreach.outboundemail",
-                                     object_id=str(email.pk)).exists()
+    return DeadLetter.objects.filter(
+        kind=DeadLetter.Kind.DELIVERY_UNKNOWN,
+        resolved_at=None,
+        object_type="outreach.outboundemail",
+        object_id=str(email.pk),
+    ).exists()
 
 
 def reconcile_one(email: OutboundEmail, now: datetime) -> str:
@@ -47,18 +50,27 @@ def reconcile_one(email: OutboundEmail, now: datetime) -> str:
         transport.close()
     if found:
         with transaction.atomic():
-            if OutboundEmail.objects.select_for_update().filter(
-                    pk=email.pk, status=OutboundEmail.Status.UNKNOWN).exists():
+            if (
+                OutboundEmail.objects.select_for_update()
+                .filter(pk=email.pk, status=OutboundEmail.Status.UNKNOWN)
+                .exists()
+            ):
                 mark_sent(email, now=email.lease_until or now)
         return "found_in_sent"
     if found is None and email.lease_until and now - email.lease_until < GIVE_UP_LOOKING:
         return "retry_later"
     if not _has_open_letter(email):
-        deadletter_create(kind=DeadLetter.Kind.DELIVERY_UNKNOWN, obj=email,
-                          error=f"Sender stopped mid-send; {email.message_id} is not in the "
-                                f"Sent folder of {email.inbox.key}. Assume delivered or send again.",
-                          payload={"email": email.pk, "recipient": email.recipient,
-                                   "message_id": email.message_id})
+        deadletter_create(
+            kind=DeadLetter.Kind.DELIVERY_UNKNOWN,
+            obj=email,
+            error=f"Sender stopped mid-send; {email.message_id} is not in the "
+            f"Sent folder of {email.inbox.key}. Assume delivered or send again.",
+            payload={
+                "email": email.pk,
+                "recipient": email.recipient,
+                "message_id": email.message_id,
+            },
+        )
     return "dead_letter"
 
 
@@ -66,7 +78,8 @@ def reconcile_expired(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     report = {"expired": expire_leases(now)}
     unknown = OutboundEmail.objects.filter(status=OutboundEmail.Status.UNKNOWN).select_related(
-        "inbox", "enrollment__campaign")
+        "inbox", "enrollment__campaign"
+    )
     for email in unknown:
         if email.inbox is None or _has_open_letter(email):
             continue
@@ -76,8 +89,11 @@ def reconcile_expired(now: datetime | None = None) -> dict[str, int]:
 
 
 def _unknown_email(letter: DeadLetter) -> OutboundEmail:
-    email = OutboundEmail.objects.select_related("enrollment__campaign").filter(
-        pk=letter.payload.get("email")).first()
+    email = (
+        OutboundEmail.objects.select_related("enrollment__campaign")
+        .filter(pk=letter.payload.get("email"))
+        .first()
+    )
     if email is None:
         raise NotFound("the email of this dead letter no longer exists")
     if email.status != OutboundEmail.Status.UNKNOWN:
@@ -85,8 +101,12 @@ def _unknown_email(letter: DeadLetter) -> OutboundEmail:
     return email
 
 
-def resolve_delivery_unknown(*, letter_id: int, assume_delivered: bool, actor: Any = None,
-                             ) -> DeadLetter:
+def resolve_delivery_unknown(
+    *,
+    letter_id: int,
+    assume_delivered: bool,
+    actor: Any = None,
+) -> DeadLetter:
     """The operator's decision on an email whose delivery is unknown."""
     now = timezone.now()
     with transaction.atomic():
@@ -96,8 +116,11 @@ def resolve_delivery_unknown(*, letter_id: int, assume_delivered: bool, actor: A
             mark_sent(email, now=email.lease_until or now)
         else:
             send_again(email, now)
-        resolution = (DeadLetter.Resolution.ASSUMED_DELIVERED if assume_delivered
-                      else DeadLetter.Resolution.SENT_AGAIN)
+        resolution = (
+            DeadLetter.Resolution.ASSUMED_DELIVERED
+            if assume_delivered
+            else DeadLetter.Resolution.SENT_AGAIN
+        )
         audit_record(action=f"email_{resolution}", actor=actor, obj=email)
         return deadletter_resolve(letter_id=letter.pk, resolution=resolution, actor=actor)
 
@@ -106,5 +129,10 @@ def send_again(email: OutboundEmail, now: datetime) -> None:
     if email.reserved_day and email.inbox_id:
         inboxes.warmup_release(inbox_id=email.inbox_id, day=email.reserved_day)
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.QUEUED, claim_token=None, lease_until=None, reserved_day=None,
-        send_after=now, last_error="operator: send again")
+        status=OutboundEmail.Status.QUEUED,
+        claim_token=None,
+        lease_until=None,
+        reserved_day=None,
+        send_after=now,
+        last_error="operator: send again",
+    )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -38,20 +39,36 @@ class PassReport:
     skipped: dict[int, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
-        return {"sent": self.sent, "failed": self.failed, "outcomes": self.outcomes,
-                "skipped": [{"id": k, "reason": v} for k, v in sorted(self.skipped.items())]}
+        return {
+            "sent": self.sent,
+            "failed": self.failed,
+            "outcomes": self.outcomes,
+            "skipped": [{"id": k, "reason": v} for k, v in sorted(self.skipped.items())],
+        }
 
 
 def render(email: OutboundEmail, inbox: Inbox, now: datetime) -> bytes:
     return build_message(
-        from_name=inbox.display_name, from_address=inbox.address, to_name=email.contact.name,
-        to_address=email.recipient, subject=email.subject, text=email.body_text,
-        html=email.body_html, message_id=email.message_id, in_reply_to=email.in_reply_to,
-        references=email.references, unsubscribe_token=unsubscribe_token_for(email.recipient),
-        date=now)
+        from_name=inbox.display_name,
+        from_address=inbox.address,
+        to_name=email.contact.name,
+        to_address=email.recipient,
+        subject=email.subject,
+        text=email.body_text,
+        html=email.body_html,
+        message_id=email.message_id,
+        in_reply_to=email.in_reply_to,
+        references=email.references,
+        unsubscribe_token=unsubscribe_token_for(email.recipient),
+        date=now,
+    )
 
 
 def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
+    if settings.JENGU["SHADOW"]:  # migration parallel run: record what would go, send nothing
+        from jengu.legacy.shadow import shadow_settle
+
+        return shadow_settle(claim=claim, now=now)
     email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)
     try:
         raw = render(email, email.inbox, now)
@@ -59,8 +76,12 @@ def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
         from inboxes.clients.base import SendResult
 
         # Unsendable content is not a delivery problem: fail it for a human, keep the slot free.
-        return settle(email_id=email.pk, token=claim.token, now=now,
-                      result=SendResult("invalid", message=f"unsendable: {exc.message}"))
+        return settle(
+            email_id=email.pk,
+            token=claim.token,
+            now=now,
+            result=SendResult("invalid", message=f"unsendable: {exc.message}"),
+        )
     result = transport.send(raw=raw, mail_from=email.inbox.address, recipients=[email.recipient])
     outcome = settle(email_id=email.pk, token=claim.token, result=result, now=now)
     if outcome == "sent":
@@ -71,19 +92,33 @@ def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
 
 def inboxes_by_health(now: datetime) -> list[Inbox]:
     rows = list(Inbox.objects.sendable())
-    return sorted(rows, key=lambda i: (i.bounce_rate, -inboxes.remaining_today(i, now),
-                                       i.last_send_at or datetime.min.replace(tzinfo=now.tzinfo)))
+    return sorted(
+        rows,
+        key=lambda i: (
+            i.bounce_rate,
+            -inboxes.remaining_today(i, now),
+            i.last_send_at or datetime.min.replace(tzinfo=now.tzinfo),
+        ),
+    )
 
 
 def _next_gap(ids: list[int]) -> float | None:
-    nxt = (Inbox.objects.filter(pk__in=ids, status=Inbox.Status.ACTIVE)
-           .exclude(next_send_at=None).order_by("next_send_at").values_list("next_send_at",
-                                                                             flat=True).first())
+    nxt = (
+        Inbox.objects.filter(pk__in=ids, status=Inbox.Status.ACTIVE)
+        .exclude(next_send_at=None)
+        .order_by("next_send_at")
+        .values_list("next_send_at", flat=True)
+        .first()
+    )
     return max(0.0, (nxt - timezone.now()).total_seconds()) if nxt else None
 
 
-def run_send_pass(*, count: int | None = None, max_seconds: float = 0,
-                  clock: Callable[[], datetime] = timezone.now) -> PassReport:
+def run_send_pass(
+    *,
+    count: int | None = None,
+    max_seconds: float = 0,
+    clock: Callable[[], datetime] = timezone.now,
+) -> PassReport:
     """Send what is due now. With ``max_seconds`` it waits out the inboxes' random gaps."""
     report, started = PassReport(), time.monotonic()
     prepare_due(now=clock())
@@ -105,8 +140,13 @@ def run_send_pass(*, count: int | None = None, max_seconds: float = 0,
     return report
 
 
-def _round(order: list[Inbox], transports: dict[int, Transport], report: PassReport,
-           count: int | None, clock: Callable[[], datetime]) -> bool:
+def _round(
+    order: list[Inbox],
+    transports: dict[int, Transport],
+    report: PassReport,
+    count: int | None,
+    clock: Callable[[], datetime],
+) -> bool:
     progressed = False
     for inbox in order:
         if count is not None and report.sent + report.failed >= count:

@@ -31,17 +31,24 @@ from prospects.models import Contact, Prospect
 log = logging.getLogger(__name__)
 
 
-def _mine(email_id: int, token: uuid.UUID):  # noqa: ANN202
+def _mine(email_id: int, token: uuid.UUID):
     return OutboundEmail.objects.select_for_update().filter(
         Q(status=OutboundEmail.Status.SENDING) | Q(status=OutboundEmail.Status.UNKNOWN),
-        pk=email_id, claim_token=token)
+        pk=email_id,
+        claim_token=token,
+    )
 
 
 def mark_sent(email: OutboundEmail, *, now: datetime, provider_id: str = "") -> None:
     """Record a delivery: ledger row, warmup slot, enrollment progress, prospect stage."""
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT, sent_at=now, provider_message_id=provider_id,
-        lease_until=None, last_error="", updated_at=now)
+        status=OutboundEmail.Status.SENT,
+        sent_at=now,
+        provider_message_id=provider_id,
+        lease_until=None,
+        last_error="",
+        updated_at=now,
+    )
     if email.inbox_id and email.reserved_day:
         inboxes.warmup_consume(inbox_id=email.inbox_id, day=email.reserved_day)
     enrollment = email.enrollment
@@ -49,10 +56,12 @@ def mark_sent(email: OutboundEmail, *, now: datetime, provider_id: str = "") -> 
     Enrollment.objects.filter(pk=enrollment.pk, current_step__lt=email.step).update(
         current_step=email.step,
         next_send_at=now + timedelta(days=nxt.delay_days) if nxt else None,
-        status=Enrollment.Status.ACTIVE if nxt else Enrollment.Status.COMPLETED)
+        status=Enrollment.Status.ACTIVE if nxt else Enrollment.Status.COMPLETED,
+    )
     Prospect.objects.filter(pk=email.prospect_id).update(last_contacted_at=now)
-    Prospect.objects.filter(pk=email.prospect_id, stage__in=["new", "enriching", "enriched",
-                                                             "ready"]).update(stage="contacted")
+    Prospect.objects.filter(
+        pk=email.prospect_id, stage__in=["new", "enriching", "enriched", "ready"]
+    ).update(stage="contacted")
 
 
 def settle(*, email_id: int, token: uuid.UUID, result: SendResult, now: datetime) -> str:
@@ -81,8 +90,9 @@ def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list)
         return _give_up(email, result.message)
     verdict = result.verdict
     if result.outcome == "unavailable" or verdict is None:
-        later.append(lambda: inboxes.record_failure(inbox_id=email.inbox_id, now=now,
-                                                    error=result.message))
+        later.append(
+            lambda: inboxes.record_failure(inbox_id=email.inbox_id, now=now, error=result.message)
+        )
         return _retry(email, now, result.message, release=True)
     if verdict.counts_as_soft_bounce and record_soft_bounce(contact_id=email.contact_id, now=now):
         verdict = dataclasses.replace(verdict, consequence=Consequence.ADDRESS_BAD)
@@ -90,14 +100,20 @@ def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list)
         return _hard_bounce(email, verdict, now, later)
     if verdict.consequence == Consequence.SENDER_PROBLEM:
         inboxes.warmup_consume(inbox_id=email.inbox_id, day=email.reserved_day, bounced=True)
-        later.append(lambda: inboxes.record_bounce(inbox_id=email.inbox_id, now=now,
-                                                   sender_problem=True, counted=True,
-                                                   cause=verdict.cause))
-        return _retry(email, now, _describe(result), release=False,
-                      wait=policy.SENDER_PROBLEM_WAIT)
+        later.append(
+            lambda: inboxes.record_bounce(
+                inbox_id=email.inbox_id,
+                now=now,
+                sender_problem=True,
+                counted=True,
+                cause=verdict.cause,
+            )
+        )
+        return _retry(email, now, _describe(result), release=False, wait=policy.SENDER_PROBLEM_WAIT)
     if verdict.reason == Reason.RATE_LIMITED or result.code == 421:
-        later.append(lambda: inboxes.record_failure(inbox_id=email.inbox_id, now=now,
-                                                    error=result.message))
+        later.append(
+            lambda: inboxes.record_failure(inbox_id=email.inbox_id, now=now, error=result.message)
+        )
     wait = timedelta(seconds=result.retry_after) if result.retry_after else None
     return _retry(email, now, _describe(result), release=True, wait=wait)
 
@@ -107,38 +123,60 @@ def _describe(result: SendResult) -> str:
     return f"{result.code or ''} {result.message} [{reason}]".strip()
 
 
-def _retry(email: OutboundEmail, now: datetime, error: str, *, release: bool,
-           wait: timedelta | None = None) -> str:
+def _retry(
+    email: OutboundEmail, now: datetime, error: str, *, release: bool, wait: timedelta | None = None
+) -> str:
     if release and email.reserved_day:
         inboxes.warmup_release(inbox_id=email.inbox_id, day=email.reserved_day)
     if email.attempts >= settings.JENGU["SEND_MAX_ATTEMPTS"]:
         return _give_up(email, error)
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.QUEUED, claim_token=None, lease_until=None,
-        reserved_day=None, last_error=error[:2000],
-        send_after=now + (wait or policy.retry_backoff(email.attempts)))
+        status=OutboundEmail.Status.QUEUED,
+        claim_token=None,
+        lease_until=None,
+        reserved_day=None,
+        last_error=error[:2000],
+        send_after=now + (wait or policy.retry_backoff(email.attempts)),
+    )
     return "retry"
 
 
 def _give_up(email: OutboundEmail, error: str) -> str:
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.FAILED, last_error=error[:2000], lease_until=None,
-        claim_token=None, reserved_day=None)
-    deadletter_create(kind=DeadLetter.Kind.SEND, error=error, attempts=email.attempts,
-                      payload={"email": email.pk, "recipient": email.recipient}, obj=email)
+        status=OutboundEmail.Status.FAILED,
+        last_error=error[:2000],
+        lease_until=None,
+        claim_token=None,
+        reserved_day=None,
+    )
+    deadletter_create(
+        kind=DeadLetter.Kind.SEND,
+        error=error,
+        attempts=email.attempts,
+        payload={"email": email.pk, "recipient": email.recipient},
+        obj=email,
+    )
     return "failed"
 
 
 def _hard_bounce(email: OutboundEmail, verdict: Verdict, now: datetime, later: list) -> str:
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.BOUNCED, bounce_reason=str(verdict.reason),
-        last_error=f"{verdict.status or ''} {verdict.diagnostic}".strip()[:2000], lease_until=None)
+        status=OutboundEmail.Status.BOUNCED,
+        bounce_reason=str(verdict.reason),
+        last_error=f"{verdict.status or ''} {verdict.diagnostic}".strip()[:2000],
+        lease_until=None,
+    )
     inboxes.warmup_consume(inbox_id=email.inbox_id, day=email.reserved_day, bounced=True)
     Contact.objects.filter(pk=email.contact_id).update(verification=Contact.Verification.INVALID)
-    suppress(email=email.recipient, reason=Suppression.Reason.BOUNCE, source="send-time rejection",
-             detail=f"{verdict.reason}: {verdict.diagnostic}")
+    suppress(
+        email=email.recipient,
+        reason=Suppression.Reason.BOUNCE,
+        source="send-time rejection",
+        detail=f"{verdict.reason}: {verdict.diagnostic}",
+    )
     Enrollment.objects.filter(pk=email.enrollment_id).update(
-        status=Enrollment.Status.BOUNCED, stopped_reason=str(verdict.reason))
+        status=Enrollment.Status.BOUNCED, stopped_reason=str(verdict.reason)
+    )
     later.append(lambda: inboxes.record_bounce(inbox_id=email.inbox_id, now=now, counted=True))
     return "bounced"
 
@@ -157,11 +195,20 @@ def _auth_failed(email: OutboundEmail, result: SendResult, now: datetime, later:
     # Not the email's fault: give back the attempt and the slot, pause the inbox for a human.
     inboxes.warmup_release(inbox_id=email.inbox_id, day=email.reserved_day)
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.QUEUED, claim_token=None, lease_until=None, reserved_day=None,
-        attempts=max(0, email.attempts - 1), last_error=f"authentication failed: {result.message}")
+        status=OutboundEmail.Status.QUEUED,
+        claim_token=None,
+        lease_until=None,
+        reserved_day=None,
+        attempts=max(0, email.attempts - 1),
+        last_error=f"authentication failed: {result.message}",
+    )
     inbox = Inbox.objects.get(pk=email.inbox_id)
     later.append(lambda: inboxes.record_failure(inbox_id=inbox.pk, now=now, error=result.message))
-    later.append(lambda: inboxes.inbox_pause(
-        inbox=inbox, automatic=True,
-        reason=f"Authentication failed ({result.code or 'no code'}): check the password"))
+    later.append(
+        lambda: inboxes.inbox_pause(
+            inbox=inbox,
+            automatic=True,
+            reason=f"Authentication failed ({result.code or 'no code'}): check the password",
+        )
+    )
     return "auth_failed"

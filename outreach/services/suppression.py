@@ -19,11 +19,20 @@ def is_suppressed(email: str) -> Suppression | None:
     email = email.strip().lower()
     if not email:
         return None
-    return Suppression.objects.filter(Q(email__iexact=email) | Q(domain__iexact=_domain(email))).first()
+    return Suppression.objects.filter(
+        Q(email__iexact=email) | Q(domain__iexact=_domain(email))
+    ).first()
 
 
-def suppress(*, email: str = "", domain: str = "", reason: str, source: str = "",
-             detail: str = "", actor: str = "system") -> Suppression:
+def suppress(
+    *,
+    email: str = "",
+    domain: str = "",
+    reason: str,
+    source: str = "",
+    detail: str = "",
+    actor: str = "system",
+) -> Suppression:
     """Idempotent: an existing suppression is kept with its first reason and evidence."""
     email, domain = email.strip().lower(), domain.strip().lower().lstrip("@")
     if bool(email) == bool(domain):
@@ -34,9 +43,14 @@ def suppress(*, email: str = "", domain: str = "", reason: str, source: str = ""
         return existing
     try:
         with transaction.atomic():
-            row = Suppression.objects.create(email=email, domain=domain, reason=reason,
-                                             source=source[:100], detail=detail[:5000],
-                                             created_by=actor)
+            row = Suppression.objects.create(
+                email=email,
+                domain=domain,
+                reason=reason,
+                source=source[:100],
+                detail=detail[:5000],
+                created_by=actor,
+            )
     except IntegrityError:
         return Suppression.objects.get(**lookup)
     stop_enrollments_for(email=email, domain=domain, status=_enrollment_status(reason))
@@ -46,8 +60,11 @@ def suppress(*, email: str = "", domain: str = "", reason: str, source: str = ""
 def _enrollment_status(reason: str) -> str:
     if reason == Suppression.Reason.BOUNCE:
         return Enrollment.Status.BOUNCED
-    if reason in (Suppression.Reason.UNSUBSCRIBE, Suppression.Reason.OPT_OUT_REPLY,
-                  Suppression.Reason.COMPLAINT):
+    if reason in (
+        Suppression.Reason.UNSUBSCRIBE,
+        Suppression.Reason.OPT_OUT_REPLY,
+        Suppression.Reason.COMPLAINT,
+    ):
         return Enrollment.Status.UNSUBSCRIBED
     return Enrollment.Status.STOPPED
 
@@ -59,9 +76,9 @@ def stop_enrollments_for(*, email: str = "", domain: str = "", status: str) -> i
     enrollments = Enrollment.objects.filter(match, status=Enrollment.Status.ACTIVE)
     ids = list(enrollments.values_list("pk", flat=True))
     Enrollment.objects.filter(pk__in=ids).update(status=status, stopped_reason="suppressed")
-    OutboundEmail.objects.filter(enrollment_id__in=ids, status__in=[
-        OutboundEmail.Status.DRAFT, OutboundEmail.Status.QUEUED]).update(
-        status=OutboundEmail.Status.CANCELLED, last_error="recipient suppressed")
+    OutboundEmail.objects.filter(
+        enrollment_id__in=ids, status__in=[OutboundEmail.Status.DRAFT, OutboundEmail.Status.QUEUED]
+    ).update(status=OutboundEmail.Status.CANCELLED, last_error="recipient suppressed")
     return len(ids)
 
 
@@ -73,8 +90,9 @@ def unsubscribe_token_for(email: str) -> str:
         return row.token
     try:
         with transaction.atomic():
-            return UnsubscribeToken.objects.create(email=email,
-                                                   token=secrets.token_urlsafe(32)).token
+            return UnsubscribeToken.objects.create(
+                email=email, token=secrets.token_urlsafe(32)
+            ).token
     except IntegrityError:
         return UnsubscribeToken.objects.get(email__iexact=email).token
 

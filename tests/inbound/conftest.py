@@ -31,8 +31,13 @@ def world(smtp_server_factory, imap_user, settings) -> World:
     replies arrive in a real Dovecot IMAP INBOX (same login for both, as with most providers)."""
     smtp = smtp_server_factory(username=imap_user.name, password=imap_user.password)
     with time_machine.travel(TUESDAY_10, tick=False):
-        inbox = smtp_inbox(smtp, settings, address=imap_user.name, imap_host=imap_user.host,
-                           imap_port=imap_user.port)
+        inbox = smtp_inbox(
+            smtp,
+            settings,
+            address=imap_user.name,
+            imap_host=imap_user.host,
+            imap_port=imap_user.port,
+        )
         campaign = CampaignFactory(steps=[0, 3, 7])
         a, b = enrolled(campaign, n=2)
         (colleague,) = enrolled(campaign, prospect=a.prospect)

@@ -9,8 +9,16 @@ def _raw(text: str) -> bytes:
     return text.strip("\n").replace("\n", CRLF).encode("utf-8") + CRLF.encode()
 
 
-def plain_reply(*, frm: str, to: str, subject: str, in_reply_to: str = "",
-                references: str = "", body: str, msgid: str = "<r1@hotel.example>") -> bytes:
+def plain_reply(
+    *,
+    frm: str,
+    to: str,
+    subject: str,
+    in_reply_to: str = "",
+    references: str = "",
+    body: str,
+    msgid: str = "<r1@hotel.example>",
+) -> bytes:
     thread = ""
     if in_reply_to:
         thread += f"In-Reply-To: {in_reply_to}\n"
@@ -192,8 +200,10 @@ access to email. For urgent matters please call reception.
 """)
 
 
-MALFORMED = (b"From: someone@hotel.example\r\nSubject: =?x-unknown?Q?broken?=\r\n"
-             b"Message-ID: <malformed-1@hotel.example>\r\n"
-             b"Content-Type: multipart/mixed; boundary=\"never-closed\"\r\n\r\n"
-             b"--never-closed\r\nContent-Type: text/plain; charset=x-klingon\r\n"
-             b"Content-Transfer-Encoding: base64\r\n\r\n!!!not base64\xff\xfe\r\n")
+MALFORMED = (
+    b"From: someone@hotel.example\r\nSubject: =?x-unknown?Q?broken?=\r\n"
+    b"Message-ID: <malformed-1@hotel.example>\r\n"
+    b'Content-Type: multipart/mixed; boundary="never-closed"\r\n\r\n'
+    b"--never-closed\r\nContent-Type: text/plain; charset=x-klingon\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\n!!!not base64\xff\xfe\r\n"
+)

@@ -34,22 +34,34 @@ def webhook():
         yield server
 
 
-def test_a_meeting_request_posts_a_signed_alert(world, webhook, settings, sync_tasks,
-                                                 django_capture_on_commit_callbacks) -> None:
-    settings.JENGU = {**settings.JENGU, "ALERT_WEBHOOK_URL": f"{webhook.url}/hook",
-                      "ALERT_WEBHOOK_SECRET": "webhook-secret-123"}
+def test_a_meeting_request_posts_a_signed_alert(
+    world, webhook, settings, sync_tasks, django_capture_on_commit_callbacks
+) -> None:
+    settings.JENGU = {
+        **settings.JENGU,
+        "ALERT_WEBHOOK_URL": f"{webhook.url}/hook",
+        "ALERT_WEBHOOK_SECRET": "webhook-secret-123",
+    }
     ours = world.sent[world.a.contact_id]
-    world.imap.append(world.user.name, m.plain_reply(
-        frm=ours.recipient, to=world.inbox.address, subject=ours.subject,
-        in_reply_to=ours.message_id, body="Happy to talk. Can we schedule a call Thursday?"))
+    world.imap.append(
+        world.user.name,
+        m.plain_reply(
+            frm=ours.recipient,
+            to=world.inbox.address,
+            subject=ours.subject,
+            in_reply_to=ours.message_id,
+            body="Happy to talk. Can we schedule a call Thursday?",
+        ),
+    )
     with django_capture_on_commit_callbacks(execute=True), time_machine.travel(TUESDAY_10):
         check_inbox(world.inbox.pk)
     (request,) = webhook.requests
     body = json.loads(request.body)
     assert body["kind"] == "meeting_request" and ours.recipient in body["title"]
     timestamp = request.headers["x-jengu-timestamp"]
-    expected = hmac.new(b"webhook-secret-123", timestamp.encode() + b"." + request.body,
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        b"webhook-secret-123", timestamp.encode() + b"." + request.body, hashlib.sha256
+    ).hexdigest()
     assert request.headers["x-jengu-signature"] == f"sha256={expected}"
     assert Alert.objects.get(kind="meeting_request").delivery == "delivered"
 
@@ -69,13 +81,15 @@ def test_a_failing_webhook_is_retried_then_dead_lettered(settings) -> None:
     assert alert.delivery == "failed"
     letter = DeadLetter.objects.get(kind="alert")
     assert letter.task_name == "jengu.tasks.deliver_alert" and letter.payload == {
-        "args": [alert.pk]}
+        "args": [alert.pk]
+    }
 
 
 def test_slack_urls_get_a_slack_payload() -> None:
     alert = Alert(kind="meeting_request", title="Meeting", body="Thursday?")
     assert alerts_payload(alert, "https://hooks.slack.com/services/T/B/X") == {
-        "text": "*Meeting*\nThursday?"}
+        "text": "*Meeting*\nThursday?"
+    }
     assert "content" in alerts_payload(alert, "https://discord.com/api/webhooks/1/abc")
 
 
@@ -87,7 +101,6 @@ def alerts_payload(alert, url):
 
 def test_check_replies_fans_out_one_task_per_readable_inbox(world, sync_tasks) -> None:
     from inboxes.tasks import check_replies
-
     from tests.factories import InboxFactory
 
     InboxFactory(provider="smtp", imap_host="")  # no reader: skipped
@@ -99,8 +112,18 @@ def test_inspect_message_json_changes_nothing(capsys) -> None:
     call_command("inspect_message", *map(str, files), "--json")
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["file"] for r in rows] == list(map(str, files))
-    keys = {"file", "kind", "reason", "consequence", "recipient", "status", "diagnostic",
-            "original_message_id", "intent", "confidence"}
+    keys = {
+        "file",
+        "kind",
+        "reason",
+        "consequence",
+        "recipient",
+        "status",
+        "diagnostic",
+        "original_message_id",
+        "intent",
+        "confidence",
+    }
     assert all(keys <= set(r) for r in rows)
     assert rows[0]["kind"] == "bounce" and rows[0]["consequence"]
     assert rows[2]["kind"] == "auto_reply" and rows[2]["intent"] == "out_of_office"
@@ -109,8 +132,14 @@ def test_inspect_message_json_changes_nothing(capsys) -> None:
 
 def test_inspect_message_human_reply_gets_an_intent(tmp_path, capsys) -> None:
     path = tmp_path / "reply.eml"
-    path.write_bytes(m.plain_reply(frm="gm@hotel.example", to="me@sender.example",
-                                   subject="Hi", body="Please remove me from your list."))
+    path.write_bytes(
+        m.plain_reply(
+            frm="gm@hotel.example",
+            to="me@sender.example",
+            subject="Hi",
+            body="Please remove me from your list.",
+        )
+    )
     call_command("inspect_message", str(path), "--json")
     row = json.loads(capsys.readouterr().out)
     assert row["kind"] in ("reply", "unsubscribe") and row["intent"] == "unsubscribe"

@@ -28,9 +28,16 @@ def _check(world) -> dict:
 
 def test_a_threaded_meeting_request_stops_the_company_and_moves_the_stage(world) -> None:
     ours = world.sent[world.a.contact_id]
-    _deliver(world, m.plain_reply(frm=ours.recipient, to=world.inbox.address,
-                                  subject=ours.subject, in_reply_to=ours.message_id,
-                                  body="Sounds good - can we set up a call on Thursday at 3pm?"))
+    _deliver(
+        world,
+        m.plain_reply(
+            frm=ours.recipient,
+            to=world.inbox.address,
+            subject=ours.subject,
+            in_reply_to=ours.message_id,
+            body="Sounds good - can we set up a call on Thursday at 3pm?",
+        ),
+    )
     assert _check(world)["stored"] == 1
     msg = InboundMessage.objects.get()
     assert (msg.kind, msg.match, msg.matched_outbound_id) == ("reply", "in_reply_to", ours.pk)
@@ -45,8 +52,15 @@ def test_a_threaded_meeting_request_stops_the_company_and_moves_the_stage(world)
 
 def test_a_reply_without_thread_headers_is_matched_by_its_sender(world) -> None:
     ours = world.sent[world.b.contact_id]
-    _deliver(world, m.plain_reply(frm=ours.recipient.upper(), to=world.inbox.address,
-                                  subject="your email", body="Interested - what does it cost?"))
+    _deliver(
+        world,
+        m.plain_reply(
+            frm=ours.recipient.upper(),
+            to=world.inbox.address,
+            subject="your email",
+            body="Interested - what does it cost?",
+        ),
+    )
     _check(world)
     msg = InboundMessage.objects.get()
     assert (msg.match, msg.prospect_id) == ("sender", world.b.prospect_id)
@@ -55,11 +69,26 @@ def test_a_reply_without_thread_headers_is_matched_by_its_sender(world) -> None:
 
 def test_gmail_and_outlook_replies_match_through_their_headers(world) -> None:
     a, b = world.sent[world.a.contact_id], world.sent[world.b.contact_id]
-    _deliver(world, m.gmail_reply(frm=a.recipient, to=world.inbox.address, subject=a.subject,
-                                  ours=a.message_id, body="Not interested, thanks."))
-    _deliver(world, m.outlook_reply(frm=b.recipient, to=world.inbox.address, subject=b.subject,
-                                    ours=b.message_id,
-                                    body="Bitte schicken Sie mir weitere Informationen."))
+    _deliver(
+        world,
+        m.gmail_reply(
+            frm=a.recipient,
+            to=world.inbox.address,
+            subject=a.subject,
+            ours=a.message_id,
+            body="Not interested, thanks.",
+        ),
+    )
+    _deliver(
+        world,
+        m.outlook_reply(
+            frm=b.recipient,
+            to=world.inbox.address,
+            subject=b.subject,
+            ours=b.message_id,
+            body="Bitte schicken Sie mir weitere Informationen.",
+        ),
+    )
     _check(world)
     by_prospect = {i.prospect_id: i for i in InboundMessage.objects.all()}
     assert by_prospect[world.a.prospect_id].intent == "not_interested"
@@ -84,8 +113,12 @@ def test_a_hard_bounce_dsn_suppresses_and_counts_on_the_inbox(world, dsn) -> Non
 
 def test_an_out_of_office_moves_the_next_step_past_the_return_date(world) -> None:
     ours = world.sent[world.b.contact_id]
-    _deliver(world, m.out_of_office(frm=ours.recipient, to=world.inbox.address,
-                                    subject=ours.subject, ours=ours.message_id))
+    _deliver(
+        world,
+        m.out_of_office(
+            frm=ours.recipient, to=world.inbox.address, subject=ours.subject, ours=ours.message_id
+        ),
+    )
     _check(world)
     msg = InboundMessage.objects.get()
     assert (msg.kind, msg.intent) == ("auto_reply", "out_of_office")
@@ -96,9 +129,16 @@ def test_an_out_of_office_moves_the_next_step_past_the_return_date(world) -> Non
 
 def test_an_unsubscribe_request_suppresses_the_sender(world) -> None:
     ours = world.sent[world.b.contact_id]
-    _deliver(world, m.plain_reply(frm=ours.recipient, to=world.inbox.address,
-                                  subject=ours.subject, in_reply_to=ours.message_id,
-                                  body="Unsubscribe"))
+    _deliver(
+        world,
+        m.plain_reply(
+            frm=ours.recipient,
+            to=world.inbox.address,
+            subject=ours.subject,
+            in_reply_to=ours.message_id,
+            body="Unsubscribe",
+        ),
+    )
     _check(world)
     assert Suppression.objects.get(email=ours.recipient).reason == "opt_out_reply"
     assert Enrollment.objects.get(pk=world.b.pk).status in ("unsubscribed", "replied")
@@ -107,9 +147,16 @@ def test_an_unsubscribe_request_suppresses_the_sender(world) -> None:
 def test_a_malformed_message_is_stored_flagged_and_does_not_stop_the_reader(world) -> None:
     ours = world.sent[world.b.contact_id]
     _deliver(world, m.MALFORMED)
-    _deliver(world, m.plain_reply(frm=ours.recipient, to=world.inbox.address,
-                                  subject=ours.subject, in_reply_to=ours.message_id,
-                                  body="Yes, interested. Send me details please."))
+    _deliver(
+        world,
+        m.plain_reply(
+            frm=ours.recipient,
+            to=world.inbox.address,
+            subject=ours.subject,
+            in_reply_to=ours.message_id,
+            body="Yes, interested. Send me details please.",
+        ),
+    )
     result = _check(world)
     assert result["stored"] == 2 and "error" not in result
     bad = InboundMessage.objects.get(message_id="<malformed-1@hotel.example>")
@@ -121,9 +168,14 @@ def test_only_new_messages_are_read_and_a_uidvalidity_change_reads_nothing_twice
     ours = world.sent[world.b.contact_id]
 
     def reply(n: int) -> bytes:
-        return m.plain_reply(frm=ours.recipient, to=world.inbox.address, subject=ours.subject,
-                             in_reply_to=ours.message_id, body=f"Question {n}: price?",
-                             msgid=f"<q{n}@hotel.example>")
+        return m.plain_reply(
+            frm=ours.recipient,
+            to=world.inbox.address,
+            subject=ours.subject,
+            in_reply_to=ours.message_id,
+            body=f"Question {n}: price?",
+            msgid=f"<q{n}@hotel.example>",
+        )
 
     _deliver(world, reply(1))
     assert _check(world)["fetched"] == 1

@@ -21,14 +21,20 @@ TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=LISBON)
 
 def smtp_inbox(server: Any, settings: Any, **fields: Any) -> Inbox:
     settings.JENGU = {**settings.JENGU, "SMTP_CA_FILE": server.ca_file}
-    defaults = {"provider": Inbox.Provider.SMTP, "smtp_host": server.host,
-                "smtp_port": server.port, "username": server.username,
-                "password": server.password, "address": "outreach@sender.example"}
+    defaults = {
+        "provider": Inbox.Provider.SMTP,
+        "smtp_host": server.host,
+        "smtp_port": server.port,
+        "username": server.username,
+        "password": server.password,
+        "address": "outreach@sender.example",
+    }
     return InboxFactory(**{**defaults, **fields})
 
 
-def enrolled(campaign: Campaign | None = None, *, now: datetime = TUESDAY_10, n: int = 1,
-             **contact: Any) -> list[Enrollment]:
+def enrolled(
+    campaign: Campaign | None = None, *, now: datetime = TUESDAY_10, n: int = 1, **contact: Any
+) -> list[Enrollment]:
     campaign = campaign or CampaignFactory()
     rows = []
     for _ in range(n):
@@ -48,6 +54,6 @@ def header_line(raw: bytes, name: str) -> str:
     for i, line in enumerate(lines):
         if line.lower().startswith(name.lower() + ":"):
             out = [line]
-            out += [nxt for nxt in lines[i + 1:] if nxt[:1] in (" ", "\t")]
+            out += [nxt for nxt in lines[i + 1 :] if nxt[:1] in (" ", "\t")]
             return "\r\n".join(out)
     raise AssertionError(f"{name} not in the message")

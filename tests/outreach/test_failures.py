@@ -42,8 +42,11 @@ def test_a_5xx_user_unknown_bounces_and_suppresses(smtp_server, settings) -> Non
         inbox = smtp_inbox(smtp_server, settings)
         (enrollment,) = enrolled()
         address = enrollment.contact.email
-        smtp_server.fail_recipient(address, "550 5.1.1 <%s>: Recipient address rejected: User "
-                                            "unknown in virtual mailbox table" % address)
+        smtp_server.fail_recipient(
+            address,
+            f"550 5.1.1 <{address}>: Recipient address rejected: User "
+            "unknown in virtual mailbox table",
+        )
         report = run_send_pass()
     assert report.outcomes == {"bounced": 1} and report.failed == 1
     assert smtp_server.messages == []
@@ -67,12 +70,16 @@ def test_a_4xx_user_unknown_is_still_a_bad_address(smtp_server, settings) -> Non
 
 
 def test_a_sender_block_leaves_the_recipient_alone_and_counts_on_the_inbox(
-        smtp_server, settings) -> None:
+    smtp_server, settings
+) -> None:
     with time_machine.travel(TUESDAY_10, tick=False):
         inbox = smtp_inbox(smtp_server, settings)
         (enrollment,) = enrolled()
-        smtp_server.fail_next("rcpt", "554 5.7.1 Service unavailable; Client host [203.0.113.9] "
-                                      "blocked using zen.spamhaus.org")
+        smtp_server.fail_next(
+            "rcpt",
+            "554 5.7.1 Service unavailable; Client host [203.0.113.9] "
+            "blocked using zen.spamhaus.org",
+        )
         run_send_pass()
     email = OutboundEmail.objects.get()
     assert email.status == "queued" and email.send_after >= TUESDAY_10 + timedelta(hours=6)
@@ -106,8 +113,10 @@ def test_the_emergency_stop_halts_sending(smtp_server, settings, api) -> None:
         smtp_inbox(smtp_server, settings)
         enrolled(n=2)
         assert api.get("/api/admin/emergency-stop").json() == {"active": False}
-        assert api.post("/api/admin/emergency-stop", {"active": True}, format="json").json()[
-            "active"] is True
+        assert (
+            api.post("/api/admin/emergency-stop", {"active": True}, format="json").json()["active"]
+            is True
+        )
         assert run_send_pass().sent == 0
         assert smtp_server.messages == []
         api.post("/api/admin/emergency-stop/", {"active": False}, format="json")
@@ -116,9 +125,16 @@ def test_the_emergency_stop_halts_sending(smtp_server, settings, api) -> None:
 
 def test_header_injection_is_rejected_and_nothing_is_sent(smtp_server, settings) -> None:
     with pytest.raises(HeaderInjection):
-        build_message(from_name="A", from_address="a@x.example", to_name="B",
-                      to_address="b@y.example", subject="Hi\r\nBcc: victim@z.example", text="x",
-                      message_id="<1@x.example>", date=TUESDAY_10)
+        build_message(
+            from_name="A",
+            from_address="a@x.example",
+            to_name="B",
+            to_address="b@y.example",
+            subject="Hi\r\nBcc: victim@z.example",
+            text="x",
+            message_id="<1@x.example>",
+            date=TUESDAY_10,
+        )
     with time_machine.travel(TUESDAY_10, tick=False):
         inbox = smtp_inbox(smtp_server, settings)
         enrolled()

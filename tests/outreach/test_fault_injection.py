@@ -35,8 +35,12 @@ def _database_url() -> str:
 
 
 def _run_sender(mode: str, limit: int, env: dict[str, str], server: SMTPTestServer) -> int:
-    proc = subprocess.Popen([sys.executable, str(SCRIPT), mode, str(limit)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, str(SCRIPT), mode, str(limit)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     if mode == "after_accept":
         target = len(server.messages) + limit
 
@@ -57,17 +61,28 @@ def _run_sender(mode: str, limit: int, env: dict[str, str], server: SMTPTestServ
 @pytest.mark.django_db(transaction=True)
 def test_killed_senders_never_send_twice_and_lose_nothing(settings) -> None:
     rng = random.Random(20261128)
-    settings.JENGU = {**settings.JENGU, "SEND_HOURS": "0-24", "SEND_DAYS": "mon-sun",
-                      "SEND_GAP_SECONDS": "0", "SEND_LEASE_SECONDS": 2}
+    settings.JENGU = {
+        **settings.JENGU,
+        "SEND_HOURS": "0-24",
+        "SEND_DAYS": "mon-sun",
+        "SEND_GAP_SECONDS": "0",
+        "SEND_LEASE_SECONDS": 2,
+    }
     with SMTPTestServer() as server:
         smtp_inbox(server, settings, warmup_schedule="100000")
         campaign = CampaignFactory(steps=[0])
         enrolled(campaign, now=timezone.now(), n=EMAILS)
         prepare_due(now=timezone.now(), limit=EMAILS * 2)
         assert OutboundEmail.objects.filter(status="queued").count() == EMAILS
-        env = {**os.environ, "DATABASE_URL": _database_url(), "SMTP_CA_FILE": server.ca_file,
-               "JENGU_SEND_HOURS": "0-24", "JENGU_SEND_DAYS": "mon-sun",
-               "JENGU_SEND_GAP_SECONDS": "0", "JENGU_SEND_LEASE_SECONDS": "2"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "SMTP_CA_FILE": server.ca_file,
+            "JENGU_SEND_HOURS": "0-24",
+            "JENGU_SEND_DAYS": "mon-sun",
+            "JENGU_SEND_GAP_SECONDS": "0",
+            "JENGU_SEND_LEASE_SECONDS": "2",
+        }
         kills = Counter()
         for run in range(200):
             if not OutboundEmail.objects.filter(status="queued").exists():
@@ -85,12 +100,16 @@ def test_killed_senders_never_send_twice_and_lose_nothing(settings) -> None:
     assert received and max(received.values()) == 1, "an email reached the server twice"
     rows = {e.message_id: e.status for e in OutboundEmail.objects.all()}
     assert set(rows.values()) <= {"sent", "unknown"}, Counter(rows.values())
-    letters = set(DeadLetter.objects.filter(kind="delivery_unknown").values_list(
-        "payload__message_id", flat=True))
+    letters = set(
+        DeadLetter.objects.filter(kind="delivery_unknown").values_list(
+            "payload__message_id", flat=True
+        )
+    )
     unknown = {mid for mid, status in rows.items() if status == "unknown"}
     assert unknown == letters  # every unknown email is in front of the operator
     assert len(unknown) == sum(kills.values())  # each kill strands exactly the email in hand
     assert set(received) <= set(rows)
     # every email the server got is either settled as sent or waiting for the operator
     assert {mid for mid in received if rows[mid] == "sent"} | (set(received) & unknown) == set(
-        received)
+        received
+    )

@@ -31,8 +31,11 @@ def test_a_dead_sender_whose_mail_is_in_sent_counts_as_sent() -> None:
     with time_machine.travel(TUESDAY_10, tick=False) as clock:
         inbox, (claim,) = _claimed()
         email = OutboundEmail.objects.get(pk=claim.email_id)
-        transport_for(inbox).send(raw=render(email, inbox, TUESDAY_10), mail_from=inbox.address,
-                                  recipients=[email.recipient])  # ...and then the process died
+        transport_for(inbox).send(
+            raw=render(email, inbox, TUESDAY_10),
+            mail_from=inbox.address,
+            recipients=[email.recipient],
+        )  # ...and then the process died
         clock.move_to(TUESDAY_10 + timedelta(minutes=6))
         assert reconcile_expired() == {"expired": 1, "found_in_sent": 1}
     email.refresh_from_db()
@@ -64,7 +67,9 @@ def test_the_operator_assumes_delivered_or_sends_again() -> None:
     assert OutboundEmail.objects.get(pk=a.email_id).status == "sent"
     assert OutboundEmail.objects.get(pk=b.email_id).status == "queued"
     assert set(DeadLetter.objects.values_list("resolution", flat=True)) == {
-        "assumed_delivered", "sent_again"}
+        "assumed_delivered",
+        "sent_again",
+    }
     day = InboxDay.objects.get(inbox=inbox)
     assert (day.sent, day.reserved) == (1, 0)
 
@@ -79,7 +84,11 @@ def test_a_late_settle_after_send_again_is_refused() -> None:
         reconcile_expired()
         letter = DeadLetter.objects.get()
         resolve_delivery_unknown(letter_id=letter.pk, assume_delivered=False)
-        outcome = settle(email_id=claim.email_id, token=claim.token, now=TUESDAY_10,
-                         result=SendResult("accepted"))
+        outcome = settle(
+            email_id=claim.email_id,
+            token=claim.token,
+            now=TUESDAY_10,
+            result=SendResult("accepted"),
+        )
     assert outcome == "lost"
     assert OutboundEmail.objects.get(pk=claim.email_id).status == "queued"

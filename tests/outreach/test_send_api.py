@@ -62,7 +62,8 @@ def test_emails_ledger_lists_and_filters(api, inbox) -> None:
         api.post("/api/admin/trigger-send", {}, format="json")
     rows = api.get("/api/emails").json()["results"]
     assert [(r["direction"], r["status"], r["to"]) for r in rows] == [
-        ("outbound", "sent", contact.email)]
+        ("outbound", "sent", contact.email)
+    ]
     assert api.get("/api/emails?direction=inbound").json()["results"] == []
     assert api.get(f"/api/emails?prospect={contact.prospect_id}&status=sent").json()["results"]
     assert api.get("/api/emails?status=bogus").status_code == 400

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_three_steps_to_three_prospects_arrive_threaded(smtp_server, settings) -> None:
     with time_machine.travel(TUESDAY_10, tick=False) as clock:
-        inboxes = [smtp_inbox(smtp_server, settings, address=f"sales{i}@sender.example")
-                   for i in range(2)]
+        inboxes = [
+            smtp_inbox(smtp_server, settings, address=f"sales{i}@sender.example") for i in range(2)
+        ]
         campaign = CampaignFactory(steps=[0, 3, 7])
         enrolled(campaign, n=3)
         assert run_send_pass().sent == 3
@@ -40,10 +41,13 @@ def test_three_steps_to_three_prospects_arrive_threaded(smtp_server, settings) -
         assert third["References"].split() == [first["Message-ID"], second["Message-ID"]]
         assert first["From"] == second["From"] == third["From"]  # sticky sender
         sender_domain = first["From"].addresses[0].domain
-        assert all(p["Message-ID"].rstrip(">").endswith("@" + sender_domain)
-                   for p in (first, second, third))
+        assert all(
+            p["Message-ID"].rstrip(">").endswith("@" + sender_domain)
+            for p in (first, second, third)
+        )
     assert {m.parsed["From"].addresses[0].addr_spec for m in smtp_server.messages} <= {
-        i.address for i in inboxes}
+        i.address for i in inboxes
+    }
     assert set(Enrollment.objects.values_list("status", flat=True)) == {"completed"}
 
 
@@ -59,7 +63,8 @@ def test_list_unsubscribe_is_one_unencoded_line(smtp_server, settings) -> None:
     assert line.startswith("List-Unsubscribe: <https://crm.jengu.example/u/")
     assert ", <mailto:outreach@sender.example?subject=unsubscribe>" in line
     assert header_line(raw, "List-Unsubscribe-Post") == (
-        "List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+    )
     assert parsed(raw).get_content_type() == "text/plain"
 
 

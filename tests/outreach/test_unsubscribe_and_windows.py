@@ -28,7 +28,7 @@ def _token_from_sent_mail(smtp_server, settings) -> tuple[str, str]:
 
 
 def test_get_shows_a_confirm_page_and_changes_nothing(smtp_server, settings) -> None:
-    token, address = _token_from_sent_mail(smtp_server, settings)
+    token, _address = _token_from_sent_mail(smtp_server, settings)
     response = Client().get(f"/u/{token}")
     assert response.status_code == 200
     assert b'<form method="post"' in response.content
@@ -38,8 +38,11 @@ def test_get_shows_a_confirm_page_and_changes_nothing(smtp_server, settings) -> 
 def test_one_click_post_suppresses_without_csrf_or_cookies(smtp_server, settings) -> None:
     token, address = _token_from_sent_mail(smtp_server, settings)
     client = Client(enforce_csrf_checks=True)
-    response = client.post(f"/u/{token}", "List-Unsubscribe=One-Click",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        f"/u/{token}",
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers and not response.cookies
     assert Suppression.objects.get(email=address).reason == "unsubscribe"
@@ -61,14 +64,17 @@ def test_tokens_are_random_per_recipient_and_stable() -> None:
     assert a1 == a2 and a1 != b and len(a1) >= 40
 
 
-@pytest.mark.parametrize(("when", "lisbon", "new_york"), [
-    (datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("UTC")), True, False),    # 09:00 / 04:00
-    (datetime(2026, 12, 1, 16, 59, tzinfo=ZoneInfo("UTC")), True, True),   # 16:59 / 11:59
-    (datetime(2026, 12, 1, 17, 0, tzinfo=ZoneInfo("UTC")), False, True),   # 17:00 / 12:00
-    (datetime(2026, 12, 1, 21, 59, tzinfo=ZoneInfo("UTC")), False, True),  # 21:59 / 16:59
-    (datetime(2026, 12, 1, 22, 0, tzinfo=ZoneInfo("UTC")), False, False),  # 22:00 / 17:00
-    (datetime(2026, 12, 5, 12, 0, tzinfo=ZoneInfo("UTC")), False, False),  # Saturday
-])
+@pytest.mark.parametrize(
+    ("when", "lisbon", "new_york"),
+    [
+        (datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("UTC")), True, False),  # 09:00 / 04:00
+        (datetime(2026, 12, 1, 16, 59, tzinfo=ZoneInfo("UTC")), True, True),  # 16:59 / 11:59
+        (datetime(2026, 12, 1, 17, 0, tzinfo=ZoneInfo("UTC")), False, True),  # 17:00 / 12:00
+        (datetime(2026, 12, 1, 21, 59, tzinfo=ZoneInfo("UTC")), False, True),  # 21:59 / 16:59
+        (datetime(2026, 12, 1, 22, 0, tzinfo=ZoneInfo("UTC")), False, False),  # 22:00 / 17:00
+        (datetime(2026, 12, 5, 12, 0, tzinfo=ZoneInfo("UTC")), False, False),  # Saturday
+    ],
+)
 def test_window_edges_in_two_timezones(when, lisbon, new_york) -> None:
     assert in_window(ZoneInfo("Europe/Lisbon"), when) is lisbon
     assert in_window(ZoneInfo("America/New_York"), when) is new_york
@@ -78,7 +84,7 @@ def test_the_pass_sends_only_to_recipients_inside_their_hours(smtp_server, setti
     # 17:30 in Lisbon is 12:30 in New York.
     with time_machine.travel(datetime(2026, 12, 1, 17, 30, tzinfo=ZoneInfo("UTC")), tick=False):
         smtp_inbox(smtp_server, settings)
-        (lisbon,) = enrolled(prospect__city="Lisbon", prospect__country="Portugal")
+        (_lisbon,) = enrolled(prospect__city="Lisbon", prospect__country="Portugal")
         (ny,) = enrolled(prospect__city="New York", prospect__country="United States")
         report = run_send_pass()
     assert report.sent == 1

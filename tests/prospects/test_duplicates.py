@@ -70,7 +70,9 @@ def pair() -> tuple[Prospect, Prospect, DuplicateHint]:
 
 def _outreach_rows(drop: Prospect) -> tuple[Enrollment, OutboundEmail, InboundMessage]:
     contact = drop.contacts.get()
-    enrollment = Enrollment.objects.create(campaign=CampaignFactory(), contact=contact, prospect=drop)
+    enrollment = Enrollment.objects.create(
+        campaign=CampaignFactory(), contact=contact, prospect=drop
+    )
     email = OutboundEmail.objects.create(
         enrollment=enrollment, step=1, prospect=drop, contact=contact, recipient=contact.email,
         message_id="<m1@jengu.test>", send_after=timezone.now(), status="sent",
@@ -121,7 +123,7 @@ def test_merge_action_moves_contacts_emails_and_history(
 def test_dismiss_action_keeps_both(
     pair: tuple[Prospect, Prospect, DuplicateHint], admin_user: Any
 ) -> None:
-    keep, drop, hint = pair
+    _keep, drop, hint = pair
     response = admin_client(admin_user).post(
         CHANGELIST, {"action": "dismiss", "_selected_action": [hint.pk]}, follow=True
     )

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from prospects.models import PipelineRun, Prospect
 from tests.prospects.sites import no_vendors, places  # noqa: F401
+from tests.servers.s3 import ACCESS_KEY, REGION, SECRET_KEY
 from tests.servers.vendors import PlacesFake, make_place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("routes")]
@@ -72,7 +73,9 @@ def test_trigger_scrape_imports_waiting_files_and_places(
                    phone="+351 21 886 0100", city="Lisboa", country="Portugal", country_code="PT"),
         make_place("Casa do Largo", "Largo da Graça, Lisboa", city="Lisboa", country_code="PT"),
     )  # fmt: skip
-    default_storage.save("imports/incoming/hotels.csv", ContentFile(b"name,city\nCasa do Largo,Lisboa\n"))
+    default_storage.save(
+        "imports/incoming/hotels.csv", ContentFile(b"name,city\nCasa do Largo,Lisboa\n")
+    )
     response = api.post("/api/admin/trigger-scrape")
     assert response.status_code == 200
     body = response.json()
@@ -86,7 +89,10 @@ def test_trigger_scrape_imports_waiting_files_and_places(
     assert (alfama.lead_source, alfama.domain, alfama.phone) == (
         "google_places", "alfama-azul.test", "+351 21 886 0100",
     )  # fmt: skip
-    assert [r.json()["textQuery"] for r in places.requests] == ["boutique hotel Lisbon", "hostel Porto"]
+    assert [r.json()["textQuery"] for r in places.requests] == [
+        "boutique hotel Lisbon",
+        "hostel Porto",
+    ]
     assert "places.websiteUri" in places.requests[0].headers["x-goog-fieldmask"]
     assert default_storage.listdir("imports/incoming/")[1] == []
     assert len(default_storage.listdir("imports/done/")[1]) == 1
@@ -101,3 +107,30 @@ def test_trigger_scrape_is_for_staff_only(user_api: APIClient, anon_client: APIC
 def test_trigger_scrape_with_nothing_to_do(api: APIClient, no_vendors: None) -> None:
     body = api.post("/api/admin/trigger-scrape").json()
     assert body["status"] == "done" and body["errors"] == []
+
+
+def test_trigger_scrape_reads_an_s3_bucket(
+    api: APIClient, no_vendors: None, settings: Any, s3_server: Any, s3_bucket: str
+) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": s3_bucket,
+                "endpoint_url": s3_server.endpoint_url,
+                "region_name": REGION,
+                "access_key": ACCESS_KEY,
+                "secret_key": SECRET_KEY,
+                "default_acl": None,
+            },
+        },
+    }
+    client = s3_server.client()
+    body = (IMPORTS / "prospects.jsonl").read_bytes()
+    client.put_object(Bucket=s3_bucket, Key="imports/incoming/feed.jsonl", Body=body)
+    counts = api.post("/api/admin/trigger-scrape").json()["counts"]
+    assert (counts["files"], counts["created"], counts["row_errors"]) == (1, 3, 3)
+    keys = [o["Key"] for o in client.list_objects_v2(Bucket=s3_bucket)["Contents"]]
+    assert not any(key.startswith("imports/incoming/") for key in keys)
+    assert any(key.startswith("imports/done/") and key.endswith("-feed.jsonl") for key in keys)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from prospects import services_import
+from prospects import import_plan
 from prospects.models import Contact, PipelineRun, Prospect, ProspectEvent
 from prospects.services import ProspectInput, prospect_create
 
@@ -109,7 +109,11 @@ def test_sales_navigator_export_is_mapped_to_people() -> None:
     )
     assert marta.linkedin_url == "https://www.linkedin.com/in/marta-lopes-gm"
     chiado = marta.prospect
-    assert (chiado.name, chiado.city, chiado.country) == ("Hotel Chiado Velho", "Lisbon", "Portugal")
+    assert (chiado.name, chiado.city, chiado.country) == (
+        "Hotel Chiado Velho",
+        "Lisbon",
+        "Portugal",
+    )
     assert (chiado.domain, chiado.lead_source) == ("chiadovelho.pt", "sales_navigator")
     jose = Contact.objects.get(name="José Núñez")
     assert jose.email == "" and jose.prospect.city == "Madrid"
@@ -196,7 +200,7 @@ def test_a_chunk_that_hits_a_constraint_is_replayed_row_by_row(
     """Another writer inserts a prospect between our lookup and our insert (simulated by
     hiding it from the first lookup): that chunk is replayed row by row, nothing is lost."""
     prospect_create(data=ProspectInput(name="Casa Rosa", city="Braga", lead_source="csv"))
-    real_load = services_import._Chunk.load
+    real_load = import_plan.Chunk.load
     calls = {"n": 0}
 
     def blind_first_load(chunk: Any) -> None:
@@ -204,7 +208,7 @@ def test_a_chunk_that_hits_a_constraint_is_replayed_row_by_row(
         if calls["n"] > 1:
             real_load(chunk)
 
-    monkeypatch.setattr(services_import._Chunk, "load", blind_first_load)
+    monkeypatch.setattr(import_plan.Chunk, "load", blind_first_load)
     path = tmp_path / "rosa.csv"
     path.write_text("name,city\nCasa Rosa,Braga\nCasa Lima,Braga\n")
     out, _ = run(path, "--no-progress")

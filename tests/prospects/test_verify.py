@@ -95,7 +95,12 @@ def test_disposable_and_broken_addresses_are_invalid_without_asking_dns(
 
 @pytest.mark.parametrize(
     ("result", "status"),
-    [("ok", "valid"), ("catch_all", "catch_all"), ("invalid", "invalid"), ("disposable", "invalid")],
+    [
+        ("ok", "valid"),
+        ("catch_all", "catch_all"),
+        ("invalid", "invalid"),
+        ("disposable", "invalid"),
+    ],
 )
 def test_millionverifier_decides(mv: MillionVerifierFake, result: str, status: str) -> None:
     mv.add("ana@alfama-azul.test", result)
@@ -117,7 +122,11 @@ def test_hunter_is_asked_when_millionverifier_does_not_know(
     evidence = checked.verification_evidence
     assert (checked.verification, evidence["decided_by"]) == ("valid", "hunter")
     assert evidence["vendors"]["millionverifier"]["result"] == "unknown"
-    assert evidence["vendors"]["hunter"] == {"status": "valid", "result": "deliverable", "score": 97}
+    assert evidence["vendors"]["hunter"] == {
+        "status": "valid",
+        "result": "deliverable",
+        "score": 97,
+    }
 
 
 def test_hunter_finder_finds_a_named_contact(

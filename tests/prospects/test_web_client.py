@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import timedelta
 from typing import Any
@@ -123,7 +124,7 @@ def test_the_pace_per_domain_holds_across_clients(sites: SiteServer, settings: A
         first.close()
         second.close()
     times = [t for t, host, _ in sites.hits if host == "alfama-azul.test"]
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 4  # robots.txt twice (each client reads it once), then two pages
     assert all(gap >= 0.35 for gap in gaps), gaps
     other = next(t for t, host, _ in sites.hits if host == "casa-largo.test")

@@ -20,8 +20,12 @@ HUMAN_KINDS = {MessageKind.REPLY, MessageKind.AUTO_REPLY, MessageKind.UNSUBSCRIB
 def inspect(path: Path) -> dict[str, Any]:
     raw = path.read_bytes()
     analysis = analyze_message(raw)
-    row: dict[str, Any] = {"file": str(path), **analysis.summary(), "intent": None,
-                           "confidence": None}
+    row: dict[str, Any] = {
+        "file": str(path),
+        **analysis.summary(),
+        "intent": None,
+        "confidence": None,
+    }
     if analysis.kind in HUMAN_KINDS:
         from aiengine.services import classify_reply_text
 

@@ -6,6 +6,7 @@ import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 
@@ -16,8 +17,24 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--web-workers", type=int, default=2)
 
+    def _demo_site(self) -> Any:
+        """In demo mode, the demo hotels' websites the enrichment reads (jengu.demo_site)."""
+        if not settings.JENGU["DEMO"]:
+            return None
+        from jengu.demo_site import start
+
+        url = settings.JENGU["DEMO_SITE_URL"]
+        try:
+            site = start(url)
+        except OSError as exc:
+            self.stderr.write(f"demo hotel websites could not start on {url}: {exc}")
+            return None
+        self.stdout.write(f"demo mode: hotel websites on {site.url}, compressed schedules")
+        return site
+
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
+        site = self._demo_site()
         procs = [
             subprocess.Popen(
                 [
@@ -59,3 +76,5 @@ class Command(BaseCommand):
                     p.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     p.kill()
+            if site is not None:
+                site.stop()

@@ -23,10 +23,9 @@ keepalive = 5
 # Recycle workers now and then, so a slow leak never becomes an outage.
 max_requests = 2000
 max_requests_jitter = 200
-# Only the proxy on this host may say the request came over HTTPS.
+# Proxies gunicorn believes about X-Forwarded-*. Django trusts X-Forwarded-Proto from anyone
+# who reaches this port, so only the proxy may: bind to loopback, or firewall the port.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"  # heartbeat files off slow disks
 
 accesslog = None
 errorlog = "-"

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from mailbox import Maildir
 from pathlib import Path
 
 from django.conf import settings
@@ -194,11 +195,19 @@ def answer(raw: bytes, now: datetime) -> tuple[EmailMessage | None, str]:
     return REPLIES[hotel.reply](sent, hotel, now), f"{rcpt}: {hotel.reply}"
 
 
+def _maildir(path: Path) -> Maildir:
+    # The folder may exist already without tmp/new/cur (its .Sent was made first), and
+    # mailbox.Maildir only lays out a folder it creates itself.
+    for sub in ("tmp", "new", "cur"):
+        (path / sub).mkdir(parents=True, exist_ok=True)
+    return open_maildir(path)
+
+
 def _deliver(reply: EmailMessage, sent_from: str) -> bool:
     inbox = Inbox.objects.filter(address__iexact=parseaddr(sent_from)[1]).first()
     if inbox is None:
         return False
-    open_maildir(inbox_path(inbox)).add(reply.as_bytes())
+    _maildir(inbox_path(inbox)).add(reply.as_bytes())
     return True
 
 
@@ -212,7 +221,7 @@ def respond(now: datetime | None = None) -> str:
         return "not in demo mode (JENGU_DEMO is off): nothing done"
     now = now or timezone.now()
     new = outbox_path() / "new"
-    open_maildir(outbox_path())
+    _maildir(outbox_path())
     read = replied = 0
     for path in sorted(p for p in new.iterdir() if p.is_file()):
         raw = path.read_bytes()

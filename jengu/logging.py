@@ -37,10 +37,7 @@ _SECRET_NAMES = (
     "APOLLO_API_KEY",
     "MILLIONVERIFIER_API_KEY",
     "GOOGLE_PLACES_API_KEY",
-    "ALERT_WEBHOOK_SECRET",
-    "STORAGE_SECRET_ACCESS_KEY",
-    "METRICS_TOKEN",
-)
+)  # plus those kept elsewhere in the settings: see _secret_values
 
 
 def _url_password(url: str) -> str:

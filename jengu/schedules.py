@@ -94,26 +94,28 @@ def _next_run(cron: str, now: datetime) -> datetime:
 
 def _upsert(spec: Spec, now: datetime) -> str:
     """Create or update one schedule by name; returns what happened."""
-    first = now if spec.at_start else _next_run(spec.cron, now)
     row = Schedule.objects.filter(name=spec.name).first()
     if row is None:
-        Schedule.objects.create(
+        row = Schedule.objects.create(
             name=spec.name,
             func=spec.func,
             cron=spec.cron,
             schedule_type=Schedule.CRON,
             repeats=-1,
-            next_run=first,
+            next_run=_next_run(spec.cron, now),
         )
-        return "created"
-    if (row.func, row.cron, row.schedule_type) != (spec.func, spec.cron, Schedule.CRON):
+        outcome = "created"
+    elif (row.func, row.cron, row.schedule_type) != (spec.func, spec.cron, Schedule.CRON):
         row.func, row.cron, row.schedule_type = spec.func, spec.cron, Schedule.CRON
-        row.next_run, row.repeats = first, -1
+        row.next_run, row.repeats = _next_run(spec.cron, now), -1
         row.save()
-        return "updated"
+        outcome = "updated"
+    else:
+        outcome = "unchanged"
     if spec.at_start:
-        Schedule.objects.filter(pk=row.pk).update(next_run=first)
-    return "unchanged"
+        # update(), not save(): Schedule.save() moves a new cron row to its next cron time.
+        Schedule.objects.filter(pk=row.pk).update(next_run=now)
+    return outcome
 
 
 def setup_schedules(*, demo: bool | None = None) -> dict[str, list[str]]:

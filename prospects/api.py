@@ -41,7 +41,9 @@ class ProspectSerializer(serializers.ModelSerializer):
     contacts = ContactSerializer(many=True, read_only=True)
     contact_email = serializers.SerializerMethodField()
     contact_name = serializers.SerializerMethodField()
-    source = serializers.CharField(source="lead_source", read_only=True)
+    source = serializers.CharField(  # type: ignore[assignment]  # the seed's field name
+        source="lead_source", read_only=True
+    )
 
     class Meta:
         model = Prospect
@@ -101,7 +103,9 @@ class ProspectCreateSerializer(serializers.Serializer):
     contact_title = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )
-    source = serializers.CharField(max_length=64, required=False, allow_blank=True, default="api")
+    source = serializers.CharField(  # type: ignore[assignment]  # the seed's field name
+        max_length=64, required=False, allow_blank=True, default="api"
+    )
     phone = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     property_type = serializers.ChoiceField(
         choices=Prospect.PropertyType.choices, required=False, allow_blank=True, default=""
@@ -181,7 +185,9 @@ class ProspectDetail(generics.RetrieveAPIView):
 
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV, Sales Navigator CSV, JSON Lines or D1 SQL dump")
-    source = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    source = serializers.CharField(  # type: ignore[assignment]  # the form field's name
+        max_length=64, required=False, allow_blank=True, default=""
+    )
 
 
 class ProspectImport(APIView):

@@ -52,7 +52,7 @@ def _copy(model: type[Model], rows: Sequence[Row]) -> list[int]:
     ids = _next_ids(model, len(rows))
     readers = [_reader(field, timezone.now()) for field in fields]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
     pk_name = meta.pk.attname
     # The raw psycopg cursor raises psycopg errors: map them to Django's (IntegrityError ...).
     with (

@@ -73,8 +73,8 @@ _WORDS_RE = re.compile(
 )
 _PHONE_RE = re.compile(r"(?<![\w+])(?:\+|00)?\s?\(?\d(?:[ ().\-/\u00a0]{0,3}\d){6,17}(?!\w)")
 _PHONE_LABEL_RE = re.compile(
-    r"(?<![a-z])(fax|tel|phone|telephone|téléphone|telefon|telefone|teléfono|telefono|tlf|call|"
-    r"mobile|mob|whatsapp|☎|📞)(?:\s*(?:number|no|nr|n\.?º))?\W{0,6}$",
+    r"(?<![a-z])(telefax|fax|tel|phone|telephone|téléphone|telefon|telefone|teléfono|telefono|"
+    r"tlf|call|mobile|mob|whatsapp|☎|📞)(?:\s*(?:number|no|nr|n\.?º))?\W{0,6}$",
     re.IGNORECASE,
 )
 # "<!x" that is neither a comment, CDATA nor a doctype: html.parser raises on some of these,
@@ -232,7 +232,7 @@ def phones_in_text(text: str) -> list[str]:
     for match in _PHONE_RE.finditer(text):
         number = match.group().strip()
         label = _PHONE_LABEL_RE.search(text[max(0, match.start() - 30) : match.start()])
-        if label and label.group(1).lower() == "fax":
+        if label and label.group(1).lower() in ("fax", "telefax"):
             continue
         if label or number.startswith(("+", "00")):
             phones.append(normalize_phone(number))

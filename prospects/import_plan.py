@@ -36,7 +36,9 @@ class Entry:
     city_key: str = ""
 
     def __post_init__(self) -> None:
-        self.email = normalize_email(self.data.contact_email)
+        # The sources normalized it already (base.finish_row); this only guards other callers.
+        email = self.data.contact_email
+        self.email = email if email.islower() or not email else normalize_email(email)
         self.city_key = city_key(self.data.city)[:120]
 
     @property
@@ -88,15 +90,18 @@ class Chunk:
         emails = {e for entry in self.entries for e in entry.emails}
         domains = {entry.domain for entry in self.entries if entry.domain}
         names = {entry.name_key for entry in self.entries}
-        cities = {entry.city_key for entry in self.entries}
+        # order_by(): no sort for the default ordering; exclude(""): the partial indexes'
+        # own condition, so PostgreSQL can use them
         owners = dict(
             Contact.objects.annotate(lower_email=Lower("email"))
             .filter(lower_email__in=emails)
+            .exclude(email="")
+            .order_by()
             .values_list("lower_email", "prospect_id")
         )
-        rows = Prospect.objects.values(*LOADED)
+        rows = Prospect.objects.order_by().values(*LOADED)
         raw = {r["id"]: r for r in rows.filter(domain__in=domains).exclude(domain="")}
-        by_name = rows.filter(name_key__in=names, city_key__in=cities).exclude(name_key="")
+        by_name = rows.filter(name_key__in=names).exclude(name_key="")
         raw |= {r["id"]: r for r in by_name.exclude(pk__in=list(raw))}
         raw |= {r["id"]: r for r in rows.filter(pk__in=set(owners.values()) - raw.keys())}
         resolved = self._survivors(raw)
@@ -114,7 +119,8 @@ class Chunk:
             missing = {r["merged_into_id"] for r in known.values()} - known.keys() - {None}
             if not missing:
                 break
-            known |= {r["id"]: r for r in Prospect.objects.filter(pk__in=missing).values(*LOADED)}
+            found = Prospect.objects.filter(pk__in=missing).order_by().values(*LOADED)
+            known |= {r["id"]: r for r in found}
         resolved = {}
         for pk, row in known.items():
             target = row
@@ -133,7 +139,8 @@ class Chunk:
 
     def _load_contacts(self, targets: dict[int, int]) -> None:
         by_pk = {pk: key for key, pk in targets.items()}
-        rows = Contact.objects.filter(prospect_id__in=by_pk).values_list("prospect_id", "name")
+        contacts = Contact.objects.filter(prospect_id__in=by_pk).order_by()
+        rows = contacts.values_list("prospect_id", "name")
         for prospect_id, name in rows:
             self.with_contacts.add(by_pk[prospect_id])
             self.names.setdefault(by_pk[prospect_id], set()).add(name)
@@ -224,11 +231,15 @@ class Chunk:
         self._update_dirty()
         return ids
 
+    def created_keys(self) -> list[tuple[int, str, str]]:
+        """(id, name key, city key) of the prospects inserted, archived ones left out."""
+        return [(t["id"], t["name_key"], t["city_key"]) for t, _ in self.new if not t["archived"]]
+
     def _update_dirty(self) -> None:
         by_fields: dict[frozenset[str], list[Prospect]] = {}
         for target, fields in self.dirty.values():
             values = {name: target[name] for name in fields}
             prospect = Prospect(id=target["id"], updated_at=self.now, **values)
             by_fields.setdefault(frozenset(fields), []).append(prospect)
-        for fields, prospects in by_fields.items():
-            Prospect.objects.bulk_update(prospects, [*sorted(fields), "updated_at"])
+        for names, prospects in by_fields.items():
+            Prospect.objects.bulk_update(prospects, [*sorted(names), "updated_at"])

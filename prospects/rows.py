@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Model
+
 from prospects.models import Contact, Prospect
 from prospects.normalize import normalize_domain, normalize_email, normalize_name
 from prospects.property import property_type_from_cell
@@ -23,8 +25,8 @@ _TAG_SPLIT_RE = re.compile(r"\s*[,;|]\s*")
 _TRUE = frozenset({"1", "true", "t", "yes", "y"})
 
 
-def _limit(model: type, name: str) -> int:
-    return int(model._meta.get_field(name).max_length or 0)
+def _limit(model: type[Model], name: str) -> int:
+    return int(getattr(model._meta.get_field(name), "max_length", 0) or 0)
 
 
 # ProspectInput attribute -> (model, column) whose max_length bounds it

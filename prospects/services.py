@@ -57,8 +57,9 @@ class CreateResult:
 def host_key(host: str) -> str:
     """A normalized host as a dedup key: "" for a shared platform's (a Facebook page or a
     Booking.com listing says nothing about which business it is)."""
-    on_platform = any(host == d or host.endswith("." + d) for d in PLATFORM_DOMAINS)
-    return "" if on_platform else host
+    labels = host.split(".")
+    suffixes = (".".join(labels[i:]) for i in range(len(labels) - 1))
+    return "" if any(suffix in PLATFORM_DOMAINS for suffix in suffixes) else host
 
 
 def domain_key(website: str) -> str:

@@ -62,19 +62,18 @@ def _city_pairs(
     return pairs
 
 
-def hints_for_prospects(prospect_ids: Iterable[int]) -> int:
-    """Create the review hints of these (new) prospects against their city; returns how many
-    pairs were found (existing and dismissed hints are kept as they are)."""
+def hints_for_keys(fresh_keys: Iterable[tuple[int, str, str]]) -> int:
+    """Create the review hints of new prospects, given as (id, name key, city key), against
+    their city; returns how many pairs were found (existing and dismissed hints stay)."""
     threshold = float(knob("DUPLICATE_THRESHOLD"))
     fresh: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for batch in _batches(prospect_ids):
-        rows = Prospect.objects.filter(pk__in=batch, archived=False).exclude(city_key="")
-        for pk, name_key, city_key in rows.values_list("pk", "name_key", "city_key"):
+    for pk, name_key, city_key in fresh_keys:
+        if city_key:
             fresh[city_key].append((pk, name_key))
     pairs: dict[tuple[int, int], float] = {}
     for cities in _batches(fresh):
         everyone: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        rows = Prospect.objects.filter(city_key__in=cities, archived=False)
+        rows = Prospect.objects.filter(city_key__in=cities, archived=False).order_by()
         for pk, name_key, city_key in rows.values_list("pk", "name_key", "city_key"):
             everyone[city_key].append((pk, name_key))
         for city in cities:
@@ -83,6 +82,15 @@ def hints_for_prospects(prospect_ids: Iterable[int]) -> int:
     hints = [DuplicateHint(prospect_id=a, other_id=b, similarity=s) for (a, b), s in pairs.items()]
     DuplicateHint.objects.bulk_create(hints, batch_size=1000, ignore_conflicts=True)
     return len(hints)
+
+
+def hints_for_prospects(prospect_ids: Iterable[int]) -> int:
+    """``hints_for_keys`` for prospects given by id (archived ones are skipped)."""
+    keys: list[tuple[int, str, str]] = []
+    for batch in _batches(prospect_ids):
+        rows = Prospect.objects.filter(pk__in=batch, archived=False).order_by()
+        keys += rows.values_list("pk", "name_key", "city_key")
+    return hints_for_keys(keys)
 
 
 # --- merge and dismiss --------------------------------------------------------------------

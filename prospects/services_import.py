@@ -17,9 +17,11 @@ every prospect created.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from queue import Full, Queue
 from typing import Any, BinaryIO
 
 from django.db import DatabaseError, IntegrityError, transaction
@@ -30,6 +32,7 @@ from prospects.rows import row_input
 from prospects.sources import Row, RowError, open_import
 
 CHUNK = 1000
+READ_AHEAD = 3  # chunks parsed ahead of the database work
 Progress = Callable[[int], None]  # called with the last physical line handled
 
 
@@ -41,8 +44,12 @@ class ImportSummary:
     errors: list[RowError] = field(default_factory=list)
     format: str = ""
     rows: int = 0
-    created_ids: list[int] = field(default_factory=list)
+    created_keys: list[tuple[int, str, str]] = field(default_factory=list)  # id, name, city
     hints: int = 0
+
+    @property
+    def created_ids(self) -> list[int]:
+        return [pk for pk, _name, _city in self.created_keys]
 
     def as_dict(self) -> dict[str, Any]:
         """The contract's shape (``POST /api/prospects/import``), plus format, rows, hints."""
@@ -63,7 +70,7 @@ class ImportSummary:
         self.duplicates += other.duplicates
         self.errors += other.errors
         self.rows += other.rows
-        self.created_ids += other.created_ids
+        self.created_keys += other.created_keys
 
 
 def _run_chunk(entries: list[Entry]) -> ImportSummary:
@@ -72,7 +79,8 @@ def _run_chunk(entries: list[Entry]) -> ImportSummary:
         chunk = Chunk(entries, timezone.now())
         chunk.load()
         chunk.plan()
-        summary.created_ids = chunk.write()
+        chunk.write()
+        summary.created_keys = chunk.created_keys()
     for outcome in chunk.outcomes:
         if outcome == "created":
             summary.created += 1
@@ -119,6 +127,41 @@ def _entries(
             yield Entry(item.line, mapped.data, mapped.domain, mapped.name_key)
 
 
+def read_ahead(entries: Iterator[Entry], size: int) -> Iterator[list[Entry]]:
+    """Chunks of ``entries``, parsed by a thread of their own while the caller waits on the
+    database: reading is pure Python, the database round trips release the GIL, so the two
+    overlap. The thread touches no database connection."""
+    queue: Queue[list[Entry] | BaseException | None] = Queue(maxsize=READ_AHEAD)
+    stop = threading.Event()
+
+    def offer(item: list[Entry] | BaseException | None) -> None:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return
+            except Full:
+                continue
+
+    def read() -> None:
+        try:
+            while not stop.is_set() and (chunk := list(islice(entries, size))):
+                offer(chunk)
+            offer(None)
+        except BaseException as exc:  # handed to the caller, raised there
+            offer(exc)
+
+    reader = threading.Thread(target=read, name="import-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join(timeout=5)
+
+
 def import_items(
     items: Iterable[Row | RowError],
     *,
@@ -128,15 +171,17 @@ def import_items(
     chunk_size: int = CHUNK,
 ) -> ImportSummary:
     summary = ImportSummary(format=fmt)
-    entries = _entries(items, fmt, source or fmt, summary)
-    while chunk := list(islice(entries, chunk_size)):
+    parsed = ImportSummary()  # rows read and their errors, filled by the reading thread
+    entries = _entries(items, fmt, source or fmt, parsed)
+    for chunk in read_ahead(entries, chunk_size):
         summary.add(import_entries(chunk))
         if progress:
             progress(chunk[-1].line)
-    if summary.created_ids:
-        from prospects.services_dedup import hints_for_prospects
+    summary.rows, summary.errors = parsed.rows, parsed.errors + summary.errors
+    if summary.created_keys:
+        from prospects.services_dedup import hints_for_keys
 
-        summary.hints = hints_for_prospects(summary.created_ids)
+        summary.hints = hints_for_keys(summary.created_keys)
     return summary
 
 

@@ -37,7 +37,7 @@ from prospects.services import prospect_set_stage
 
 FORMULA_VERSION = 1
 Status = Contact.Verification
-EMAIL_POINTS = {  # (personal, role)
+EMAIL_POINTS: dict[str, tuple[int, int]] = {  # (personal, role)
     Status.VALID: (45, 35),
     Status.CATCH_ALL: (30, 22),
     Status.UNKNOWN: (20, 15),
@@ -51,7 +51,7 @@ DECISION_RE = re.compile(
     r"propriet[aá]ri[oa]|manager|gerente|directeur|direttore|inhaber|gesch[aä]ftsf[uü]hrer)\b",
     re.IGNORECASE,
 )
-PROPERTY_POINTS = {
+PROPERTY_POINTS: dict[str, int] = {
     "boutique_hotel": 14,
     "hotel": 12,
     "bnb": 10,
@@ -114,7 +114,7 @@ def tier_for(score: int) -> str:
 def sendable_contacts(contacts: list[Contact]) -> list[Contact]:
     """Contacts we may write to now, best first (valid before catch-all, people before
     role mailboxes, the primary first)."""
-    rank = {Status.VALID: 0, Status.CATCH_ALL: 1, Status.UNKNOWN: 2}
+    rank: dict[str, int] = {Status.VALID: 0, Status.CATCH_ALL: 1, Status.UNKNOWN: 2}
     usable = [
         c for c in contacts if c.email and sendable_verification(c) and not is_suppressed(c.email)
     ]

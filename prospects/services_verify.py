@@ -93,10 +93,11 @@ class Verifier:
         try:
             if vendor is millionverifier:
                 answer = millionverifier.verify_email(email)
-                said = {"result": answer.result, "quality": answer.quality}
-                return MV_STATUS.get(answer.result, ""), said | {"subresult": answer.subresult}
+                mv_said = {"result": answer.result, "quality": answer.quality}
+                return MV_STATUS.get(answer.result, ""), mv_said | {"subresult": answer.subresult}
             check = hunter.verify_email(email)
-            said = {"status": check.status, "result": check.result, "score": check.score}
+            said: dict[str, Any] = {"status": check.status, "result": check.result}
+            said["score"] = check.score
             return HUNTER_STATUS.get(check.status, ""), said
         except VendorError as exc:
             if exc.retryable:

@@ -53,6 +53,7 @@ def bounce_chart(inboxes: list[Inbox]) -> Any:
         threshold_label=f"{pause:g}% pause",
         fmt=_pct,
         max_value=pause * 1.5,
+        clip_at=pause * 4,
     )
 
 

@@ -31,6 +31,7 @@ def _errors(inbox: Inbox) -> list[dict[str, Any]]:
         OutboundEmail.objects.filter(inbox=inbox)
         .exclude(last_error="")
         .exclude(last_error="operator: send again")
+        .exclude(status=OutboundEmail.Status.CANCELLED)  # "prospect replied" is no error
         .select_related("prospect")
         .order_by("-updated_at")[:RECENT]
     )
@@ -58,6 +59,7 @@ def _bounce_meter(inbox: Inbox) -> Any:
         threshold_label=f"{pause:g}% pause",
         fmt=lambda v: f"{v:.1f}%",
         max_value=pause * 1.5,
+        clip_at=pause * 4,
     )
 
 

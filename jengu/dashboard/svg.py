@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 480
+WIDTH = 400
 
 
 @dataclass(frozen=True)
@@ -131,17 +131,20 @@ def hbar_chart(
     threshold_label: str = "",
     fmt: Callable[[float], str] = _num,
     max_value: float | None = None,
+    clip_at: float | None = None,
 ) -> SafeString:
-    row_h, top, label_w, value_w = 22.0, 18.0 if threshold is not None else 6.0, 132.0, 96.0
+    row_h, top, label_w, value_w = 22.0, 18.0 if threshold is not None else 6.0, 112.0, 84.0
     height = top + row_h * max(1, len(rows)) + 6
     if not rows:
         return _svg(40, label, [_text(WIDTH / 2, 24, "nothing yet", anchor="middle")])
     scale_max = max(max_value or 0, threshold or 0, *(r.value for r in rows)) or 1
+    if clip_at is not None:
+        scale_max = min(scale_max, clip_at)  # a huge outlier would squash the threshold line
     plot_w = WIDTH - label_w - value_w
     body: list[str] = []
     for i, row in enumerate(rows):
         y = top + i * row_h
-        width = plot_w * row.value / scale_max
+        width = plot_w * min(row.value, scale_max) / scale_max
         value = fmt(row.value) + (f" {row.note}" if row.note else "")
         body.append(_text(label_w - 6, y + 15, row.label, "jc-label", "end"))
         body.append(

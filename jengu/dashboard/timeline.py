@@ -19,10 +19,23 @@ BODY_CHARS = 4000
 SKIPPED_EVENTS = {"reply"}  # the received message itself is on the timeline
 
 
+KIND_LABELS = {
+    "email_out": "email out",
+    "email_in": "email in",
+    "audit": "operator",
+    "enrichment": "enrichment",
+    "verification": "verification",
+    "enrollment": "sequence",
+    "stage": "stage",
+    "created": "created",
+}
+
+
 @dataclass
 class Message:
     anchor: str
     direction: str  # "out" or "in"
+    verb: str  # sent, received, or what became of an email that did not go
     at: datetime | None
     subject: str
     sender: str
@@ -54,6 +67,10 @@ class Entry:
     data: str = ""  # pretty JSON of what was recorded with it
     anchor: str = ""
 
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind.replace("_", " "))
+
 
 def _pretty(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=str) if value else ""
@@ -80,6 +97,7 @@ def _out_message(email: OutboundEmail) -> Message:
     return Message(
         anchor=f"out-{email.pk}",
         direction="out",
+        verb="sent" if email.sent_at else f"not sent ({email.get_status_display().lower()})",
         at=email.sent_at or email.created_at,
         subject=email.subject,
         sender=email.from_address or (email.inbox.address if email.inbox else ""),
@@ -104,6 +122,7 @@ def _in_message(msg: InboundMessage) -> Message:
     return Message(
         anchor=f"in-{msg.pk}",
         direction="in",
+        verb="received",
         at=msg.received_at or msg.created_at,
         subject=msg.subject,
         sender=msg.from_address,

@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from jengu.legacy import values
 from jengu.legacy.readers import Record
 from jengu.legacy.state import Run
-from outreach.models import STRATEGIES, Campaign, Enrollment, SequenceStep
+from jengu.legacy.suppressing import suppress_legacy
+from outreach.models import STRATEGIES, Campaign, Enrollment, SequenceStep, Suppression
 from prospects.models import Contact, Prospect
 
 LEGACY = "Legacy"  # campaign holding the old emails that belong to no sequence; never sends
+LEGACY_ID = "legacy"  # its legacy_id: found by it even if an operator renames it
 STRATEGY_KEYS = {key for key, _label in STRATEGIES}
 LEAD_STATUS = {
     "active": Enrollment.Status.ACTIVE,
@@ -23,14 +25,25 @@ LEAD_STATUS = {
     "bounced": Enrollment.Status.BOUNCED,
     "unsubscribed": Enrollment.Status.UNSUBSCRIBED,
 }
+OPTED_OUT = {
+    Enrollment.Status.UNSUBSCRIBED: Suppression.Reason.UNSUBSCRIBE,
+    Enrollment.Status.BOUNCED: Suppression.Reason.BOUNCE,
+}
+
+
+def is_legacy(campaign: Campaign) -> bool:
+    return campaign.legacy_id == LEGACY_ID
 
 
 def legacy_campaign() -> Campaign:
+    found = Campaign.objects.filter(legacy_id=LEGACY_ID).first()
+    if found:
+        return found
     campaign, _created = Campaign.objects.get_or_create(
         name=LEGACY,
         defaults={
             "status": Campaign.Status.ARCHIVED,
-            "legacy_id": "legacy",
+            "legacy_id": LEGACY_ID,
             "description": "Emails the old system sent outside any sequence (kept so replies "
             "to them still match). It has no steps and never sends.",
         },
@@ -159,6 +172,9 @@ def _lead(run: Run, record: Record) -> Enrollment | None:
     if created:
         run.report.count("enrollments", "created")
         run.created_enrollments.add(enrollment.pk)
+    if status in OPTED_OUT:  # the old system's opt-outs and bounces: never written to again
+        detail = f"{status} in {campaign.name} in the old system"
+        suppress_legacy(run, contact.email.lower(), OPTED_OUT[status], record, detail)
     return enrollment
 
 

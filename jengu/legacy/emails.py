@@ -25,7 +25,7 @@ from django.db.models import Max
 
 from inboxes.models import Inbox
 from jengu.legacy import values
-from jengu.legacy.campaigns import LEGACY, enrollment_for, legacy_campaign
+from jengu.legacy.campaigns import LEGACY, enrollment_for, is_legacy, legacy_campaign
 from jengu.legacy.mailboxes import inbox_for
 from jengu.legacy.people import ensure_contacts
 from jengu.legacy.readers import Record
@@ -159,7 +159,7 @@ def _enrollment(run: Run, campaign: Campaign, contact: Contact) -> Enrollment:
     if created:
         run.report.count("enrollments", "created")
         run.created_enrollments.add(enrollment.pk)
-        if campaign.name != LEGACY:
+        if not is_legacy(campaign):
             run.report.warn(
                 f"{contact.email} in {campaign.name}: emails but no campaign_leads row; "
                 "enrolled as completed (the old system was not following up)"
@@ -170,7 +170,7 @@ def _enrollment(run: Run, campaign: Campaign, contact: Contact) -> Enrollment:
 
 def _numbers(enrollment: Enrollment, mails: list[Mail], lead_step: int) -> list[int]:
     rows = OutboundEmail.objects.filter(enrollment=enrollment)
-    if enrollment.campaign.name == LEGACY:
+    if is_legacy(enrollment.campaign):
         top = rows.aggregate(top=Max("step"))["top"] or 0
         return list(range(top + 1, top + 1 + len(mails)))
     if all(m.step > 0 for m in mails):

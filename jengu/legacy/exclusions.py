@@ -8,9 +8,9 @@ import re
 
 from jengu.legacy import values
 from jengu.legacy.emails import outbound
-from jengu.legacy.inbound import suppress_legacy
 from jengu.legacy.readers import Record
 from jengu.legacy.state import Run
+from jengu.legacy.suppressing import suppress_legacy
 from outreach.models import Suppression
 from prospects.models import Contact
 

@@ -17,8 +17,8 @@ from jengu.legacy.emails import outbound
 from jengu.legacy.mailboxes import inbox_for
 from jengu.legacy.readers import Record
 from jengu.legacy.state import Run
+from jengu.legacy.suppressing import suppress_legacy
 from outreach.models import Enrollment, InboundMessage, OutboundEmail, Suppression
-from outreach.services.suppression import suppress
 from prospects.models import Contact, Prospect
 
 INTENTS = {
@@ -43,14 +43,15 @@ def _synthetic_id(record: Record, prefix: str) -> str:
     return f"<{prefix}-{digest}@legacy.invalid>"
 
 
-def _save(run: Run, kind: str, fields: dict[str, object]) -> InboundMessage | None:
+def _save(run: Run, kind: str, record: Record, fields: dict[str, object]) -> InboundMessage | None:
     """Create once: an inbound message is known by its Message-ID."""
     if InboundMessage.objects.filter(message_id=fields["message_id"]).exists():
         run.report.count(kind, "unchanged")
         return None
+    fields |= {"flags": ["legacy"], "source_uid": f"legacy:{record.id}"[:64]}
     try:
         with transaction.atomic():
-            message = InboundMessage.objects.create(**fields)
+            message = InboundMessage.objects.create(processed_at=run.now, **fields)
     except IntegrityError:
         run.report.count(kind, "unchanged")
         return None
@@ -72,64 +73,56 @@ def import_replies(run: Run) -> None:
 
 
 def _reply(run: Run, record: Record, threads: dict[str, list[str]]) -> None:
-    data = record.data
-    sender = values.email_address(values.text(data, "from_email"))
-    received = values.when(values.text(data, "sent_at", "received_at", "created_at"))
+    sender = values.email_address(values.text(record.data, "from_email"))
+    received = values.when(values.text(record.data, "sent_at", "received_at", "created_at"))
     if not sender or received is None:
         run.report.skip("replies", record.where, "no sender address or no time")
         return
     matched, how = _match(record, threads, sender, received)
-    contact = matched.contact if matched else Contact.objects.filter(email__iexact=sender).first()
-    prospect = matched.prospect if matched else contact.prospect if contact else None
-    prospect = prospect or run.prospects.get(values.text(data, "prospect_id"))
-    kind = values.text(data, "email_type").lower()
-    to = values.email_address(values.text(data, "to_email"))
-    message = _save(
-        run,
-        "replies",
-        {
-            "inbox": inbox_for(run, to) if to else (matched.inbox if matched else None),
-            "message_id": values.message_id(values.text(data, "message_id"))[:255]
-            or _synthetic_id(record, "legacy-in"),
-            "from_address": sender,
-            "to_address": to,
-            "subject": values.text(data, "subject")[:500],
-            "body_text": values.text(data, "body", "body_text"),
-            "received_at": received,
-            "kind": InboundMessage.Kind.AUTO_REPLY
-            if kind == "out_of_office"
-            else InboundMessage.Kind.REPLY,
-            "intent": INTENTS.get(kind, "unclear"),
-            "classification": {"legacy": {"email_type": kind, "id": record.id}},
-            "matched_outbound": matched,
-            "match": how,
-            "prospect": prospect,
-            "contact": contact,
-            "flags": ["legacy"],
-            "source_uid": f"legacy:{record.id}"[:64],
-            "processed_at": run.now,
-        },
-    )
+    fields = _reply_fields(run, record, sender, matched)
+    message = _save(run, "replies", record, fields | {"received_at": received, "match": how})
     if message is not None and matched is not None and message.kind == InboundMessage.Kind.REPLY:
         _stop_on_reply(matched, received)
+
+
+def _reply_fields(
+    run: Run, record: Record, sender: str, matched: OutboundEmail | None
+) -> dict[str, object]:
+    data = record.data
+    contact = matched.contact if matched else Contact.objects.filter(email__iexact=sender).first()
+    prospect = matched.prospect if matched else contact.prospect if contact else None
+    kind = values.text(data, "email_type").lower()
+    to = values.email_address(values.text(data, "to_email"))
+    return {
+        "inbox": inbox_for(run, to) if to else (matched.inbox if matched else None),
+        "message_id": values.message_id(values.text(data, "message_id"))[:255]
+        or _synthetic_id(record, "legacy-in"),
+        "from_address": sender,
+        "to_address": to,
+        "subject": values.text(data, "subject")[:500],
+        "body_text": values.text(data, "body", "body_text"),
+        "kind": InboundMessage.Kind.AUTO_REPLY
+        if kind == "out_of_office"
+        else InboundMessage.Kind.REPLY,
+        "intent": INTENTS.get(kind, "unclear"),
+        "classification": {"legacy": {"email_type": kind, "id": record.id}},
+        "matched_outbound": matched,
+        "prospect": prospect or run.prospects.get(values.text(data, "prospect_id")),
+        "contact": contact,
+    }
 
 
 def _match(
     record: Record, threads: dict[str, list[str]], sender: str, received: datetime
 ) -> tuple[OutboundEmail | None, str]:
     reply_to = values.message_id(values.text(record.data, "in_reply_to"))
-    if reply_to:
-        hit = OutboundEmail.objects.filter(message_id=reply_to).first()
-        if hit:
-            return hit, InboundMessage.Match.IN_REPLY_TO
+    if reply_to and (found := OutboundEmail.objects.filter(message_id=reply_to).first()):
+        return found, InboundMessage.Match.IN_REPLY_TO
     thread = threads.get(values.text(record.data, "thread_id"), [])
-    sent_before = Q(sent_at__isnull=False, sent_at__lte=received)
-    if thread:
-        hit = OutboundEmail.objects.filter(sent_before, message_id__in=thread).order_by("-sent_at")
-        if found := hit.first():
-            return found, InboundMessage.Match.REFERENCES
-    hit = OutboundEmail.objects.filter(sent_before, recipient__iexact=sender).order_by("-sent_at")
-    found = hit.first()
+    before = OutboundEmail.objects.filter(sent_at__isnull=False, sent_at__lte=received)
+    if thread and (found := before.filter(message_id__in=thread).order_by("-sent_at").first()):
+        return found, InboundMessage.Match.REFERENCES
+    found = before.filter(recipient__iexact=sender).order_by("-sent_at").first()
     return (found, InboundMessage.Match.SENDER) if found else (None, InboundMessage.Match.NONE)
 
 
@@ -150,52 +143,52 @@ def import_bounces(run: Run) -> None:
 
 
 def _bounce(run: Run, record: Record) -> None:
-    data = record.data
-    address = values.email_address(values.text(data, "email"))
+    address = values.email_address(values.text(record.data, "email"))
     if not address:
         run.report.skip("bounces", record.where, "no valid address")
         return
-    kind = values.text(data, "type").lower() or "unknown"
-    original = values.message_id(values.text(data, "original_message_id"))
+    kind = values.text(record.data, "type").lower() or "unknown"
+    original = values.message_id(values.text(record.data, "original_message_id"))
     matched = OutboundEmail.objects.filter(message_id=original).first() if original else None
     contact = Contact.objects.filter(email__iexact=address).first()
-    reason, consequence = BOUNCE_TYPES.get(kind, BOUNCE_TYPES["unknown"])
-    complaint = kind == "complaint"
-    message = _save(
-        run,
-        "bounces",
-        {
-            "inbox": matched.inbox if matched else None,
-            "message_id": values.message_id(values.text(data, "notification_id"))[:255]
-            or _synthetic_id(record, "legacy-bounce"),
-            "to_address": matched.from_address if matched else "",
-            "subject": f"Legacy {kind} bounce"[:500],
-            "body_text": values.text(data, "reason"),
-            "received_at": values.when(values.text(data, "created_at")),
-            "kind": InboundMessage.Kind.COMPLAINT if complaint else InboundMessage.Kind.BOUNCE,
-            "bounce_reason": "" if complaint else str(reason),
-            "bounce_consequence": "" if complaint else str(consequence),
-            "bounce_recipient": address,
-            "classification": {
-                "legacy": {"type": kind, "smtp_code": values.text(data, "smtp_code")}
-            },
-            "matched_outbound": matched,
-            "match": InboundMessage.Match.BOUNCE_HEADERS if matched else InboundMessage.Match.NONE,
-            "prospect": contact.prospect if contact else None,
-            "contact": contact,
-            "flags": ["legacy"],
-            "source_uid": f"legacy:{record.id}"[:64],
-            "processed_at": run.now,
-        },
-    )
-    if complaint:
-        suppress_legacy(
-            run, address, Suppression.Reason.COMPLAINT, record, values.text(data, "reason")
-        )
-    elif consequence == Consequence.ADDRESS_BAD:
+    fields = _bounce_fields(record, kind, address, matched, contact)
+    message = _save(run, "bounces", record, fields)
+    detail = values.text(record.data, "reason")
+    if kind == "complaint":
+        suppress_legacy(run, address, Suppression.Reason.COMPLAINT, record, detail or kind)
+    elif fields["bounce_consequence"] == Consequence.ADDRESS_BAD:
         _hard(run, address, matched, contact, record)
     elif message is not None:
         run.report.warn(f"{record.where}: {kind} bounce for {address} recorded, not suppressed")
+
+
+def _bounce_fields(
+    record: Record,
+    kind: str,
+    address: str,
+    matched: OutboundEmail | None,
+    contact: Contact | None,
+) -> dict[str, object]:
+    data, complaint = record.data, kind == "complaint"
+    reason, consequence = BOUNCE_TYPES.get(kind, BOUNCE_TYPES["unknown"])
+    return {
+        "inbox": matched.inbox if matched else None,
+        "message_id": values.message_id(values.text(data, "notification_id"))[:255]
+        or _synthetic_id(record, "legacy-bounce"),
+        "to_address": matched.from_address if matched else "",
+        "subject": f"Legacy {kind} bounce",
+        "body_text": values.text(data, "reason"),
+        "received_at": values.when(values.text(data, "created_at")),
+        "kind": InboundMessage.Kind.COMPLAINT if complaint else InboundMessage.Kind.BOUNCE,
+        "bounce_reason": "" if complaint else str(reason),
+        "bounce_consequence": "" if complaint else str(consequence),
+        "bounce_recipient": address,
+        "classification": {"legacy": {"type": kind, "smtp_code": values.text(data, "smtp_code")}},
+        "matched_outbound": matched,
+        "match": InboundMessage.Match.BOUNCE_HEADERS if matched else InboundMessage.Match.NONE,
+        "prospect": contact.prospect if contact else None,
+        "contact": contact,
+    }
 
 
 def _hard(
@@ -209,20 +202,3 @@ def _hard(
         Contact.objects.filter(pk=contact.pk).update(verification=Contact.Verification.INVALID)
     detail = values.text(record.data, "reason") or "hard bounce in the old system"
     suppress_legacy(run, address, Suppression.Reason.BOUNCE, record, detail)
-
-
-def suppress_legacy(run: Run, target: str, reason: str, record: Record, detail: str) -> None:
-    """An address (or a domain when ``target`` has no ``@``) never to be written to again."""
-    email, domain = (target, "") if "@" in target else ("", target)
-    existed = Suppression.objects.filter(
-        Q(email__iexact=email) if email else Q(domain__iexact=domain)
-    ).exists()
-    suppress(
-        email=email,
-        domain=domain,
-        reason=reason,
-        source=f"legacy {record.file}"[:100],
-        detail=detail,
-        actor="import_legacy",
-    )
-    run.report.count("suppressions", "unchanged" if existed else "created")

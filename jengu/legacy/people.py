@@ -128,9 +128,13 @@ def ensure_contacts(run: Run, wanted: dict[str, Prospect]) -> dict[str, Contact]
     return known
 
 
-def _contacts(emails: list[str]) -> list[Contact]:
-    rows = Contact.objects.annotate(lower_email=Lower("email")).filter(lower_email__in=emails)
-    return list(rows.select_related("prospect"))
+def _contacts(emails: list[str], batch: int = 500) -> list[Contact]:
+    found: list[Contact] = []
+    for start in range(0, len(emails), batch):  # SQLite caps the parameters of one query
+        part = emails[start : start + batch]
+        rows = Contact.objects.annotate(lower_email=Lower("email")).filter(lower_email__in=part)
+        found += rows.select_related("prospect")
+    return found
 
 
 def _row_for(prospect: Prospect, email: str) -> dict[str, str]:

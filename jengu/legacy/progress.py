@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from jengu.legacy import values
-from jengu.legacy.campaigns import LEAD_STATUS, LEGACY
+from jengu.legacy.campaigns import LEAD_STATUS, LEGACY_ID
 from jengu.legacy.emails import WENT_OUT
 from jengu.legacy.mailboxes import inbox_for, mailbox_address
 from jengu.legacy.readers import Record
@@ -28,6 +28,7 @@ from prospects.models import Contact, Prospect
 
 MISSING = "legacy: the email of step"
 RUNNING = (Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED)
+REPLIED = Enrollment.Status.REPLIED
 EARLY_STAGES = ["new", "enriching", "enriched", "ready"]
 UNSENT = [OutboundEmail.Status.DRAFT, OutboundEmail.Status.QUEUED, OutboundEmail.Status.SHADOW]
 
@@ -70,7 +71,24 @@ def _settle(
     changed = any(getattr(enrollment, name) != value for name, value in update.items())
     if changed:
         Enrollment.objects.filter(pk=enrollment.pk).update(**update)
+    if update["inbox_id"] != enrollment.inbox_id:  # the queued follow-ups move with the thread
+        enrollment.emails.filter(status__in=UNSENT).update(inbox_id=update["inbox_id"])
+    _cancel_done_steps(run, enrollment, current)
     return changed
+
+
+def _cancel_done_steps(run: Run, enrollment: Enrollment, current: int) -> None:
+    """Jengu's unsent rows for steps the old system says it did (its email may be missing)."""
+    stale = enrollment.emails.filter(step__lte=current, status__in=UNSENT, legacy=False)
+    for email in stale:
+        reason = f"legacy: the old system is past step {email.step}"
+        if OutboundEmail.objects.filter(pk=email.pk, status__in=UNSENT).update(
+            status=OutboundEmail.Status.CANCELLED, last_error=reason
+        ):
+            run.report.conflict(
+                f"{enrollment.contact.email}: Jengu's {email.status} step {email.step} in "
+                f"{enrollment.campaign.name} cancelled: the old system is at step {current}"
+            )
 
 
 def _status(enrollment: Enrollment, lead: Record | None) -> tuple[str, str]:
@@ -120,12 +138,15 @@ def _next(
 def _inbox_id(
     run: Run, enrollment: Enrollment, lead: Record | None, last: OutboundEmail | None
 ) -> int | None:
-    """The thread's sender: the last email's inbox, else the lead's mailbox."""
-    if last is not None and last.inbox_id:
-        return last.inbox_id
-    address = mailbox_address(run, values.text(lead.data, "mailbox_id")) if lead else ""
+    """The thread's sender: the inbox sending as the last email's address (an active one when
+    the operator configured one since), else the lead's mailbox."""
+    address = last.from_address if last is not None else ""
+    if not address and lead is not None:
+        address = mailbox_address(run, values.text(lead.data, "mailbox_id"))
     inbox = inbox_for(run, address) if address else None
-    return inbox.pk if inbox else enrollment.inbox_id
+    if inbox is not None:
+        return inbox.pk
+    return last.inbox_id if last is not None and last.inbox_id else enrollment.inbox_id
 
 
 def _contacted(prospect_id: int, contact: Contact, last: OutboundEmail) -> None:
@@ -151,36 +172,51 @@ def _trust_delivery(contact: Contact, last: OutboundEmail) -> None:
     )
 
 
-# --- two running sequences for one person --------------------------------------------------
+# --- two sequences for one person --------------------------------------------------------
 def stop_parallel_sequences(run: Run) -> None:
-    running = Enrollment.objects.filter(pk__in=run.enrollments, status__in=RUNNING).exclude(
-        campaign__name=LEGACY
+    """Jengu's own running sequences (campaigns not from the old system) stop for someone the
+    old system still follows up, who replied to it, or whom it wrote to after Jengu enrolled
+    them: a person is in one sequence at a time, a reply ends cold mail, and two openers in one
+    week is the double contact the parallel run must not cause."""
+    jengus = Enrollment.objects.filter(status__in=RUNNING, campaign__legacy_id="")
+    for other in jengus.filter(Exists(_old_sequences(OuterRef("contact")))).select_related(
+        "campaign", "contact"
+    ):
+        first = _old_sequences(other.contact_id).select_related("campaign").order_by("pk").first()
+        if first is not None:
+            replied = first.status == REPLIED
+            why = f"{'replied to' if replied else 'is followed up in'} {first.campaign.name}"
+            _stop_other(run, other, why, force=replied)
+    later = OutboundEmail.objects.filter(
+        legacy=True, contact=OuterRef("contact"), sent_at__gte=OuterRef("created_at")
     )
-    for legacy in running.select_related("campaign", "contact"):
-        others = Enrollment.objects.filter(contact=legacy.contact, status__in=RUNNING).exclude(
-            pk__in=run.enrollments
-        )
-        for other in others.select_related("campaign"):
-            _stop_other(run, legacy, other)
+    for other in jengus.filter(Exists(later)).select_related("campaign", "contact"):
+        _stop_other(run, other, "was written to after Jengu enrolled them", force=False)
 
 
-def _stop_other(run: Run, legacy: Enrollment, other: Enrollment) -> None:
-    who = legacy.contact.email
-    went_out = other.emails.filter(status__in=WENT_OUT).exists()
-    if went_out:
+def _old_sequences(contact: object) -> QuerySet[Enrollment]:
+    """The old system's sequences (not "Legacy") that still run for a contact, or got a reply."""
+    rows = Enrollment.objects.filter(contact=contact, status__in=[*RUNNING, REPLIED])
+    return rows.exclude(campaign__legacy_id__in=["", LEGACY_ID])
+
+
+def _stop_other(run: Run, other: Enrollment, why: str, *, force: bool) -> None:
+    who = other.contact.email
+    if not force and other.emails.filter(status__in=WENT_OUT).exists():
         run.report.warn(
-            f"{who} is in two running sequences: {legacy.campaign.name} (old system) and "
-            f"{other.campaign.name} (Jengu already sent from it); stop one in the admin"
+            f"{who} {why} in the old system, and Jengu already sent from "
+            f"{other.campaign.name}: stop one of the two sequences in the admin"
         )
         return
-    reason = f"legacy: already in {legacy.campaign.name} in the old system"
-    Enrollment.objects.filter(pk=other.pk, status__in=RUNNING).update(
+    reason = f"legacy: {why} in the old system"
+    if not Enrollment.objects.filter(pk=other.pk, status__in=RUNNING).update(
         status=Enrollment.Status.STOPPED, stopped_reason=reason[:200]
-    )
+    ):
+        return  # stopped already (by the rule above, in this run)
     cancelled = other.emails.filter(status__in=UNSENT).update(
         status=OutboundEmail.Status.CANCELLED, last_error=reason
     )
     run.report.conflict(
         f"{who}: Jengu's enrollment in {other.campaign.name} stopped ({cancelled} unsent "
-        f"email(s) cancelled); the old system's {legacy.campaign.name} sequence continues"
+        f"email(s) cancelled): {why} in the old system"
     )

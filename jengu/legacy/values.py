@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from prospects.normalize import normalize_email
 
 _TRUE = frozenset({"1", "true", "t", "yes", "y"})
-_SHORT_OFFSET_RE = re.compile(r"([+-]\d{2})$")
+_SHORT_OFFSET_RE = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)([+-]\d{2})$")
 _FRACTION_RE = re.compile(r"\.(\d+)")
 
 
@@ -45,7 +45,7 @@ def when(value: str) -> datetime | None:
     if not value:
         return None
     value = value.replace("Z", "+00:00").replace("z", "+00:00")
-    value = _SHORT_OFFSET_RE.sub(r"\1:00", value)  # Postgres writes "+00"
+    value = _SHORT_OFFSET_RE.sub(r"\1\2:00", value)  # Postgres writes "+00"
     # Python 3.11 wants 3 or 6 fraction digits: "09:57:56.84" is padded, nanoseconds cut.
     value = _FRACTION_RE.sub(lambda m: "." + m.group(1)[:6].ljust(6, "0"), value, count=1)
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import BinaryIO, cast
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -54,7 +55,7 @@ def _import_one(run_id: int, name: str, stamp: str) -> ImportSummary | None:
     path = INCOMING + name
     try:
         with default_storage.open(path, "rb") as handle:
-            summary = import_file(handle, name, source="import")
+            summary = import_file(cast(BinaryIO, handle), name, source="import")
     except Exception as exc:  # storage or decoding trouble: park the file for the operator
         log.exception("import of %s failed", path)
         run_error(run_id, "sourcing", f"{type(exc).__name__}: {exc}", file=name)

@@ -21,13 +21,9 @@ def _deliver(world, raw: bytes) -> None:
     world.imap.append(world.user.name, raw)
 
 
-def _check(world) -> dict:
-    with time_machine.travel(TUESDAY_10.replace(hour=11), tick=False):
-        return check_inbox(world.inbox.pk)
-
-
-def test_a_threaded_meeting_request_stops_the_company_and_moves_the_stage(world) -> None:
-    ours = world.sent[world.a.contact_id]
+def _reply(world, enrollment, body: str, **extra: str):
+    """Deliver a plain reply threaded to the email we sent this enrollment's contact."""
+    ours = world.sent[enrollment.contact_id]
     _deliver(
         world,
         m.plain_reply(
@@ -35,9 +31,20 @@ def test_a_threaded_meeting_request_stops_the_company_and_moves_the_stage(world)
             to=world.inbox.address,
             subject=ours.subject,
             in_reply_to=ours.message_id,
-            body="Sounds good - can we set up a call on Thursday at 3pm?",
+            body=body,
+            **extra,
         ),
     )
+    return ours
+
+
+def _check(world) -> dict:
+    with time_machine.travel(TUESDAY_10.replace(hour=11), tick=False):
+        return check_inbox(world.inbox.pk)
+
+
+def test_a_threaded_meeting_request_stops_the_company_and_moves_the_stage(world) -> None:
+    ours = _reply(world, world.a, "Sounds good - can we set up a call on Thursday at 3pm?")
     assert _check(world)["stored"] == 1
     msg = InboundMessage.objects.get()
     assert (msg.kind, msg.match, msg.matched_outbound_id) == ("reply", "in_reply_to", ours.pk)
@@ -128,35 +135,16 @@ def test_an_out_of_office_moves_the_next_step_past_the_return_date(world) -> Non
 
 
 def test_an_unsubscribe_request_suppresses_the_sender(world) -> None:
-    ours = world.sent[world.b.contact_id]
-    _deliver(
-        world,
-        m.plain_reply(
-            frm=ours.recipient,
-            to=world.inbox.address,
-            subject=ours.subject,
-            in_reply_to=ours.message_id,
-            body="Unsubscribe",
-        ),
-    )
+    ours = _reply(world, world.b, "Unsubscribe")
     _check(world)
     assert Suppression.objects.get(email=ours.recipient).reason == "opt_out_reply"
     assert Enrollment.objects.get(pk=world.b.pk).status in ("unsubscribed", "replied")
 
 
 def test_a_malformed_message_is_stored_flagged_and_does_not_stop_the_reader(world) -> None:
-    ours = world.sent[world.b.contact_id]
+    world.sent[world.b.contact_id]
     _deliver(world, m.MALFORMED)
-    _deliver(
-        world,
-        m.plain_reply(
-            frm=ours.recipient,
-            to=world.inbox.address,
-            subject=ours.subject,
-            in_reply_to=ours.message_id,
-            body="Yes, interested. Send me details please.",
-        ),
-    )
+    _reply(world, world.b, "Yes, interested. Send me details please.")
     result = _check(world)
     assert result["stored"] == 2 and "error" not in result
     bad = InboundMessage.objects.get(message_id="<malformed-1@hotel.example>")
@@ -165,22 +153,15 @@ def test_a_malformed_message_is_stored_flagged_and_does_not_stop_the_reader(worl
 
 
 def test_only_new_messages_are_read_and_a_uidvalidity_change_reads_nothing_twice(world) -> None:
-    ours = world.sent[world.b.contact_id]
+    world.sent[world.b.contact_id]
 
-    def reply(n: int) -> bytes:
-        return m.plain_reply(
-            frm=ours.recipient,
-            to=world.inbox.address,
-            subject=ours.subject,
-            in_reply_to=ours.message_id,
-            body=f"Question {n}: price?",
-            msgid=f"<q{n}@hotel.example>",
-        )
+    def reply(n: int) -> None:
+        _reply(world, world.b, f"Question {n}: price?", msgid=f"<q{n}@hotel.example>")
 
-    _deliver(world, reply(1))
+    reply(1)
     assert _check(world)["fetched"] == 1
     assert _check(world)["fetched"] == 0
-    _deliver(world, reply(2))
+    reply(2)
     assert _check(world)["fetched"] == 1
     world.imap.reset_uidvalidity(world.user.name)
     again = _check(world)

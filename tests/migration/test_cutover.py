@@ -19,11 +19,12 @@ from tests.migration.helpers import (
     MARIA,
     MARIA_STEP1,
     SENDER,
+    SOFIA,
     export_copy,
     later_email,
     run_import,
 )
-from tests.outreach.helpers import LISBON, TUESDAY_10, parsed, smtp_inbox
+from tests.outreach.helpers import LISBON, TUESDAY_10, enrolled, parsed, smtp_inbox
 
 pytestmark = pytest.mark.django_db
 THURSDAY = datetime(2026, 12, 3, 10, 0, tzinfo=LISBON)  # step 2 is due at 09:12:05 (3 days)
@@ -119,21 +120,67 @@ def test_final_import_keeps_the_old_systems_step_and_cancels_jengus(
     assert OutboundEmail.objects.get(recipient=MARIA, step=3).status == "sent"
 
 
-def test_a_sequence_jengu_started_stops_for_someone_the_old_system_follows_up(
-    settings, tmp_path
-) -> None:
+def test_a_sequence_jengu_started_stops_for_someone_the_old_system_follows_up(tmp_path) -> None:
     with time_machine.travel(TUESDAY_10, tick=False):
         run_import(export_copy(tmp_path / "first", D1))
-        joao = Contact.objects.get(email=JOAO)
-        jengus, _ = enroll(contact=joao, campaign=CampaignFactory(), now=TUESDAY_10)
+        campaign = CampaignFactory()
+        joao, sofia = (Contact.objects.get(email=e) for e in (JOAO, SOFIA))
+        jengus, _ = enroll(contact=joao, campaign=campaign, now=TUESDAY_10)
         queued = email_prepare(enrollment=jengus, now=TUESDAY_10)
         assert queued is not None and queued.status == "queued"
-        output = run_import(export_copy(tmp_path / "final", D1))
+        to_sofia, _ = enroll(contact=sofia, campaign=campaign, now=TUESDAY_10)
+        (to_new,) = enrolled(campaign)
+        final = export_copy(tmp_path / "final", D1)
+        (final / "d1" / "later.sql").write_text(
+            later_email(
+                id="later-1",
+                to_email=to_new.contact.email,
+                from_email=SENDER,
+                subject="Hello",
+                body="...",
+                message_id="<old-hello@jengu-mail.example>",
+                direction="outbound",
+                status="sent",
+                sent_at="2026-12-02T09:00:00Z",
+            )
+        )
+        output = run_import(final)
 
     jengus.refresh_from_db()
     queued.refresh_from_db()
-    assert jengus.status == "stopped"
-    assert queued.status == "cancelled"
-    assert f"{JOAO}: Jengu's enrollment in {jengus.campaign.name} stopped" in output
+    assert (jengus.status, queued.status) == ("stopped", "cancelled")
+    assert f"{JOAO}: Jengu's enrollment in {campaign.name} stopped (1 unsent email(s)" in output
+    assert "is followed up in Cold: Direct & Human in the old system" in output
     legacy = Enrollment.objects.get(contact=joao, campaign__name="Cold: Direct & Human")
     assert legacy.status == "active"
+    # Sofia replied to the old system: no cold sequence for her in Jengu either.
+    to_sofia.refresh_from_db()
+    assert to_sofia.status == "stopped"
+    assert f"{SOFIA}: Jengu's enrollment in {campaign.name} stopped" in output
+    assert "replied to Curious & Generous in the old system" in output
+    # The old system wrote to someone after Jengu enrolled them: Jengu's opener is dropped.
+    to_new.refresh_from_db()
+    assert to_new.status == "stopped"
+    assert "was written to after Jengu enrolled them" in output
+
+
+def test_a_lead_past_its_last_exported_email_is_paused_not_sent_again(tmp_path) -> None:
+    folder = export_copy(tmp_path, D1)
+    with time_machine.travel(THURSDAY, tick=False):
+        run_import(folder)
+        maria = Enrollment.objects.get(contact__email=MARIA)
+        queued = email_prepare(enrollment=maria, now=THURSDAY)
+        assert (queued.step, queued.status) == (2, "queued")
+        # The old system says it sent step 2, but its email is not in the export.
+        dump = folder / "d1" / "jengu-crm.sql"
+        lead = "'5b0e6f1c-2a41-4f7e-9a43-0d6a1c9e8b01','edd@jengu-mail.example',1,'active'"
+        assert lead in dump.read_text()
+        dump.write_text(dump.read_text().replace(lead, lead.replace(",1,", ",2,")))
+        output = run_import(folder)
+
+    maria.refresh_from_db()
+    queued.refresh_from_db()
+    assert (maria.status, maria.current_step) == ("paused", 2)
+    assert "the email of step 2 is not in the export" in maria.stopped_reason
+    assert queued.status == "cancelled"  # never sent twice, even if someone resumes it
+    assert f"{MARIA}: Jengu's queued step 2 in Cold: Direct & Human cancelled" in output

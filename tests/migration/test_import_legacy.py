@@ -18,7 +18,7 @@ from outreach.models import (
     SequenceStep,
     Suppression,
 )
-from outreach.services import prepare_due
+from outreach.services import email_prepare, prepare_due
 from outreach.services.inbound import ingest_message
 from prospects.models import Contact, Prospect
 from prospects.services import ProspectInput, prospect_create
@@ -41,6 +41,7 @@ from tests.migration.helpers import (
 
 pytestmark = pytest.mark.django_db
 LUCIA = "lucia@hostalgranvia.example"
+TIAGO = "tiago@pousadadouro.example"
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_sent_emails_become_sent_ledger_rows_with_their_message_ids(both) -> Non
     # An auto-reply is no sequence step: it is kept (replies may quote it) under Legacy.
     auto = OutboundEmail.objects.get(message_id="<graph-1764692687293>")
     assert auto.enrollment.campaign.name == "Legacy"
-    assert OutboundEmail.objects.filter(legacy=True).count() == 8  # pending and draft: not sent
+    assert OutboundEmail.objects.filter(legacy=True).count() == 9  # pending and draft: not sent
     assert not OutboundEmail.objects.filter(recipient=INES).exists()
 
 
@@ -108,7 +109,10 @@ def test_old_replies_are_matched_and_stop_their_sequence(both) -> None:
     sofia = InboundMessage.objects.get(from_address=SOFIA)
     assert sofia.matched_outbound.subject == "A small idea for Quinta da Serra"
     assert (sofia.match, sofia.kind, sofia.intent) == ("in_reply_to", "reply", "meeting_request")
-    assert Enrollment.objects.get(contact__email=SOFIA, campaign__name="Curious & Generous").status == "replied"
+    assert (
+        Enrollment.objects.get(contact__email=SOFIA, campaign__name="Curious & Generous").status
+        == "replied"
+    )
     lucia = InboundMessage.objects.get(from_address=LUCIA)
     assert (lucia.match, lucia.intent) == ("references", "not_interested")  # same thread_id
     assert lucia.matched_outbound.recipient == LUCIA
@@ -143,6 +147,8 @@ def test_exclusions_and_bounces_become_suppressions(both) -> None:
         "@herdadeevora.example": "legacy",
         PEDRO: "bounce",
         RITA: "bounce",
+        TIAGO: "unsubscribe",  # campaign_leads.status = unsubscribed
+        "rui@farobeachlodge.example": "complaint",  # bounces.type = complaint
     }
     assert "suppressions: neither a valid address nor a domain (1)" in output
     assert JOAO not in rows  # a soft bounce is recorded, not suppressed
@@ -205,6 +211,23 @@ def test_a_mailbox_without_an_inbox_becomes_a_disabled_one_to_configure(both) ->
     assert "legacy-carmen-jengu-mail-example <carmen@jengu-mail.example>" in output
 
 
+def test_threads_move_to_an_inbox_configured_after_the_first_import(both) -> None:
+    run_import(both)
+    placeholder = Inbox.objects.get(address=SENDER)
+    assert placeholder.status == "disabled"
+    maria = Enrollment.objects.get(contact__email=MARIA)
+    follow_up = email_prepare(enrollment=maria, now=_utc(2026, 12, 1, 10))
+    assert follow_up.inbox_id == placeholder.pk  # waits for the disabled inbox
+    configured = InboxFactory(address=SENDER, status=Inbox.Status.ACTIVE, key="smtp-1")
+
+    output = run_import(both)
+
+    assert Enrollment.objects.get(contact__email=MARIA).inbox_id == configured.pk
+    follow_up.refresh_from_db()
+    assert follow_up.inbox_id == configured.pk
+    assert "legacy-edd-jengu-mail-example <edd@jengu-mail.example>: 0 running" in output
+
+
 def _snapshot() -> dict[str, object]:
     models = [Prospect, Contact, Campaign, SequenceStep, Enrollment, Inbox]
     models += [OutboundEmail, InboundMessage, Suppression]
@@ -223,15 +246,15 @@ def test_importing_again_changes_nothing(both) -> None:
     output = run_import(both)
 
     assert _snapshot() == before
-    assert "sent_emails   skipped 2, unchanged 8" in output
+    assert "sent_emails   skipped 2, unchanged 9" in output
     assert "Conflicts resolved" not in output
 
 
 def test_json_report_and_dry_run(both) -> None:
     report = json.loads(run_import(both, "--dry-run", "--json"))
 
-    assert report["counts"]["sent_emails"]["created"] == 8
-    assert report["counts"]["suppressions"]["created"] == 4
+    assert report["counts"]["sent_emails"]["created"] == 9
+    assert report["counts"]["suppressions"]["created"] == 6
     reasons = {(s["kind"], s["reason"]) for s in report["skipped"]}
     assert ("sent_emails", "not sent by the old system (pending)") in reasons
     assert ("enrollments", "its prospect is not in the export") in reasons

@@ -135,3 +135,18 @@ def test_shadow_report_fails_when_a_suppressed_address_would_have_been_mailed(
         call_command("shadow_report", str(folder), stdout=out)
 
     assert f"{own}: excluded in the old system (unsubscribed by phone)" in out.getvalue()
+
+
+def test_shadow_sends_are_listed_read_only_in_the_admin(smtp_server, shadow, admin_client) -> None:
+    with time_machine.travel(TUESDAY_10, tick=False):
+        smtp_inbox(smtp_server, shadow)
+        (enrollment,) = enrolled()
+        run_send_pass()
+    record = ShadowSend.objects.get()
+
+    page = admin_client.get("/admin/outreach/shadowsend/")
+    assert page.status_code == 200
+    assert enrollment.contact.email in page.content.decode()
+    assert admin_client.get("/admin/outreach/shadowsend/add/").status_code == 403
+    detail = admin_client.get(f"/admin/outreach/shadowsend/{record.pk}/change/")
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()

@@ -143,6 +143,8 @@ def test_two_clusters_send_every_email_exactly_once(settings, clean_redis, tmp_p
             _stop(clusters)
         received = Counter(m.parsed["Message-ID"] for m in server.messages)
 
+    failed = list(Task.objects.filter(success=False).values_list("result", flat=True))
+    assert not failed, f"{len(failed)} send passes failed, e.g.: {str(failed[0])[:1500]}"
     assert Task.objects.filter(success=True).count() == TASKS
     sent = set(OutboundEmail.objects.filter(status="sent").values_list("message_id", flat=True))
     assert len(sent) == EMAILS

@@ -94,6 +94,7 @@ MX = {
     "palacio-flores.test": {"MX": [(5, "mx.palacio-flores.test")]},
     "old-palacio.test": {"A": ["192.0.2.40"]},
     "miradouro.test": {"MX": [(10, "mx.miradouro.test")]},
+    "gasthof-mueller.test": {"MX": [(10, "mx.gasthof-mueller.test")]},
 }
 
 

@@ -65,6 +65,16 @@ def test_a_second_enrichment_adds_nothing_twice(no_vendors: None) -> None:
     assert stages(prospect) == ["enriching", "enriched"]
 
 
+def test_addresses_of_other_domains_come_after_the_sites_own(no_vendors: None) -> None:
+    prospect = new("Gasthof Müller", "http://gasthof-mueller.test/", city="München")
+    prospect_enrich(prospect=prospect)
+    prospect.refresh_from_db()
+    assert prospect.property_type == "bnb"  # "Gasthof"
+    emails = list(prospect.contacts.order_by("pk").values_list("email", "is_primary"))
+    assert emails[0] == ("info@gasthof-mueller.test", True)
+    assert emails[-1] == ("studio@pixel-agentur.test", False)
+
+
 def test_a_redirect_to_a_new_domain_moves_the_website(no_vendors: None) -> None:
     prospect = new("Palácio das Flores", "http://old-palacio.test/", city="Porto")
     prospect_enrich(prospect=prospect)

@@ -81,6 +81,19 @@ def test_latin1_page_is_decoded_and_script_addresses_ignored(sites: SiteServer) 
     assert "spam@miradouro.test" not in crawl.info.emails
 
 
+def test_the_impressum_of_a_german_guesthouse_is_followed(sites: SiteServer) -> None:
+    with web_client() as client:
+        crawl = crawl_site(client, "http://gasthof-mueller.test/")
+    assert sites.paths("gasthof-mueller.test") == ["/robots.txt", "/", "/impressum"]
+    assert crawl.info.emails == [  # mailto: links first, then the text
+        "studio@pixel-agentur.test",
+        "info@gasthof-mueller.test",
+        "h.mueller@gasthof-mueller.test",
+    ]
+    assert crawl.info.phones == ["0891234567", "+49891234567"]  # not the Telefax
+    assert crawl.info.description.startswith("Gasthof mit 14 Zimmern")
+
+
 def test_a_ten_megabyte_page_is_cut_at_the_size_cap(sites: SiteServer, settings: Any) -> None:
     settings.JENGU = {**settings.JENGU, "CRAWL_MAX_BYTES": 300_000}
     filler = b"<p>" + b"lorem ipsum dolor sit amet " * 40 + b"</p>\n"

@@ -1,0 +1,128 @@
+"""The admin index as a dashboard, and the emergency stop toggle on it."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from aiengine import ratelimit
+from jengu.models import Alert, AuditLog, DeadLetter, Switch
+from jengu.services import emergency_stop_active
+from outreach.models import InboundMessage
+from prospects.models import Prospect
+from tests.factories import InboxFactory, ProspectFactory
+from tests.outreach.helpers import TUESDAY_10
+from tests.ui.helpers import sent_step_one
+
+
+def _labels(page: str) -> list[str]:
+    return re.findall(r'<svg class="jc[^"]*"[^>]*aria-label="([^"]+)"', page)
+
+
+@pytest.mark.django_db
+def test_the_dashboard_draws_a_chart_for_each_question(admin_client: Client) -> None:
+    inbox, (enrollment,) = sent_step_one(key="lisbon-1")
+    ProspectFactory.create_batch(2, stage=Prospect.Stage.NEW)
+    InboundMessage.objects.create(
+        inbox=inbox, kind="reply", intent="meeting_request", prospect=enrollment.prospect
+    )
+    DeadLetter.objects.create(kind="enrichment", error="boom")
+    with time_machine.travel(TUESDAY_10 + timedelta(hours=1), tick=False):
+        spend = ratelimit.reserve("grok", cost_usd=Decimal("0.4"))
+        ratelimit.settle(spend, cost_usd=Decimal("0.5"), purpose="write")
+        page = admin_client.get("/admin/").content.decode()
+    labels = _labels(page)
+    assert "lisbon-1: sends per day against the warmup limit, and the next 5 weeks" in labels
+    assert "Prospects by stage" in labels
+    assert "Replies in the last 30 days, by intent" in labels
+    assert "Bounce rate per inbox over the last 7 days, against the pause threshold" in labels
+    assert "Dead letters waiting for a decision, by kind" in labels
+    assert "AI spend today against the daily budget" in labels
+    # The pictures carry the numbers: 1 sent today of week 1's 5, a meeting request, $0.50.
+    assert "1 sent, limit 5" in page
+    assert "Meeting request: 1" in page
+    assert "$0.50 of $10.00 today" in page
+    assert "Tue 01 Dec: $0.50" in page  # the day's column in the 14-day history
+    assert "Sending is running" in page
+    assert "Everything in the admin" in page  # the models are still listed below
+
+
+@pytest.mark.django_db
+def test_the_dashboard_lists_the_latest_alerts(admin_client: Client) -> None:
+    Alert.objects.create(kind="meeting_request", title="Meeting request from ana@hotel.example")
+    page = admin_client.get("/admin/").content.decode()
+    assert "Meeting request from ana@hotel.example" in page
+
+
+@pytest.mark.django_db
+def test_the_dashboard_needs_a_staff_login(client: Client, django_user_model: Any) -> None:
+    assert client.get("/admin/").status_code == 302
+    django_user_model.objects.create_user("viewer", password="pw-viewer-1")
+    client.login(username="viewer", password="pw-viewer-1")
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_turning_the_emergency_stop_on_asks_first(admin_client: Client) -> None:
+    page = admin_client.get("/admin/ops/emergency-stop/?active=on").content.decode()
+    assert "Turn the emergency stop ON?" in page
+    assert not emergency_stop_active()
+    # A POST without the confirmation only shows the question again.
+    admin_client.post("/admin/ops/emergency-stop/", {"active": "on"})
+    assert not emergency_stop_active()
+    response = admin_client.post(
+        "/admin/ops/emergency-stop/", {"active": "on", "confirmed": "yes", "reason": "spam spike"}
+    )
+    assert response.status_code == 302
+    assert emergency_stop_active()
+    assert Switch.objects.get(name=Switch.EMERGENCY_STOP).reason == "spam spike"
+    assert AuditLog.objects.filter(action="emergency_stop_on", actor_label="admin").exists()
+    assert "Emergency stop is ON" in admin_client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_turning_the_emergency_stop_off_is_one_click(admin_client: Client) -> None:
+    from jengu.services import emergency_stop_set
+
+    emergency_stop_set(active=True, reason="test")
+    admin_client.post("/admin/ops/emergency-stop/", {"active": "off"})
+    assert not emergency_stop_active()
+    assert AuditLog.objects.filter(action="emergency_stop_off").exists()
+
+
+@pytest.mark.django_db
+def test_the_emergency_toggle_needs_csrf_and_staff(admin_user: Any, django_user_model: Any) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(admin_user)
+    data = {"active": "on", "confirmed": "yes"}
+    assert strict.post("/admin/ops/emergency-stop/", data).status_code == 403
+    viewer = Client()
+    viewer.force_login(django_user_model.objects.create_user("viewer", password="pw-viewer-1"))
+    assert viewer.post("/admin/ops/emergency-stop/", data).status_code == 302  # to the login
+    assert not emergency_stop_active()
+
+
+@pytest.mark.django_db
+def test_an_inbox_without_sends_still_gets_its_ramp(admin_client: Client) -> None:
+    InboxFactory(key="fresh", warmup_start=None)
+    page = admin_client.get("/admin/").content.decode()
+    assert "fresh: sends per day against the warmup limit, and the next 5 weeks" in _labels(page)
+    assert 'class="jc-limit jc-ahead"' in page
+
+
+@pytest.mark.django_db
+def test_only_open_dead_letters_are_counted(admin_client: Client) -> None:
+    DeadLetter.objects.create(kind="send", error="x")
+    DeadLetter.objects.create(kind="send", error="y", resolved_at=timezone.now())
+    page = admin_client.get("/admin/").content.decode()
+    assert "Send failed: 1" in page
+    assert "Send failed: 2" not in page

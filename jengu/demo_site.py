@@ -99,7 +99,7 @@ class DemoSite:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> DemoSite:
         self.thread.start()

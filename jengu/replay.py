@@ -31,8 +31,11 @@ def _requeue(letter: DeadLetter) -> None:
             "this dead letter has no task to replay; discard it or resolve it by hand",
             code="not_replayable",
         )
-    args = list(letter.payload.get("args", []))
-    kwargs = dict(letter.payload.get("kwargs", {}))
+    from jengu.storage import deadletter_payload
+
+    payload = deadletter_payload(letter)  # whole, even when it was spilled to a file
+    args = list(payload.get("args", []))
+    kwargs = dict(payload.get("kwargs", {}))
     transaction.on_commit(lambda: async_task(letter.task_name, *args, **kwargs))
 
 

@@ -79,15 +79,20 @@ def deadletter_create(
     attempts: int = 0,
     obj: Model | None = None,
 ) -> DeadLetter:
+    from jengu.storage import deadletter_store_payload, split_payload
+
+    inline, spilled = split_payload(payload)  # a big payload goes to storage as a file
     letter = DeadLetter.objects.create(
         kind=kind,
         error=error[:10000],
-        payload=payload or {},
+        payload=inline,
         task_name=task_name,
         attempts=attempts,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
     )
+    if spilled is not None:
+        deadletter_store_payload(letter, spilled)
     log.warning("dead letter", extra={"dead_letter": letter.pk, "kind": kind})
     alert_raise(
         kind=Alert.Kind.DEAD_LETTER,

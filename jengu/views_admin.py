@@ -40,22 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 # --- emergency stop -------------------------------------------------------------------------
-@require_http_methods(["GET", "POST"])
-def emergency_stop(request: HttpRequest) -> HttpResponse:
-    """Turning it off is one click; turning it on (halting all sending) asks first."""
-    data = request.POST if request.method == "POST" else request.GET
-    turn_on = data.get("active") == "on"
-    confirmed = request.method == "POST" and (not turn_on or data.get("confirmed") == "yes")
-    if confirmed:
-        reason = data.get("reason", "").strip()[:300] or "admin dashboard"
-        services.emergency_stop_set(active=turn_on, actor=request.user, reason=reason)
-        if turn_on:
-            messages.warning(request, "Emergency stop is ON: no email will be sent.")
-        else:
-            messages.success(request, "Emergency stop released: sending resumes.")
-        return redirect("admin:index")
-    if not turn_on:
-        return redirect("admin:index")
+def _confirm_stop(request: HttpRequest) -> TemplateResponse:
     return _page(
         request,
         CONFIRM_TEMPLATE,
@@ -69,6 +54,22 @@ def emergency_stop(request: HttpRequest) -> HttpResponse:
         danger=True,
         cancel_url=reverse("admin:index"),
     )
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_stop(request: HttpRequest) -> HttpResponse:
+    """Turning it off is one click; turning it on (halting all sending) asks first."""
+    data = request.POST if request.method == "POST" else request.GET
+    turn_on = data.get("active") == "on"
+    if request.method == "GET" or (turn_on and data.get("confirmed") != "yes"):
+        return _confirm_stop(request) if turn_on else redirect("admin:index")
+    reason = data.get("reason", "").strip()[:300] or "admin dashboard"
+    services.emergency_stop_set(active=turn_on, actor=request.user, reason=reason)
+    if turn_on:
+        messages.warning(request, "Emergency stop is ON: no email will be sent.")
+    else:
+        messages.success(request, "Emergency stop released: sending resumes.")
+    return redirect("admin:index")
 
 
 # --- inboxes --------------------------------------------------------------------------------

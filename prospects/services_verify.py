@@ -50,6 +50,10 @@ HUNTER_STATUS = {
     "disposable": Status.INVALID,
 }
 DECISIVE = frozenset({Status.VALID, Status.CATCH_ALL, Status.INVALID})
+SAVED_FIELDS = (
+    "email", "verification", "verification_evidence", "verified_at", "is_role", "title",
+    "linkedin_url",
+)  # fmt: skip
 
 
 @dataclass
@@ -231,7 +235,7 @@ def _save(contact: Contact, verdict: Verdict, now: datetime) -> None:
     contact.verification_evidence = verdict.evidence | {"checked_at": now.isoformat()}
     contact.verified_at = now
     contact.is_role = bool(contact.email) and is_role_address(contact.email)
-    contact.save()
+    contact.save(update_fields=[*SAVED_FIELDS, "updated_at"])
 
 
 def contact_verify(

@@ -172,16 +172,20 @@ def record_bounce(
 
     ``counted``: a send-time rejection whose bounce warmup_consume already counted.
     """
-    inbox = Inbox.objects.get(pk=inbox_id)
-    day = local_date(inbox, now)
-    InboxDay.objects.bulk_create([InboxDay(inbox=inbox, date=day, limit=0)], ignore_conflicts=True)
-    InboxDay.objects.filter(inbox=inbox, date=day).update(
-        bounced=F("bounced") + (0 if complaint or counted else 1),
-        complaints=F("complaints") + (1 if complaint else 0),
-        sender_problems=F("sender_problems") + (1 if sender_problem else 0),
-    )
-    recompute_rates(inbox=inbox, now=now)
-    reason = _pause_reason(inbox, InboxDay.objects.filter(inbox=inbox, date=day).first())
+    with transaction.atomic():
+        # Inbox before InboxDay, the order a claim takes them in: never a deadlock.
+        inbox = Inbox.objects.select_for_update().get(pk=inbox_id)
+        day = local_date(inbox, now)
+        InboxDay.objects.bulk_create(
+            [InboxDay(inbox=inbox, date=day, limit=0)], ignore_conflicts=True
+        )
+        InboxDay.objects.filter(inbox=inbox, date=day).update(
+            bounced=F("bounced") + (0 if complaint or counted else 1),
+            complaints=F("complaints") + (1 if complaint else 0),
+            sender_problems=F("sender_problems") + (1 if sender_problem else 0),
+        )
+        recompute_rates(inbox=inbox, now=now)
+        reason = _pause_reason(inbox, InboxDay.objects.filter(inbox=inbox, date=day).first())
     if reason:
         inbox_pause(
             inbox=inbox,

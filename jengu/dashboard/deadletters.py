@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 
 from jengu.models import DeadLetter
@@ -78,19 +79,21 @@ def letter_view(letter: DeadLetter) -> dict[str, Any]:
 
 
 def open_groups() -> list[dict[str, Any]]:
-    """Open letters by kind, the biggest group first, the newest letters first within it."""
+    """Open letters by kind, the biggest group first, the newest letters first within it
+    (PER_GROUP of them: the list below the groups pages through the rest)."""
     labels = dict(DeadLetter.Kind.choices)
-    groups: dict[str, list[DeadLetter]] = {}
-    for letter in DeadLetter.objects.filter(resolved_at__isnull=True).order_by("-created_at"):
-        groups.setdefault(letter.kind, []).append(letter)
-    ordered = sorted(groups.items(), key=lambda item: -len(item[1]))
+    waiting = DeadLetter.objects.filter(resolved_at__isnull=True)
+    counts = waiting.values("kind").annotate(n=Count("id")).order_by("-n", "kind")
     return [
         {
-            "kind": kind,
-            "label": labels.get(kind, kind),
-            "count": len(letters),
-            "letters": [letter_view(letter) for letter in letters[:PER_GROUP]],
-            "more": max(0, len(letters) - PER_GROUP),
+            "kind": row["kind"],
+            "label": labels.get(row["kind"], row["kind"]),
+            "count": row["n"],
+            "letters": [
+                letter_view(letter)
+                for letter in waiting.filter(kind=row["kind"]).order_by("-created_at")[:PER_GROUP]
+            ],
+            "more": max(0, row["n"] - PER_GROUP),
         }
-        for kind, letters in ordered
+        for row in counts
     ]

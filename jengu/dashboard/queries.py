@@ -151,8 +151,8 @@ def ai_spend_by_day(today: date, days: int) -> list[tuple[date, Decimal]]:
     for row in detail:
         spend[row["day"]] += row["total"] or Decimal(0)
     rolled = AIUsageDaily.objects.filter(date__gte=first).values("date").annotate(t=Sum("cost_usd"))
-    for row in rolled:
-        spend[row["date"]] += row["t"] or Decimal(0)
+    for day, total in rolled.values_list("date", "t"):
+        spend[day] += total or Decimal(0)
     return [(first + timedelta(days=i), spend[first + timedelta(days=i)]) for i in range(days)]
 
 

@@ -74,52 +74,94 @@ def _line(x1: float, y1: float, x2: float, y2: float, css: str) -> str:
     return f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" class="{css}"/>'
 
 
+# --- a plot area with a value axis ---------------------------------------------------------------
+@dataclass(frozen=True)
+class _Plot:
+    """The drawing area of a chart with n slots along x and values up to ``top_value``."""
+
+    n: int
+    top_value: float
+    height: float = 150.0
+    left: float = 30.0
+    right: float = 8.0
+    top: float = 12.0
+    bottom: float = 22.0
+
+    @property
+    def step(self) -> float:
+        return (WIDTH - self.left - self.right) / max(1, self.n)
+
+    @property
+    def plot_h(self) -> float:
+        return self.height - self.top - self.bottom
+
+    def x(self, i: int) -> float:
+        return self.left + i * self.step
+
+    def y(self, value: float) -> float:
+        return self.top + self.plot_h - self.plot_h * value / (self.top_value or 1)
+
+    def axis(self, fmt: Callable[[float], str] = _num) -> list[str]:
+        return [
+            _line(self.left, self.y(0), WIDTH - self.right, self.y(0), "jc-axis"),
+            _text(self.left - 4, self.y(self.top_value) + 4, fmt(self.top_value), "jc-tick", "end"),
+            _text(self.left - 4, self.y(0) + 4, "0", "jc-tick", "end"),
+        ]
+
+    def column(self, i: int, value: float, css: str, title: str, width: float = 0.7) -> str:
+        pad = self.step * (1 - width) / 2
+        top = self.y(value)
+        return _rect(self.x(i) + pad, top, self.step * width, self.y(0) - top, css, title)
+
+
 # --- warmup: sends per day against the limit, and the ramp ahead ------------------------------
+def _limit_lines(plot: _Plot, points: Sequence[DayPoint], today: date) -> list[str]:
+    """The limit as a staircase: solid up to today, dashed for the ramp still to come."""
+    past: list[str] = []
+    ahead: list[str] = []
+    for i, point in enumerate(points):
+        y = _num(plot.y(point.limit))
+        segment = f"{_num(plot.x(i))},{y} {_num(plot.x(i + 1))},{y}"
+        (past if point.day <= today else ahead).append(segment)
+        if point.day == today:
+            ahead.append(f"{_num(plot.x(i + 1))},{y}")
+    return [
+        f'<polyline points="{" ".join(path)}" class="{css}"/>'
+        for path, css in ((past, "jc-limit"), (ahead, "jc-limit jc-ahead"))
+        if path
+    ]
+
+
+def _day_marks(plot: _Plot, i: int, point: DayPoint, today: date) -> list[str]:
+    marks = []
+    if point.off:
+        marks.append(_rect(plot.x(i), plot.top, plot.step, plot.plot_h, "jc-off"))
+    if point.sent is not None:
+        full = " jc-full" if point.limit and point.sent >= point.limit else ""
+        tip = f"{point.day:%a %d %b}: {point.sent} sent, limit {point.limit}"
+        marks.append(plot.column(i, point.sent, f"jc-bar{full}", tip))
+    if point.day == today:
+        x = plot.x(i + 1)
+        marks.append(_line(x, plot.top - 4, x, plot.y(0), "jc-today"))
+        marks.append(_text(x + 3, plot.top + 4, "today", "jc-tick"))
+    return marks
+
+
 def warmup_chart(points: Sequence[DayPoint], label: str, today: date) -> SafeString:
     """Bars: sends per day; line: the day's limit (dashed ahead of today); grey: no-send days."""
-    height, left, right, top, bottom = 150.0, 30.0, 8.0, 12.0, 22.0
     if not points:
         return _svg(40, label, [_text(WIDTH / 2, 24, "no data", anchor="middle")])
     top_value = max(1, *(max(p.limit, p.sent or 0) for p in points))
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    step = plot_w / len(points)
-
-    def y(value: float) -> float:
-        return top + plot_h - plot_h * value / top_value
-
-    body = [_line(left, y(0), WIDTH - right, y(0), "jc-axis")]
-    body += [_text(left - 4, y(top_value) + 4, str(top_value), "jc-tick", "end")]
-    body += [_text(left - 4, y(0) + 4, "0", "jc-tick", "end")]
-    past_path, future_path = [], []
+    plot = _Plot(len(points), top_value)
+    body = plot.axis()
     for i, point in enumerate(points):
-        x = left + i * step
-        if point.off:
-            body.append(_rect(x, top, step, plot_h, "jc-off"))
-        if point.sent is not None:
-            over = " jc-full" if point.limit and point.sent >= point.limit else ""
-            tip = f"{point.day:%a %d %b}: {point.sent} sent, limit {point.limit}"
-            body.append(
-                _rect(
-                    x + step * 0.15,
-                    y(point.sent),
-                    step * 0.7,
-                    y(0) - y(point.sent),
-                    f"jc-bar{over}",
-                    tip,
-                )
-            )
-        path = past_path if point.day <= today else future_path
-        path.append(f"{_num(x)},{_num(y(point.limit))} {_num(x + step)},{_num(y(point.limit))}")
-        if point.day == today:
-            body.append(_line(x + step, top - 4, x + step, y(0), "jc-today"))
-            body.append(_text(x + step + 3, top + 4, "today", "jc-tick"))
-            future_path.append(f"{_num(x + step)},{_num(y(point.limit))}")
-    for path, css in ((past_path, "jc-limit"), (future_path, "jc-limit jc-ahead")):
-        if path:
-            body.append(f'<polyline points="{" ".join(path)}" class="{css}"/>')
-    body.append(_text(left, height - 6, f"{points[0].day:%d %b}", "jc-tick"))
-    body.append(_text(WIDTH - right, height - 6, f"{points[-1].day:%d %b}", "jc-tick", "end"))
-    return _svg(height, label, body)
+        body += _day_marks(plot, i, point, today)
+    body += _limit_lines(plot, points, today)
+    body.append(_text(plot.left, plot.height - 6, f"{points[0].day:%d %b}", "jc-tick"))
+    body.append(
+        _text(WIDTH - plot.right, plot.height - 6, f"{points[-1].day:%d %b}", "jc-tick", "end")
+    )
+    return _svg(plot.height, label, body)
 
 
 # --- horizontal bars: funnel, intents, bounce rates, dead letters ------------------------------
@@ -174,39 +216,22 @@ def column_chart(
     line_label: str = "",
     fmt: Callable[[float], str] = _num,
 ) -> SafeString:
-    height, left, right, top, bottom = 150.0, 36.0, 8.0, 14.0, 22.0
     if not columns:
         return _svg(40, label, [_text(WIDTH / 2, 24, "nothing to show", anchor="middle")])
-    top_value = max(line or 0, *(c.value for c in columns)) or 1
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    step = plot_w / len(columns)
-
-    def y(value: float) -> float:
-        return top + plot_h - plot_h * value / top_value
-
-    body = [_line(left, y(0), WIDTH - right, y(0), "jc-axis")]
-    body.append(_text(left - 4, y(top_value) + 4, fmt(top_value), "jc-tick", "end"))
-    body.append(_text(left - 4, y(0) + 4, "0", "jc-tick", "end"))
-    every = max(1, round(len(columns) / 6))
+    plot = _Plot(len(columns), max(line or 0, *(c.value for c in columns)) or 1, left=36, top=14)
+    body = plot.axis(fmt)
+    every = max(1, round(len(columns) / 6))  # about six date labels, whatever the span
     for i, column in enumerate(columns):
-        x = left + i * step
         tip = column.title or f"{column.label}: {fmt(column.value)}"
-        body.append(
-            _rect(
-                x + step * 0.12,
-                y(column.value),
-                step * 0.76,
-                y(0) - y(column.value),
-                f"jc-bar {column.css}".strip(),
-                tip,
-            )
-        )
+        body.append(plot.column(i, column.value, f"jc-bar {column.css}".strip(), tip, 0.76))
         if i % every == 0:
-            body.append(_text(x + step / 2, height - 6, column.label, "jc-tick", "middle"))
+            middle = plot.x(i) + plot.step / 2
+            body.append(_text(middle, plot.height - 6, column.label, "jc-tick", "middle"))
     if line is not None:
-        body.append(_line(left, y(line), WIDTH - right, y(line), "jc-threshold"))
-        body.append(_text(WIDTH - right, y(line) - 4, line_label or fmt(line), "jc-tick", "end"))
-    return _svg(height, label, body)
+        y = plot.y(line)
+        body.append(_line(plot.left, y, WIDTH - plot.right, y, "jc-threshold"))
+        body.append(_text(WIDTH - plot.right, y - 4, line_label or fmt(line), "jc-tick", "end"))
+    return _svg(plot.height, label, body)
 
 
 # --- a meter: spend against budget -------------------------------------------------------------

@@ -16,6 +16,7 @@ from outreach.models import Enrollment, InboundMessage, OutboundEmail
 from prospects.models import Prospect, ProspectEvent
 
 BODY_CHARS = 4000
+MAX_ENTRIES = 300  # the rest stay in Prospect events and the audit log
 SKIPPED_EVENTS = {"reply"}  # the received message itself is on the timeline
 
 
@@ -246,4 +247,8 @@ def prospect_timeline(prospect_id: int | str) -> dict[str, Any]:
         + _audit_entries(prospect, outbound)
     )
     entries.sort(key=lambda e: (e.at is not None, e.at), reverse=True)
-    return {"threads": threads_for(outbound, inbound), "entries": entries}
+    return {
+        "threads": threads_for(outbound, inbound),
+        "entries": entries[:MAX_ENTRIES],
+        "older": max(0, len(entries) - MAX_ENTRIES),
+    }

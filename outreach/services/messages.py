@@ -7,9 +7,10 @@ and unencoded (folded or encoded-word forms are ignored by Gmail and Outlook).
 from __future__ import annotations
 
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, make_msgid
 
 from django.conf import settings
 
@@ -37,8 +38,12 @@ def unsubscribe_url(token: str) -> str:
     return f"{settings.PUBLIC_BASE_URL}/u/{token}"
 
 
+# Every character the email package (or a mail client) may treat as a line break.
+LINE_BREAKS = frozenset("\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+
+
 def _check(name: str, value: str) -> str:
-    if "\r" in value or "\n" in value:
+    if any(ch in LINE_BREAKS for ch in value):
         raise HeaderInjection(f"line break in the {name} header is not allowed")
     return value
 
@@ -59,8 +64,11 @@ def build_message(
     date: datetime,
 ) -> bytes:
     msg = EmailMessage(policy=SMTP)
-    msg["From"] = _check("From", formataddr((_check("From", from_name), from_address)))
-    msg["To"] = _check("To", formataddr((_check("To", to_name), to_address)))
+    # Address objects quote display names properly (formataddr mangles "Ana [Desk] Müller").
+    msg["From"] = Address(
+        display_name=_check("From", from_name), addr_spec=_check("From", from_address)
+    )
+    msg["To"] = Address(display_name=_check("To", to_name), addr_spec=_check("To", to_address))
     msg["Subject"] = _check("Subject", subject)
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = _check("Message-ID", message_id)

@@ -72,7 +72,7 @@ def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
     email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)
     try:
         raw = render(email, email.inbox, now)
-    except JenguError as exc:
+    except (JenguError, ValueError) as exc:  # the email package rejects some header values too
         from inboxes.clients.base import SendResult
 
         # Unsendable content is not a delivery problem: fail it for a human, keep the slot free.
@@ -80,7 +80,7 @@ def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
             email_id=email.pk,
             token=claim.token,
             now=now,
-            result=SendResult("invalid", message=f"unsendable: {exc.message}"),
+            result=SendResult("invalid", message=f"unsendable: {getattr(exc, 'message', exc)}"),
         )
     result = transport.send(raw=raw, mail_from=email.inbox.address, recipients=[email.recipient])
     outcome = settle(email_id=email.pk, token=claim.token, result=result, now=now)

@@ -81,7 +81,9 @@ def settle(*, email_id: int, token: uuid.UUID, result: SendResult, now: datetime
 def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list) -> str:
     if result.accepted:
         mark_sent(email, now=now, provider_id=result.provider_message_id)
-        inboxes.record_success(inbox_id=email.inbox_id, now=now)
+        # After commit: the claim locks Inbox then InboxDay; touching Inbox here, after the
+        # InboxDay update, would take them in the other order and deadlock concurrent passes.
+        later.append(lambda: inboxes.record_success(inbox_id=email.inbox_id, now=now))
         return "sent"
     if result.outcome == "auth":
         return _auth_failed(email, result, now, later)

@@ -18,7 +18,7 @@ import json
 import logging
 from typing import BinaryIO, cast
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -46,7 +46,7 @@ def incoming_files() -> list[str]:
 
 def _move(path: str, folder: str, name: str) -> str:
     with default_storage.open(path, "rb") as handle:
-        saved = default_storage.save(folder + name, ContentFile(handle.read()))
+        saved = default_storage.save(folder + name, File(handle))  # streamed in chunks
     default_storage.delete(path)
     return saved
 

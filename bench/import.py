@@ -132,9 +132,10 @@ def timed_copy(path: Path) -> tuple[float, int]:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy ({columns})")
         start = time.perf_counter()
-        with path.open("rb") as handle, cursor.copy(
-            "COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
-        ) as copy:
+        with (
+            path.open("rb") as handle,
+            cursor.copy("COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+        ):
             while block := handle.read(1 << 20):
                 copy.write(block)
         elapsed = time.perf_counter() - start

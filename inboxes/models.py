@@ -63,12 +63,14 @@ class Inbox(models.Model):
     imap_last_uid = models.BigIntegerField(default=0, editable=False)
     graph_last_received_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_checked_at = models.DateTimeField(null=True, blank=True)
-    reader_lock_until = models.DateTimeField(null=True, blank=True, editable=False,
-                                             help_text="One reply check per inbox at a time.")
+    reader_lock_until = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="One reply check per inbox at a time."
+    )
     reader_failures = models.PositiveIntegerField(default=0)
     reader_error = models.TextField(blank=True)
-    reader_retry_at = models.DateTimeField(null=True, blank=True,
-                                           help_text="Reader circuit: no check before this.")
+    reader_retry_at = models.DateTimeField(
+        null=True, blank=True, help_text="Reader circuit: no check before this."
+    )
     maildir_path = models.CharField(
         max_length=500, blank=True, help_text="Empty = JENGU_MAILDIR_ROOT/<key>."
     )

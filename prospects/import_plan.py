@@ -13,10 +13,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from django.db.models.functions import Lower
-
 from prospects.bulk import insert_rows
 from prospects.emails import is_role_address
+from prospects.lookups import cheap_pages, email_owners, prospects_by
 from prospects.models import Contact, Prospect, ProspectEvent
 from prospects.normalize import normalize_city, normalize_email
 from prospects.services import FILLABLE, ProspectInput
@@ -90,21 +89,13 @@ class Chunk:
         emails = {e for entry in self.entries for e in entry.emails}
         domains = {entry.domain for entry in self.entries if entry.domain}
         names = {entry.name_key for entry in self.entries}
-        # order_by(): no sort for the default ordering; exclude(""): the partial indexes'
-        # own condition, so PostgreSQL can use them
-        owners = dict(
-            Contact.objects.annotate(lower_email=Lower("email"))
-            .filter(lower_email__in=emails)
-            .exclude(email="")
-            .order_by()
-            .values_list("lower_email", "prospect_id")
-        )
-        rows = Prospect.objects.order_by().values(*LOADED)
-        raw = {r["id"]: r for r in rows.filter(domain__in=domains).exclude(domain="")}
-        by_name = rows.filter(name_key__in=names).exclude(name_key="")
-        raw |= {r["id"]: r for r in by_name.exclude(pk__in=list(raw))}
-        raw |= {r["id"]: r for r in rows.filter(pk__in=set(owners.values()) - raw.keys())}
-        resolved = self._survivors(raw)
+        with cheap_pages():
+            owners = email_owners(emails)
+            raw = {r["id"]: r for r in prospects_by("domain", domains, LOADED)}
+            raw |= {r["id"]: r for r in prospects_by("name_key", names - {""}, LOADED)}
+            owned = set(owners.values()) - raw.keys()
+            raw |= {r["id"]: r for r in prospects_by("id", owned, LOADED)}
+            resolved = self._survivors(raw)
         for row in raw.values():
             self._register(row, resolved[row["id"]])
         for email, prospect_id in owners.items():
@@ -119,8 +110,7 @@ class Chunk:
             missing = {r["merged_into_id"] for r in known.values()} - known.keys() - {None}
             if not missing:
                 break
-            found = Prospect.objects.filter(pk__in=missing).order_by().values(*LOADED)
-            known |= {r["id"]: r for r in found}
+            known |= {r["id"]: r for r in prospects_by("id", missing, LOADED)}
         resolved = {}
         for pk, row in known.items():
             target = row
@@ -225,9 +215,9 @@ class Chunk:
             }
             for target, line in self.new
         ]
-        insert_rows(ProspectEvent, events)
+        insert_rows(ProspectEvent, events, ids=False)
         contacts = [{**row, "prospect_id": target["id"]} for target, row in self.contacts]
-        insert_rows(Contact, contacts)
+        insert_rows(Contact, contacts, ids=False)
         self._update_dirty()
         return ids
 

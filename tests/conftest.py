@@ -55,8 +55,12 @@ def _isolated_var(settings: Any, tmp_path: Any) -> None:
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # A fresh in-memory cache per test: throttle counters and the like never leak between tests.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": tmp_path.name}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": tmp_path.name,
+        }
+    }
 
 
 @pytest.fixture

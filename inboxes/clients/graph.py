@@ -157,8 +157,11 @@ class GraphTransport:
 
     def fetch_since(self, since: datetime | None, limit: int) -> Batch:
         """Messages received at or after ``since`` (oldest first), with their MIME bytes."""
-        params = {"$select": "id,receivedDateTime,internetMessageId",
-                  "$orderby": "receivedDateTime asc", "$top": "50"}
+        params = {
+            "$select": "id,receivedDateTime,internetMessageId",
+            "$orderby": "receivedDateTime asc",
+            "$top": "50",
+        }
         if since:
             params["$filter"] = f"receivedDateTime ge {since.strftime('%Y-%m-%dT%H:%M:%SZ')}"
         url: str | None = f"/users/{self.inbox.address}/mailFolders/inbox/messages"
@@ -168,8 +171,10 @@ class GraphTransport:
             response.raise_for_status()
             page = response.json()
             for item in page.get("value", []):
-                raw = self.http.get(f"/users/{self.inbox.address}/messages/{item['id']}/$value",
-                                    headers=self._headers())
+                raw = self.http.get(
+                    f"/users/{self.inbox.address}/messages/{item['id']}/$value",
+                    headers=self._headers(),
+                )
                 raw.raise_for_status()
                 received = datetime.fromisoformat(item["receivedDateTime"].replace("Z", "+00:00"))
                 batch.messages.append(Fetched(raw.content, item["id"], received))

@@ -28,7 +28,10 @@ def outbox_path() -> Path:
 
 
 def open_maildir(path: Path) -> mailbox.Maildir:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # mailbox.Maildir(create=True) only makes tmp/new/cur for a folder that does not exist yet;
+    # an inbox folder first made as the parent of .Sent would be left without them.
+    for sub in ("tmp", "new", "cur"):
+        (path / sub).mkdir(parents=True, exist_ok=True)
     return mailbox.Maildir(str(path), factory=None, create=True)
 
 

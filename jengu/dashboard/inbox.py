@@ -29,18 +29,18 @@ def _errors(inbox: Inbox) -> list[dict[str, Any]]:
         )
     failed = (
         OutboundEmail.objects.filter(inbox=inbox)
-        .exclude(last_error="")
+        .filter(~Q(last_error="") | Q(status=OutboundEmail.Status.BOUNCED))
         .exclude(last_error="operator: send again")
         .exclude(status=OutboundEmail.Status.CANCELLED)  # "prospect replied" is no error
-        .select_related("prospect")
         .order_by("-updated_at")[:RECENT]
     )
     for email in failed:
+        bounce = f"bounced: {email.bounce_reason.replace('_', ' ')}" if email.bounce_reason else ""
         errors.append(
             {
                 "at": email.updated_at,
                 "source": f"email #{email.pk} to {email.recipient} ({email.status})",
-                "text": email.last_error,
+                "text": email.last_error or bounce or email.get_status_display(),
                 "email": email,
             }
         )

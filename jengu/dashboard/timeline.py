@@ -52,6 +52,7 @@ class Thread:
     key: str
     subject: str
     messages: list[Message] = field(default_factory=list)
+    sequence: str = ""  # the campaign and how its sequence stands, e.g. "Hotels: replied"
 
     @property
     def last_at(self) -> datetime | None:
@@ -85,7 +86,9 @@ def _link(name: str, pk: int) -> str:
 
 
 def _outbound(prospect: Prospect) -> list[OutboundEmail]:
-    rows = OutboundEmail.objects.filter(prospect=prospect).select_related("inbox", "enrollment")
+    rows = OutboundEmail.objects.filter(prospect=prospect).select_related(
+        "inbox", "enrollment__campaign"
+    )
     return list(rows.order_by("created_at", "id"))
 
 
@@ -135,13 +138,20 @@ def _in_message(msg: InboundMessage) -> Message:
     )
 
 
+def _sequence(email: OutboundEmail) -> str:
+    row = email.enrollment
+    stopped = f" ({row.stopped_reason})" if row.stopped_reason else ""
+    return f"{row.campaign}: {row.get_status_display().lower()}{stopped}"
+
+
 def threads_for(outbound: list[OutboundEmail], inbound: list[InboundMessage]) -> list[Thread]:
     """One thread per enrollment (a sequence threads its follow-ups); a reply joins the thread
     of the email it answers, an unmatched message starts its own."""
     threads: dict[str, Thread] = {}
     for email in outbound:
         key = f"enrollment-{email.enrollment_id}"
-        threads.setdefault(key, Thread(key, email.subject)).messages.append(_out_message(email))
+        thread = threads.setdefault(key, Thread(key, email.subject, sequence=_sequence(email)))
+        thread.messages.append(_out_message(email))
     by_message_id = {e.message_id: e for e in outbound}
     for msg in inbound:
         original = msg.matched_outbound or by_message_id.get(
@@ -189,24 +199,17 @@ def _event_entries(prospect: Prospect) -> list[Entry]:
 
 
 def _enrollment_entries(prospect: Prospect) -> list[Entry]:
-    entries = []
-    for row in Enrollment.objects.filter(prospect=prospect).select_related("campaign", "contact"):
-        entries.append(
-            Entry(
-                row.created_at,
-                "enrollment",
-                f"Enrolled {row.contact.email or row.contact} in {row.campaign}",
-            )
+    # When a sequence stopped is not recorded on the row (updated by queryset); the thread
+    # header says how it ended, the received reply says when.
+    rows = Enrollment.objects.filter(prospect=prospect).select_related("campaign", "contact")
+    return [
+        Entry(
+            row.created_at,
+            "enrollment",
+            f"Enrolled {row.contact.email or row.contact} in {row.campaign}",
         )
-        if row.stopped_reason:
-            entries.append(
-                Entry(
-                    row.updated_at,
-                    "enrollment",
-                    f"Sequence {row.get_status_display().lower()}: {row.stopped_reason}",
-                )
-            )
-    return entries
+        for row in rows
+    ]
 
 
 def _audit_entries(prospect: Prospect, outbound: list[OutboundEmail]) -> list[Entry]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,7 +24,8 @@ from outreach.services.messages import message_id_domain, new_message_id
 from outreach.services.suppression import is_suppressed, stop_enrollments_for
 
 log = logging.getLogger(__name__)
-CANDIDATES = 50
+PAGE = 10  # most claims take the first row: small pages keep the claim short
+MAX_PAGES = 20
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ def _lock(qs):
     return qs.select_for_update()
 
 
-def _candidates(inbox: Inbox, now: datetime) -> list[OutboundEmail]:
+def _candidates(inbox: Inbox, now: datetime) -> Iterator[OutboundEmail]:
+    """Due emails this inbox may send, oldest first, locked a page at a time (skip_locked)."""
     sticky = (
         Q(inbox=inbox)
         | Q(inbox__isnull=True, enrollment__inbox__isnull=True)
@@ -57,7 +60,18 @@ def _candidates(inbox: Inbox, now: datetime) -> list[OutboundEmail]:
         .select_related("prospect", "enrollment")
         .order_by("send_after", "pk")
     )
-    return list(_lock(qs)[:CANDIDATES])
+    after: tuple[datetime, int] | None = None
+    for _page in range(MAX_PAGES):
+        page_qs = qs
+        if after is not None:
+            page_qs = qs.filter(
+                Q(send_after__gt=after[0]) | Q(send_after=after[0], pk__gt=after[1])
+            )
+        page = list(_lock(page_qs)[:PAGE])
+        yield from page
+        if len(page) < PAGE:
+            return
+        after = (page[-1].send_after, page[-1].pk)
 
 
 def _eligible(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
 
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
@@ -129,18 +130,28 @@ def email_prepare(
 
 
 def prepare_due(*, now: datetime, limit: int = 200) -> int:
-    """Create the ledger rows of enrollments whose next step is due (within a day ahead)."""
+    """Create the ledger rows of enrollments whose next step is due (within a day ahead).
+
+    One query finds them (no row yet for the next step). An enrollment that cannot be prepared
+    now (contact not sendable, previous step not settled) is looked at again a day later, so it
+    never crowds out the ones behind it.
+    """
     horizon = now + timedelta(days=1)
+    has_next = OutboundEmail.objects.filter(
+        enrollment=OuterRef("pk"), step=F("enrollment__current_step") + 1
+    )
     due = (
         Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, next_send_at__lte=horizon)
+        .exclude(Exists(has_next))
         .select_related("campaign", "contact", "prospect", "inbox")
-        .order_by("next_send_at")
+        .order_by("next_send_at", "pk")
     )
     made = 0
     for enrollment in due[:limit]:
-        before = OutboundEmail.objects.filter(
-            enrollment=enrollment, step=enrollment.current_step + 1
-        ).exists()
-        if not before and email_prepare(enrollment=enrollment, now=now):
+        if email_prepare(enrollment=enrollment, now=now):
             made += 1
+        else:
+            Enrollment.objects.filter(
+                pk=enrollment.pk, status=Enrollment.Status.ACTIVE, next_send_at__lte=horizon
+            ).update(next_send_at=now + timedelta(days=1))
     return made

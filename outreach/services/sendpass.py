@@ -103,9 +103,12 @@ def inboxes_by_health(now: datetime) -> list[Inbox]:
 
 
 def _next_gap(ids: list[int]) -> float | None:
+    """Seconds until the next inbox comes out of its random gap; None when none is waiting
+    (then nothing more can go out in this pass)."""
     nxt = (
-        Inbox.objects.filter(pk__in=ids, status=Inbox.Status.ACTIVE)
-        .exclude(next_send_at=None)
+        Inbox.objects.filter(
+            pk__in=ids, status=Inbox.Status.ACTIVE, next_send_at__gt=timezone.now()
+        )
         .order_by("next_send_at")
         .values_list("next_send_at", flat=True)
         .first()

@@ -143,3 +143,66 @@ def test_inspect_message_human_reply_gets_an_intent(tmp_path, capsys) -> None:
     call_command("inspect_message", str(path), "--json")
     row = json.loads(capsys.readouterr().out)
     assert row["kind"] in ("reply", "unsubscribe") and row["intent"] == "unsubscribe"
+
+
+def test_a_maildir_inbox_that_sent_before_it_was_read_is_read(settings) -> None:
+    from inboxes.clients import transport_for
+    from inboxes.clients.maildir import inbox_path, open_maildir
+    from outreach.models import InboundMessage
+    from tests.factories import InboxFactory
+
+    inbox = InboxFactory()
+    transport_for(inbox).send(
+        raw=b"Subject: x\r\n\r\nhi\r\n", mail_from=inbox.address, recipients=["a@b.example"]
+    )  # creates <inbox>/.Sent only
+    assert check_inbox(inbox.pk)["fetched"] == 0  # a folder without new/ is not an error
+    open_maildir(inbox_path(inbox)).add(
+        m.plain_reply(frm="gm@hotel.example", to=inbox.address, subject="Hi", body="Stop")
+    )
+    assert check_inbox(inbox.pk)["stored"] == 1
+    assert check_inbox(inbox.pk)["fetched"] == 0  # moved to cur/, read once
+    assert InboundMessage.objects.get().inbox_id == inbox.pk
+
+
+def test_a_graph_mailbox_is_read_incrementally(graph_server, settings) -> None:
+    from outreach.models import InboundMessage
+    from tests.factories import InboxFactory
+
+    env = graph_server.env()
+    settings.AZURE_TENANT_ID, settings.AZURE_CLIENT_ID = (
+        env["AZURE_TENANT_ID"],
+        env["AZURE_CLIENT_ID"],
+    )
+    settings.AZURE_CLIENT_SECRET = env["AZURE_CLIENT_SECRET"]
+    settings.JENGU = {
+        **settings.JENGU,
+        "AZURE_AUTHORITY_HOST": env["AZURE_AUTHORITY_HOST"],
+        "GRAPH_BASE_URL": env["GRAPH_BASE_URL"],
+        "GRAPH_CA_FILE": graph_server.ca_file,
+    }
+    inbox = InboxFactory(provider="graph", address=env["AZURE_MAIL_FROM"])
+    for n in range(3):
+        graph_server.deliver_to_inbox(
+            inbox.address,
+            m.plain_reply(
+                frm=f"gm{n}@hotel.example",
+                to=inbox.address,
+                subject="Hi",
+                body="Interested",
+                msgid=f"<g{n}@hotel.example>",
+            ),
+        )
+    assert check_inbox(inbox.pk)["stored"] == 3
+    graph_server.deliver_to_inbox(
+        inbox.address,
+        m.plain_reply(
+            frm="late@hotel.example",
+            to=inbox.address,
+            subject="Hi",
+            body="Tell me more",
+            msgid="<g9@hotel.example>",
+        ),
+    )
+    result = check_inbox(inbox.pk)
+    assert result["stored"] == 1
+    assert InboundMessage.objects.filter(inbox=inbox).count() == 4

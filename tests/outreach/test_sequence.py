@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from inboxes.models import InboxDay
 from outreach.models import Enrollment, OutboundEmail
@@ -93,3 +94,23 @@ def test_follow_up_waits_for_the_step_delay(smtp_server, settings) -> None:
         clock.move_to(TUESDAY_10 + timedelta(days=3))
         assert run_send_pass().sent == 1
     assert len(smtp_server.messages) == 2
+
+
+def test_a_timed_pass_waits_out_the_gap_then_stops_when_nothing_is_left(
+    smtp_server, settings
+) -> None:
+    import time
+
+    settings.JENGU = {
+        **settings.JENGU,
+        "SEND_HOURS": "0-24",
+        "SEND_DAYS": "mon-sun",
+        "SEND_GAP_SECONDS": "0.3-0.3",
+    }
+    smtp_inbox(smtp_server, settings)
+    enrolled(n=2, now=timezone.now())
+    started = time.monotonic()
+    report = run_send_pass(max_seconds=60)
+    elapsed = time.monotonic() - started
+    assert report.sent == 2  # the second waited for the inbox's gap
+    assert elapsed < 30  # and the pass did not idle through its whole budget

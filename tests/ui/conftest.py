@@ -1,4 +1,8 @@
-"""Browser fixtures: one headless Chromium (Debian's, never downloaded) for the whole session."""
+"""Browser fixtures: one headless Chromium (Debian's, never downloaded) for all browser tests.
+
+They live in one module, and the browser is module-scoped rather than session-scoped so that
+DJANGO_ALLOW_ASYNC_UNSAFE (see below) is set only while they run, never for the tests after.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (make test installs it)")

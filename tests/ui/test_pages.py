@@ -31,18 +31,22 @@ def _inbox_page(client: Client, inbox: Inbox) -> str:
 # --- inboxes ----------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_the_inbox_page_shows_health_reservations_and_errors(admin_client: Client) -> None:
-    inbox, (enrollment,) = sent_step_one(key="porto-1")
+    inbox, (enrollment, bounced) = sent_step_one(2, key="porto-1")
     email = first_email(enrollment)
+    OutboundEmail.objects.filter(pk=first_email(bounced).pk).update(
+        status="bounced", bounce_reason="user_unknown"
+    )
     Inbox.objects.filter(pk=inbox.pk).update(
         last_error="535 5.7.8 Authentication credentials invalid", last_error_at=TUESDAY_10
     )
     with time_machine.travel(LATER, tick=False):
         page = _inbox_page(admin_client, inbox)
     assert 'id="inbox-health"' in page
-    assert "1 sent + 0 reserved of 5" in page
+    assert "2 sent + 0 reserved of 5" in page
     assert f"#{email.pk} step 1" in page  # today's reservations
     assert email.recipient in page
     assert "535 5.7.8 Authentication credentials invalid" in page
+    assert "bounced: user unknown" in page
     assert "porto-1: bounce rate over the last 7 days against the pause threshold" in page
     assert 'id="pause-inbox"' in page
 
@@ -208,6 +212,7 @@ def test_the_prospect_page_threads_emails_and_tells_what_happened(
     assert thread.index(f'id="out-{email.pk}"') < thread.index('id="in-')  # ours, then theirs
     assert "Could we talk on Tuesday?" in thread
     assert "meeting request 90%" in thread
+    assert f"{enrollment.campaign}: active" in thread  # how its sequence stands
     timeline = page.split('id="timeline"', 1)[1]
     assert "Stage contacted → meeting: meeting requested" in timeline
     assert f"Email sent (step 1) from {inbox.key} to {email.recipient}" in timeline

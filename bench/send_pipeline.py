@@ -1,0 +1,122 @@
+"""Sending throughput: emails per second through the whole ledger path (prepare is done before
+timing; then claim with the warmup slot, build, SMTP to a local aiosmtpd, settle) with 4 inboxes
+on PostgreSQL, beside a bare smtplib loop sending the same messages over one reused connection
+to the same server, in the same run.
+
+    .venv/bin/python bench/send_pipeline.py [--emails 400]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import smtplib
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._django import setup
+
+INBOXES = 4
+
+
+def prepare(server, n: int) -> None:
+    from django.utils import timezone
+
+    from inboxes.models import Inbox
+    from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
+    from outreach.services import enroll, prepare_due
+    from prospects.models import Contact, Prospect
+
+    OutboundEmail.objects.all().delete()
+    Enrollment.objects.all().delete()
+    Campaign.objects.filter(name="bench").delete()
+    Contact.objects.filter(email__endswith="@bench-hotel.example").delete()
+    Prospect.objects.filter(name__startswith="Bench Hotel").delete()
+    Inbox.objects.filter(key__startswith="bench-send-").delete()
+    for i in range(INBOXES):
+        Inbox.objects.create(
+            key=f"bench-send-{i}",
+            provider="smtp",
+            address=server.username,
+            smtp_host=server.host,
+            smtp_port=server.port,
+            username=server.username,
+            password=server.password,
+            warmup_schedule="1000000",
+            reader_enabled=False,
+        )
+    campaign = Campaign.objects.create(name="bench", strategy="cold_direct")
+    SequenceStep.objects.create(campaign=campaign, number=1, delay_days=0)
+    now = timezone.now()
+    for k in range(n):
+        prospect = Prospect.objects.create(
+            name=f"Bench Hotel {k}", name_key=f"bench {k}", country="Portugal", city="Lisbon"
+        )
+        contact = Contact.objects.create(
+            prospect=prospect,
+            name=f"Guest {k}",
+            email=f"gm{k}@bench-hotel.example",
+            verification="valid",
+        )
+        enroll(contact=contact, campaign=campaign, now=now)
+    prepare_due(now=now, limit=n * 2)
+
+
+def jengu_send(n: int) -> tuple[int, float]:
+    from outreach.services import run_send_pass
+
+    start, sent = time.perf_counter(), 0
+    while sent < n:
+        report = run_send_pass()
+        if report.sent == 0:
+            raise SystemExit(f"stuck after {sent}: {report.as_dict()}")
+        sent += report.sent
+    return sent, time.perf_counter() - start
+
+
+def bare_send(server, raws: list[tuple[str, list[str], bytes]]) -> float:
+    from tests.servers import certs
+
+    start = time.perf_counter()
+    conn = smtplib.SMTP(server.host, server.port)
+    conn.starttls(context=certs.client_context())
+    conn.login(server.username, server.password)
+    for mail_from, rcpts, raw in raws:
+        conn.sendmail(mail_from, rcpts, raw)
+    conn.quit()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--emails", type=int, default=400)
+    args = parser.parse_args()
+    from tests.servers import certs
+    from tests.servers.smtp import SMTPTestServer
+
+    os.environ.update(
+        SMTP_CA_FILE=certs.ca_file(),
+        JENGU_SEND_HOURS="0-24",
+        JENGU_SEND_DAYS="mon-sun",
+        JENGU_SEND_GAP_SECONDS="0",
+    )
+    setup("jengu_bench_send")
+    with SMTPTestServer() as server:
+        prepare(server, args.emails)
+        n, ours = jengu_send(args.emails)
+        raws = [(m.mail_from, m.rcpt_tos, m.raw) for m in server.messages]
+        assert len(raws) == n, (len(raws), n)
+        server.reset()
+        bare = bare_send(server, raws)
+        assert len(server.messages) == n
+    print(f"PostgreSQL, {INBOXES} inboxes, {n} emails, STARTTLS + AUTH to a local aiosmtpd")
+    print(f"bare smtplib, one connection:  {n / bare:8.1f} emails/s  ({bare:.2f} s)")
+    print(f"jengu ledger path:             {n / ours:8.1f} emails/s  ({ours:.2f} s)")
+    print(f"ratio (jengu / bare):          {bare / ours:8.3f}")
+
+
+if __name__ == "__main__":
+    main()

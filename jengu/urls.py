@@ -33,6 +33,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     api("prospects", prospects_api.ProspectListCreate.as_view(), "prospects"),
+    api("prospects/import", prospects_api.ProspectImport.as_view(), "prospects-import"),
+    api("admin/trigger-scrape", prospects_api.TriggerScrape.as_view(), "trigger-scrape"),
     api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
     api("emails", EmailList.as_view(), "emails"),
     api("send-email", outreach_api.SendEmail.as_view(), "send-email"),

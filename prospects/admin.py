@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -15,6 +17,11 @@ from prospects.pipeline.daily import ENRICH_TASK, FINDER_TASK
 from prospects.services_dedup import duplicate_dismiss, duplicate_merge
 from prospects.services_score import prospect_score
 
+# Django 6 makes https the default scheme of a typed-in URL; say so now (and no warning).
+URL_FIELDS: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
+
 
 def _pretty(value: Any) -> str:
     text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
@@ -23,6 +30,7 @@ def _pretty(value: Any) -> str:
 
 class ContactInline(admin.TabularInline):
     model = Contact
+    formfield_overrides = URL_FIELDS
     extra = 0
     fields = ["name", "title", "email", "verification", "is_role", "is_primary"]
     show_change_link = True
@@ -83,6 +91,7 @@ class ProspectAdmin(admin.ModelAdmin):
     exclude = ["enrichment"]
     inlines = [ContactInline]
     actions = ["enrich_now", "rescore"]
+    formfield_overrides = URL_FIELDS
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) on a large table slows every page
@@ -123,6 +132,7 @@ class ContactAdmin(admin.ModelAdmin):
     readonly_fields = ["evidence", "verified_at"]
     exclude = ["verification_evidence"]
     actions = ["verify_now"]
+    formfield_overrides = URL_FIELDS
 
     @admin.display(description="verification evidence")
     def evidence(self, obj: Contact) -> str:

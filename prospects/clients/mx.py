@@ -43,7 +43,10 @@ def make_resolver(address: str, timeout: float) -> dns.resolver.Resolver:
         resolver.nameservers = [host or address]
         resolver.port = int(port) if port else 53
     else:
-        resolver = dns.resolver.Resolver()
+        try:
+            resolver = dns.resolver.Resolver()
+        except dns.resolver.NoResolverConfiguration:  # no /etc/resolv.conf: lookups say "error"
+            resolver = dns.resolver.Resolver(configure=False)
     resolver.timeout = timeout
     resolver.lifetime = timeout
     return resolver

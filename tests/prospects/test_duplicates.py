@@ -12,7 +12,7 @@ from django.utils import timezone
 from jengu.errors import Conflict
 from jengu.models import AuditLog
 from outreach.models import Enrollment, InboundMessage, OutboundEmail
-from prospects.models import Contact, DuplicateHint, Prospect, ProspectEvent
+from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect, ProspectEvent
 from prospects.services import ProspectInput, prospect_create
 from prospects.services_dedup import duplicate_merge
 from prospects.services_import import import_file
@@ -139,7 +139,19 @@ def test_dismiss_action_keeps_both(
 def test_hint_list_and_pipeline_runs_show_in_the_admin(
     pair: tuple[Prospect, Prospect, DuplicateHint], admin_user: Any
 ) -> None:
+    keep, _drop, _hint = pair
     client = admin_client(admin_user)
     page = client.get(CHANGELIST).content.decode()
     assert "Casa de Largo" in page and "Lisboa" in page
-    assert client.get("/admin/prospects/pipelinerun/").status_code == 200
+    import_file("name,city\nHotel Novo,Faro\n,Faro\n", "x.csv")
+    run = PipelineRun.objects.create(kind="import", counts={"import": {"created": 1}},
+                                     errors=[{"line": 3, "detail": "missing name"}])  # fmt: skip
+    assert "import: created 1" in client.get("/admin/prospects/pipelinerun/").content.decode()
+    detail = client.get(f"/admin/prospects/pipelinerun/{run.pk}/change/").content.decode()
+    assert "missing name" in detail
+    Prospect.objects.filter(pk=keep.pk).update(enrichment={"status": "enriched", "pages": []})
+    assert "enriched" in client.get(f"/admin/prospects/prospect/{keep.pk}/change/").content.decode()
+    contact = keep.contacts.get()
+    Contact.objects.filter(pk=contact.pk).update(verification_evidence={"decided_by": "mx"})
+    page = client.get(f"/admin/prospects/contact/{contact.pk}/change/").content.decode()
+    assert "decided_by" in page

@@ -9,7 +9,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from rest_framework.test import APIClient
 
 from prospects.models import PipelineRun, Prospect
@@ -17,14 +16,8 @@ from tests.prospects.sites import no_vendors, places  # noqa: F401
 from tests.servers.s3 import ACCESS_KEY, REGION, SECRET_KEY
 from tests.servers.vendors import PlacesFake, make_place
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("routes")]
+pytestmark = pytest.mark.django_db
 IMPORTS = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
-
-
-@pytest.fixture
-def routes() -> Any:
-    with override_settings(ROOT_URLCONF="tests.prospects.urls"):
-        yield
 
 
 def upload(client: APIClient, name: str, **extra: Any) -> Any:

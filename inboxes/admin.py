@@ -203,3 +203,30 @@ class InboxAdmin(admin.ModelAdmin):
         if not change:
             obj.source = Inbox.Source.ADMIN
         super().save_model(request, obj, form, change)
+
+
+@admin.register(InboxDay)
+class InboxDayAdmin(admin.ModelAdmin):
+    """The warmup counters, one row per inbox per inbox-local day (read-only: the ledger owns
+    them)."""
+
+    list_display = [
+        "date",
+        "inbox",
+        "limit",
+        "reserved",
+        "sent",
+        "bounced",
+        "complaints",
+        "sender_problems",
+    ]
+    list_filter = ["inbox"]
+    list_select_related = ["inbox"]
+    date_hierarchy = "date"
+    readonly_fields = [f.name for f in InboxDay._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -11,6 +11,7 @@ from outreach.models import (
     SequenceStep,
     ShadowSend,
     Suppression,
+    UnsubscribeToken,
 )
 
 
@@ -148,6 +149,31 @@ class ShadowSendAdmin(admin.ModelAdmin):
     list_select_related = ["inbox"]
     raw_id_fields = ["email", "inbox"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SequenceStep)
+class SequenceStepAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "number", "delay_days", "strategy", "html"]
+    list_filter = ["campaign", "strategy"]
+    list_select_related = ["campaign"]
+
+
+@admin.register(UnsubscribeToken)
+class UnsubscribeTokenAdmin(admin.ModelAdmin):
+    """Who has an unsubscribe link and whether it was used. The token itself is not shown:
+    whoever has it can unsubscribe that person."""
+
+    list_display = ["email", "created_at", "used_at"]
+    list_filter = [("used_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    fields = ["email", "created_at", "used_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -12,7 +12,14 @@ from django.utils.html import format_html
 
 from jengu.errors import JenguError
 from jengu.tasking import enqueue
-from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect, ProspectEvent
+from prospects.models import (
+    Contact,
+    CrawlHost,
+    DuplicateHint,
+    PipelineRun,
+    Prospect,
+    ProspectEvent,
+)
 from prospects.pipeline.daily import ENRICH_TASK, FINDER_TASK
 from prospects.services_dedup import duplicate_dismiss, duplicate_merge
 from prospects.services_score import prospect_score
@@ -229,3 +236,12 @@ class PipelineRunAdmin(admin.ModelAdmin):
     @admin.display(description="errors")
     def errors_list(self, obj: PipelineRun) -> str:
         return _pretty(obj.errors) if obj.errors else "-"
+
+
+@admin.register(CrawlHost)
+class CrawlHostAdmin(admin.ModelAdmin):
+    """The crawler's pace per web host, shared by every worker."""
+
+    list_display = ["host", "next_at"]
+    search_fields = ["host"]
+    readonly_fields = ["host", "next_at"]

@@ -52,7 +52,8 @@ def bare_fetch(user) -> tuple[int, float]:
     uids = conn.uid("SEARCH", "ALL")[1][0].split()
     got = 0
     for i in range(0, len(uids), 50):
-        _, parts = conn.uid("FETCH", b",".join(uids[i : i + 50]), "(UID BODY.PEEK[])")
+        chunk = b",".join(uids[i : i + 50]).decode()
+        _, parts = conn.uid("FETCH", chunk, "(UID BODY.PEEK[])")
         got += sum(isinstance(p, tuple) for p in parts)
     conn.logout()
     return got, time.perf_counter() - start

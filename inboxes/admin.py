@@ -69,7 +69,7 @@ class InboxDayInline(admin.TabularInline):
     model = InboxDay
     extra = 0
     max_num = 0
-    fields = ["date", "limit", "reserved", "sent", "bounced", "complaints", "sender_problems"]
+    fields = ("date", "limit", "reserved", "sent", "bounced", "complaints", "sender_problems")
     readonly_fields = fields
     ordering = ["-date"]
 

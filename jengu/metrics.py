@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 
 _lock = threading.Lock()
 _requests: Counter[tuple[str, str]] = Counter()
-_latency_sum: Counter[str] = Counter()
+_latency_sum: dict[str, float] = {}
 
 
 class MetricsMiddleware:
@@ -31,7 +31,8 @@ class MetricsMiddleware:
         elapsed = time.perf_counter() - start
         with _lock:
             _requests[(request.method or "GET", str(response.status_code))] += 1
-            _latency_sum[request.method or "GET"] += elapsed
+            method = request.method or "GET"
+            _latency_sum[method] = _latency_sum.get(method, 0.0) + elapsed
         return response
 
 

@@ -172,7 +172,7 @@ class UnsubscribeTokenAdmin(admin.ModelAdmin):
     list_display = ["email", "created_at", "used_at"]
     list_filter = [("used_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
-    fields = ["email", "created_at", "used_at"]
+    fields = ("email", "created_at", "used_at")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

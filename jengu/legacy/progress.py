@@ -194,7 +194,7 @@ def stop_parallel_sequences(run: Run) -> None:
         _stop_other(run, other, "was written to after Jengu enrolled them", force=False)
 
 
-def _old_sequences(contact: object) -> QuerySet[Enrollment]:
+def _old_sequences(contact: Contact | OuterRef | int) -> QuerySet[Enrollment]:
     """The old system's sequences (not "Legacy") that still run for a contact, or got a reply."""
     rows = Enrollment.objects.filter(contact=contact, status__in=[*RUNNING, REPLIED])
     return rows.exclude(campaign__legacy_id__in=["", LEGACY_ID])

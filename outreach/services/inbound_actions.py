@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -121,7 +121,8 @@ def _auto_reply(msg: InboundMessage, analysis: Analysis, verdict: Classification
 
 def _reply(msg: InboundMessage, analysis: Analysis, verdict: Classification | None) -> None:
     intent = str(verdict.intent) if verdict else "unclear"
-    if msg.prospect_id is None:
+    prospect_id = msg.prospect_id
+    if prospect_id is None:
         alert_raise(
             kind=Alert.Kind.MANUAL_REVIEW,
             title=f"Unmatched reply from {msg.from_address}",
@@ -132,9 +133,9 @@ def _reply(msg: InboundMessage, analysis: Analysis, verdict: Classification | No
         return
     if intent == "out_of_office":
         if verdict and verdict.return_date:
-            _postpone(msg.prospect_id, verdict.return_date)
+            _postpone(prospect_id, verdict.return_date)
         return
-    _stop_company(msg)
+    _stop_company(msg, prospect_id)
     handler = {
         "meeting_request": _meeting,
         "interested": _interested,
@@ -143,15 +144,15 @@ def _reply(msg: InboundMessage, analysis: Analysis, verdict: Classification | No
         "unsubscribe": _not_interested,
         "delegation": _delegation,
     }.get(intent, _unclear)
-    handler(msg, verdict)
+    handler(msg, verdict, prospect_id)
 
 
-def _stop_company(msg: InboundMessage) -> None:
+def _stop_company(msg: InboundMessage, prospect_id: int) -> None:
     """A reply stops every enrollment at that prospect's company."""
     now = timezone.now()
     ids = list(
         Enrollment.objects.filter(
-            prospect_id=msg.prospect_id, status=Enrollment.Status.ACTIVE
+            prospect_id=prospect_id, status=Enrollment.Status.ACTIVE
         ).values_list("pk", flat=True)
     )
     Enrollment.objects.filter(pk__in=ids).update(
@@ -160,9 +161,9 @@ def _stop_company(msg: InboundMessage) -> None:
     OutboundEmail.objects.filter(
         enrollment_id__in=ids, status__in=[OutboundEmail.Status.DRAFT, OutboundEmail.Status.QUEUED]
     ).update(status=OutboundEmail.Status.CANCELLED, last_error="prospect replied")
-    Prospect.objects.filter(pk=msg.prospect_id).update(replied_at=now)
+    Prospect.objects.filter(pk=prospect_id).update(replied_at=now)
     ProspectEvent.objects.create(
-        prospect_id=msg.prospect_id,
+        prospect_id=prospect_id,
         kind="reply",
         message=f"Reply from {msg.from_address}: {msg.subject}"[:500],
         data={"inbound": msg.pk},
@@ -192,19 +193,19 @@ def _alert(kind: str, msg: InboundMessage, title: str) -> None:
     )
 
 
-def _meeting(msg: InboundMessage, verdict: object) -> None:
-    _set_stage(msg.prospect_id, "meeting", reason="meeting requested")
+def _meeting(msg: InboundMessage, verdict: Classification | None, prospect_id: int) -> None:
+    _set_stage(prospect_id, "meeting", reason="meeting requested")
     _alert(Alert.Kind.MEETING_REQUEST, msg, f"Meeting request from {msg.from_address}")
 
 
-def _interested(msg: InboundMessage, verdict: object) -> None:
-    _set_stage(msg.prospect_id, "engaged", reason=msg.intent)
+def _interested(msg: InboundMessage, verdict: Classification | None, prospect_id: int) -> None:
+    _set_stage(prospect_id, "engaged", reason=msg.intent)
     if msg.intent == "interested":
         _alert(Alert.Kind.INTERESTED, msg, f"Interested reply from {msg.from_address}")
 
 
-def _not_interested(msg: InboundMessage, verdict: object) -> None:
-    _set_stage(msg.prospect_id, "lost", reason=f"replied: {msg.intent}")
+def _not_interested(msg: InboundMessage, verdict: Classification | None, prospect_id: int) -> None:
+    _set_stage(prospect_id, "lost", reason=f"replied: {msg.intent}")
     if msg.intent == "unsubscribe" or ASKS_TO_STOP.search(msg.body_text[:5000]):
         suppress(
             email=msg.from_address,
@@ -214,30 +215,30 @@ def _not_interested(msg: InboundMessage, verdict: object) -> None:
         )
 
 
-def _delegation(msg: InboundMessage, verdict) -> None:
-    email = (verdict.delegate_email or "").strip().lower()
+def _delegation(msg: InboundMessage, verdict: Classification | None, prospect_id: int) -> None:
+    email = ((verdict.delegate_email if verdict else "") or "").strip().lower()
     if email and not Contact.objects.filter(email__iexact=email).exists():
         Contact.objects.create(
-            prospect_id=msg.prospect_id,
+            prospect_id=prospect_id,
             email=email,
-            name=verdict.delegate_name or "",
+            name=(verdict.delegate_name if verdict else "") or "",
             is_primary=False,
             source="delegation",
             verification=Contact.Verification.UNKNOWN,
         )
         ProspectEvent.objects.create(
-            prospect_id=msg.prospect_id,
+            prospect_id=prospect_id,
             kind="delegation",
             message=f"{msg.from_address} pointed us to {email}",
         )
     _alert(Alert.Kind.MANUAL_REVIEW, msg, f"{msg.from_address} delegated to {email or 'someone'}")
 
 
-def _unclear(msg: InboundMessage, verdict: object) -> None:
+def _unclear(msg: InboundMessage, verdict: Classification | None, prospect_id: int) -> None:
     _alert(Alert.Kind.MANUAL_REVIEW, msg, f"Reply to review from {msg.from_address}")
 
 
-def _postpone(prospect_id: int, return_date: object) -> None:
+def _postpone(prospect_id: int, return_date: date) -> None:
     """Out of office: the next step moves past the stated return date."""
     resume = timezone.make_aware(datetime.combine(return_date, time(9, 0)) + timedelta(days=1))
     enrollments = Enrollment.objects.filter(

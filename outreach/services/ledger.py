@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -33,7 +33,7 @@ class Claim:
     email_id: int
     token: uuid.UUID
     inbox_id: int
-    day: object  # date of the warmup slot
+    day: date  # inbox-local day of the warmup slot
 
 
 def _lock(qs):
@@ -129,7 +129,7 @@ def claim_next(
         return _take(email, inbox, now, day)
 
 
-def _take(email: OutboundEmail, inbox: Inbox, now: datetime, day: object) -> Claim:
+def _take(email: OutboundEmail, inbox: Inbox, now: datetime, day: date) -> Claim:
     token = uuid.uuid4()
     email.status, email.claim_token, email.inbox = OutboundEmail.Status.SENDING, token, inbox
     email.lease_until = now + timedelta(seconds=settings.JENGU["SEND_LEASE_SECONDS"])

@@ -32,7 +32,7 @@ def _contact(prospect: Prospect, contact_id: int | None) -> Contact:
 
 def _capacity(enrollment: Enrollment) -> int:
     now = timezone.now()
-    pool = [enrollment.inbox] if enrollment.inbox_id else list(Inbox.objects.sendable())
+    pool = [enrollment.inbox] if enrollment.inbox is not None else list(Inbox.objects.sendable())
     return sum(inboxes.remaining_today(i, now) for i in pool if i.status == Inbox.Status.ACTIVE)
 
 

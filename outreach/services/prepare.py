@@ -56,7 +56,7 @@ def _reply_subject(subject: str) -> str:
 
 
 def _placeholder_domain(enrollment: Enrollment) -> str:
-    if enrollment.inbox_id:
+    if enrollment.inbox is not None:
         return enrollment.inbox.domain
     first = Inbox.objects.sendable().order_by("pk").first()
     return first.domain if first else "jengu.invalid"
@@ -101,7 +101,9 @@ def email_prepare(
         return None  # the previous step has not gone out (yet): never send step N+1 first
     subject_base, in_reply_to, references = _thread(previous)
     strategy, draft = _draft(enrollment, step, previous, strategy)
-    earliest = previous.sent_at + timedelta(days=step.delay_days) if previous else now
+    earliest = now
+    if previous is not None and previous.sent_at is not None:
+        earliest = previous.sent_at + timedelta(days=step.delay_days)
     try:
         with transaction.atomic():
             return OutboundEmail.objects.create(

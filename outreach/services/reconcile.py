@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from inboxes import services as inboxes
 from inboxes.clients import transport_for
+from inboxes.models import Inbox
 from jengu.errors import Conflict, NotFound
 from jengu.models import DeadLetter
 from jengu.services import audit_record, deadletter_create, deadletter_resolve
@@ -42,8 +43,8 @@ def _has_open_letter(email: OutboundEmail) -> bool:
     ).exists()
 
 
-def reconcile_one(email: OutboundEmail, now: datetime) -> str:
-    transport = transport_for(email.inbox)
+def reconcile_one(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:
+    transport = transport_for(inbox)
     try:
         found = transport.find_sent(email.message_id)
     finally:
@@ -64,7 +65,7 @@ def reconcile_one(email: OutboundEmail, now: datetime) -> str:
             kind=DeadLetter.Kind.DELIVERY_UNKNOWN,
             obj=email,
             error=f"Sender stopped mid-send; {email.message_id} is not in the "
-            f"Sent folder of {email.inbox.key}. Assume delivered or send again.",
+            f"Sent folder of {inbox.key}. Assume delivered or send again.",
             payload={
                 "email": email.pk,
                 "recipient": email.recipient,
@@ -83,7 +84,7 @@ def reconcile_expired(now: datetime | None = None) -> dict[str, int]:
     for email in unknown:
         if email.inbox is None or _has_open_letter(email):
             continue
-        outcome = reconcile_one(email, now)
+        outcome = reconcile_one(email, email.inbox, now)
         report[outcome] = report.get(outcome, 0) + 1
     return report
 

@@ -70,8 +70,10 @@ def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
 
         return shadow_settle(claim=claim, now=now)
     email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)
+    inbox = email.inbox
+    assert inbox is not None, "a claimed email always has its inbox"
     try:
-        raw = render(email, email.inbox, now)
+        raw = render(email, inbox, now)
     except (JenguError, ValueError) as exc:  # the email package rejects some header values too
         from inboxes.clients.base import SendResult
 
@@ -82,7 +84,7 @@ def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
             now=now,
             result=SendResult("invalid", message=f"unsendable: {getattr(exc, 'message', exc)}"),
         )
-    result = transport.send(raw=raw, mail_from=email.inbox.address, recipients=[email.recipient])
+    result = transport.send(raw=raw, mail_from=inbox.address, recipients=[email.recipient])
     outcome = settle(email_id=email.pk, token=claim.token, result=result, now=now)
     if outcome == "sent":
         email.raw.save(f"{email.pk}.eml", ContentFile(raw), save=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -39,6 +39,16 @@ def _mine(email_id: int, token: uuid.UUID):
     )
 
 
+def _inbox(email: OutboundEmail) -> int:
+    assert email.inbox_id is not None, "a claimed email always has its inbox"
+    return email.inbox_id
+
+
+def _day(email: OutboundEmail) -> date:
+    assert email.reserved_day is not None, "a claimed email always holds a warmup slot"
+    return email.reserved_day
+
+
 def mark_sent(email: OutboundEmail, *, now: datetime, provider_id: str = "") -> None:
     """Record a delivery: ledger row, warmup slot, enrollment progress, prospect stage."""
     OutboundEmail.objects.filter(pk=email.pk).update(
@@ -50,7 +60,7 @@ def mark_sent(email: OutboundEmail, *, now: datetime, provider_id: str = "") -> 
         updated_at=now,
     )
     if email.inbox_id and email.reserved_day:
-        inboxes.warmup_consume(inbox_id=email.inbox_id, day=email.reserved_day)
+        inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email))
     enrollment = email.enrollment
     nxt = enrollment.campaign.steps.filter(number=email.step + 1).first()
     Enrollment.objects.filter(pk=enrollment.pk, current_step__lt=email.step).update(
@@ -83,17 +93,17 @@ def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list)
         mark_sent(email, now=now, provider_id=result.provider_message_id)
         # After commit: the claim locks Inbox then InboxDay; touching Inbox here, after the
         # InboxDay update, would take them in the other order and deadlock concurrent passes.
-        later.append(lambda: inboxes.record_success(inbox_id=email.inbox_id, now=now))
+        later.append(lambda: inboxes.record_success(inbox_id=_inbox(email), now=now))
         return "sent"
     if result.outcome == "auth":
         return _auth_failed(email, result, now, later)
     if result.outcome == "invalid":  # our content, not the server: no retry, no inbox blame
-        inboxes.warmup_release(inbox_id=email.inbox_id, day=email.reserved_day)
+        inboxes.warmup_release(inbox_id=_inbox(email), day=_day(email))
         return _give_up(email, result.message)
     verdict = result.verdict
     if result.outcome == "unavailable" or verdict is None:
         later.append(
-            lambda: inboxes.record_failure(inbox_id=email.inbox_id, now=now, error=result.message)
+            lambda: inboxes.record_failure(inbox_id=_inbox(email), now=now, error=result.message)
         )
         return _retry(email, now, result.message, release=True)
     if verdict.counts_as_soft_bounce and record_soft_bounce(contact_id=email.contact_id, now=now):
@@ -101,10 +111,10 @@ def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list)
     if verdict.consequence == Consequence.ADDRESS_BAD:
         return _hard_bounce(email, verdict, now, later)
     if verdict.consequence == Consequence.SENDER_PROBLEM:
-        inboxes.warmup_consume(inbox_id=email.inbox_id, day=email.reserved_day, bounced=True)
+        inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email), bounced=True)
         later.append(
             lambda: inboxes.record_bounce(
-                inbox_id=email.inbox_id,
+                inbox_id=_inbox(email),
                 now=now,
                 sender_problem=True,
                 counted=True,
@@ -114,7 +124,7 @@ def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list)
         return _retry(email, now, _describe(result), release=False, wait=policy.SENDER_PROBLEM_WAIT)
     if verdict.reason == Reason.RATE_LIMITED or result.code == 421:
         later.append(
-            lambda: inboxes.record_failure(inbox_id=email.inbox_id, now=now, error=result.message)
+            lambda: inboxes.record_failure(inbox_id=_inbox(email), now=now, error=result.message)
         )
     wait = timedelta(seconds=result.retry_after) if result.retry_after else None
     return _retry(email, now, _describe(result), release=True, wait=wait)
@@ -129,7 +139,7 @@ def _retry(
     email: OutboundEmail, now: datetime, error: str, *, release: bool, wait: timedelta | None = None
 ) -> str:
     if release and email.reserved_day:
-        inboxes.warmup_release(inbox_id=email.inbox_id, day=email.reserved_day)
+        inboxes.warmup_release(inbox_id=_inbox(email), day=_day(email))
     if email.attempts >= settings.JENGU["SEND_MAX_ATTEMPTS"]:
         return _give_up(email, error)
     OutboundEmail.objects.filter(pk=email.pk).update(
@@ -168,7 +178,7 @@ def _hard_bounce(email: OutboundEmail, verdict: Verdict, now: datetime, later: l
         last_error=f"{verdict.status or ''} {verdict.diagnostic}".strip()[:2000],
         lease_until=None,
     )
-    inboxes.warmup_consume(inbox_id=email.inbox_id, day=email.reserved_day, bounced=True)
+    inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email), bounced=True)
     Contact.objects.filter(pk=email.contact_id).update(verification=Contact.Verification.INVALID)
     suppress(
         email=email.recipient,
@@ -179,7 +189,7 @@ def _hard_bounce(email: OutboundEmail, verdict: Verdict, now: datetime, later: l
     Enrollment.objects.filter(pk=email.enrollment_id).update(
         status=Enrollment.Status.BOUNCED, stopped_reason=str(verdict.reason)
     )
-    later.append(lambda: inboxes.record_bounce(inbox_id=email.inbox_id, now=now, counted=True))
+    later.append(lambda: inboxes.record_bounce(inbox_id=_inbox(email), now=now, counted=True))
     return "bounced"
 
 
@@ -195,7 +205,7 @@ def record_soft_bounce(*, contact_id: int, now: datetime) -> bool:
 
 def _auth_failed(email: OutboundEmail, result: SendResult, now: datetime, later: list) -> str:
     # Not the email's fault: give back the attempt and the slot, pause the inbox for a human.
-    inboxes.warmup_release(inbox_id=email.inbox_id, day=email.reserved_day)
+    inboxes.warmup_release(inbox_id=_inbox(email), day=_day(email))
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=OutboundEmail.Status.QUEUED,
         claim_token=None,
@@ -204,7 +214,7 @@ def _auth_failed(email: OutboundEmail, result: SendResult, now: datetime, later:
         attempts=max(0, email.attempts - 1),
         last_error=f"authentication failed: {result.message}",
     )
-    inbox = Inbox.objects.get(pk=email.inbox_id)
+    inbox = Inbox.objects.get(pk=_inbox(email))
     later.append(lambda: inboxes.record_failure(inbox_id=inbox.pk, now=now, error=result.message))
     later.append(
         lambda: inboxes.inbox_pause(

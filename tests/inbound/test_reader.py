@@ -178,3 +178,31 @@ def test_a_failing_server_backs_off_without_losing_the_cursor(world) -> None:
     inbox = Inbox.objects.get(pk=world.inbox.pk)
     assert inbox.reader_failures == 1 and inbox.reader_retry_at is not None
     assert _check(world)["skipped"]  # backing off, not hammering the server
+
+
+def test_a_delegation_records_the_new_contact(world) -> None:
+    ours = _reply(
+        world,
+        world.b,
+        "I'm not the right person for this. Please contact my colleague Maria Silva, our "
+        "revenue manager, at maria.silva@revenue-team.example - she handles these topics.",
+    )
+    _check(world)
+    msg = InboundMessage.objects.get()
+    assert msg.intent == "delegation"
+    new = Contact.objects.get(email="maria.silva@revenue-team.example")
+    assert new.prospect_id == ours.prospect_id and new.source == "delegation"
+
+
+def test_a_refusal_that_asks_to_stop_is_lost_and_suppressed(world) -> None:
+    ours = _reply(world, world.b, "Not interested. Please stop emailing me.")
+    _check(world)
+    assert Prospect.objects.get(pk=world.b.prospect_id).stage == "lost"
+    assert Suppression.objects.get(email=ours.recipient).reason == "opt_out_reply"
+
+
+def test_a_polite_refusal_is_lost_but_not_suppressed(world) -> None:
+    ours = _reply(world, world.a, "Thanks, but we are not interested at the moment.")
+    _check(world)
+    assert Prospect.objects.get(pk=world.a.prospect_id).stage == "lost"
+    assert not Suppression.objects.filter(email=ours.recipient).exists()

@@ -34,11 +34,23 @@ class Row:
     line: int  # physical line where the record starts; the header is line 1
     data: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # A JSON "\u0000" reaches here as a NUL, which no database text column accepts.
+        for key, value in self.data.items():
+            if isinstance(value, str) and "\x00" in value:
+                self.data[key] = value.replace("\x00", "")
+
 
 @dataclass
 class RowError:
     line: int  # 0 when the problem concerns the whole file
     detail: str
+
+    def __post_init__(self) -> None:
+        # Details quote the file; control characters would break logs and JSON columns.
+        self.detail = "".join(
+            ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in self.detail
+        )
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.detail}" if self.line else self.detail

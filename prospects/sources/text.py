@@ -60,10 +60,14 @@ def detect_encoding(stream: BinaryIO, start: int) -> str:
 
 def split_lines(chunks: Iterator[str]) -> Iterator[str]:
     """Re-cut text chunks into lines ending in \\r\\n, \\r or \\n (kept); only those three
-    count, so U+2028 or a form feed inside a field does not start a new physical line."""
+    count, so U+2028 or a form feed inside a field does not start a new physical line.
+
+    NUL characters are dropped: no database text column (PostgreSQL's least of all) holds them,
+    and no real name or address contains one.
+    """
     pending = ""
     for chunk in chunks:
-        pending += chunk
+        pending += chunk.replace("\x00", "")
         start = 0
         for match in _NEWLINE_RE.finditer(pending):
             if match.group() == "\r" and match.end() == len(pending):

@@ -127,3 +127,22 @@ def test_trigger_scrape_reads_an_s3_bucket(
     keys = [o["Key"] for o in client.list_objects_v2(Bucket=s3_bucket)["Contents"]]
     assert not any(key.startswith("imports/incoming/") for key in keys)
     assert any(key.startswith("imports/done/") and key.endswith("-feed.jsonl") for key in keys)
+
+
+def test_binary_junk_and_nul_characters_are_reported_not_a_server_error(api: APIClient) -> None:
+    webp = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0e\x00\x00\x00/\x00\x00\x00\x00\x07\x10\x11\x0fDD\x03"
+    response = api.post(
+        "/api/prospects/import",
+        {"file": SimpleUploadedFile("file.webp", webp)},
+        format="multipart",
+    )
+    assert response.status_code == 200
+    assert response.json()["created"] == 0 and response.json()["errors"]
+    jsonl = b'{"name": "Hotel \\u0000Nul", "city": "Porto"}\n'
+    response = api.post(
+        "/api/prospects/import",
+        {"file": SimpleUploadedFile("nul.jsonl", jsonl)},
+        format="multipart",
+    )
+    assert response.status_code == 200 and response.json()["created"] == 1
+    assert Prospect.objects.get().name == "Hotel Nul"

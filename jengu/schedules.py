@@ -54,6 +54,12 @@ def specs() -> list[Spec]:
             "Archive idle prospects, prune task results, roll up usage, ANALYZE",
         ),
         Spec(
+            "Draft ahead",
+            "aiengine.tasks.draft_ahead",
+            "30 6 * * *",
+            "Write tomorrow's emails before the send window, so a send never waits on an LLM",
+        ),
+        Spec(
             "Reconcile expired sends",
             "outreach.tasks.reconcile_expired",
             "*/5 * * * *",

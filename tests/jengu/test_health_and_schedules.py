@@ -45,3 +45,10 @@ def test_a_new_schedule_does_not_fire_before_its_cron_time() -> None:
     call_command("setup_schedules")
     weekly = Schedule.objects.get(cron="0 6 * * 0")
     assert croniter.match("0 6 * * 0", weekly.next_run)
+
+
+@pytest.mark.django_db
+def test_the_pipeline_schedules_exist_beside_the_seed_ones() -> None:
+    call_command("setup_schedules")
+    funcs = set(Schedule.objects.values_list("func", flat=True))
+    assert {"aiengine.tasks.draft_ahead", "outreach.tasks.reconcile_expired"} <= funcs

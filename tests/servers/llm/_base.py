@@ -10,7 +10,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Literal, Self
 
-from tests.servers.http import HTTPTestServer, Request, Response
+from tests.servers.http import HTTPTestServer, Request, Response, ServedFake
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -38,7 +38,7 @@ class Reply:
     truncated: bool = False
 
 
-class ChatFake:
+class ChatFake(ServedFake):
     """Queue, auth and recording shared by both vendors; subclasses shape the bodies."""
 
     path = ""
@@ -102,24 +102,6 @@ class ChatFake:
     @property
     def bodies(self) -> list[Any]:
         return [r.json() for r in self.requests]
-
-    # -- lifecycle -----------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def start(self) -> Self:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # -- handling ------------------------------------------------------------------------
     def _handle(self, req: Request) -> Response:

@@ -6,10 +6,10 @@ import threading
 from collections import deque
 from typing import Self
 
-from tests.servers.http import HTTPTestServer, Request, Response
+from tests.servers.http import HTTPTestServer, Request, Response, ServedFake
 
 
-class VendorFake:
+class VendorFake(ServedFake):
     def __init__(self, *, api_key: str = "test-key", tls: bool = False) -> None:
         self.api_key = api_key
         self.server = HTTPTestServer(tls=tls)
@@ -48,23 +48,6 @@ class VendorFake:
     @property
     def requests(self) -> list[Request]:
         return self.server.requests
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def start(self) -> Self:
-        self.server.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def query_param(req: Request, name: str) -> str:

@@ -36,7 +36,7 @@ from aiengine.limits import (  # noqa: F401  (re-exported: the limiter's public 
     parse_limits,
 )
 from aiengine.models import AIUsage, ProviderState, ProviderWindow
-from jengu.errors import LimitReached
+from core.errors import LimitReached
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from jengu.models import DeadLetter
-from jengu.services import deadletter_create
-from jengu.tasking import enqueue
+from core.models import DeadLetter
+from core.services import deadletter_create
+from core.tasking import enqueue
 from outreach.models import Enrollment, OutboundEmail
 
 log = logging.getLogger(__name__)

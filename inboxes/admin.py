@@ -193,7 +193,7 @@ class InboxAdmin(admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> Any:
         # The health block of templates/admin/inboxes/inbox/change_form.html.
-        from jengu.dashboard import inbox_panel
+        from console.dashboard import inbox_panel
 
         inbox = self.get_object(request, object_id)
         context = {**(extra_context or {}), "health": inbox_panel(inbox) if inbox else None}

@@ -11,9 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.permissions import IsStaff
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
-from jengu.api.permissions import IsStaff
 
 
 def warmup_row(inbox: Inbox, now: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from jengu.crypto import EncryptedTextField
+from core.crypto import EncryptedTextField
 
 
 class InboxQuerySet(models.QuerySet["Inbox"]):

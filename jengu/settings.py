@@ -71,25 +71,27 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
-    "jengu",
+    "core",
     "prospects",
     "inboxes",
     "outreach",
     "aiengine",
+    "console",
+    "migration",
 ]
 
 MIDDLEWARE = [
-    "jengu.logging.RequestIdMiddleware",
+    "core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "jengu.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "jengu.metrics.MetricsMiddleware",
+    "core.metrics.MetricsMiddleware",
 ]
 
 ROOT_URLCONF = "jengu.urls"
@@ -212,7 +214,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "jengu.api.pagination.NewestFirstCursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.UserRateThrottle",
@@ -222,7 +224,7 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="1000/min"),
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
     },
-    "EXCEPTION_HANDLER": "jengu.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -263,8 +265,8 @@ else:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "jengu.logging.ContextFilter"}},
-    "formatters": {"json": {"()": "jengu.logging.JsonFormatter"}},
+    "filters": {"context": {"()": "core.logging.ContextFilter"}},
+    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"]}
     },
@@ -323,7 +325,7 @@ JENGU = {
 # --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------
 # A compressed clock for the demo only (docs/demo.md): every hour of every day is a send window,
 # a few seconds between two sends of an inbox, and the crawler reaches the demo hotels' websites
-# on a local server (jengu.demo_site) as its HTTP proxy. A variable set explicitly still wins.
+# on a local server (console.demo_site) as its HTTP proxy. A variable set explicitly still wins.
 JENGU["DEMO_SITE_URL"] = env.str("JENGU_DEMO_SITE_URL", default="http://127.0.0.1:8088")
 if JENGU["DEMO"]:
     _DEMO_OVERRIDES = {  # JENGU key: (environment variable, demo value)

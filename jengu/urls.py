@@ -9,10 +9,12 @@ from django.urls import URLPattern, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from aiengine import api as aiengine_api
+from console import metrics
+from console import views as views_admin
+from console.forecast import ForecastStatus
+from core import health
+from core.api import views as ops
 from inboxes import api as inboxes_api
-from jengu import health, metrics, views_admin
-from jengu.api import views as ops
-from jengu.forecast import ForecastStatus
 from outreach import api as outreach_api
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api

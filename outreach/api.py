@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jengu.api.permissions import IsStaff
+from core.api.permissions import IsStaff
 from outreach import services
 from outreach.models import STRATEGIES, Suppression
 

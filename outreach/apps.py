@@ -7,3 +7,6 @@ class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = "Outreach"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from outreach import replay  # noqa: F401  (registers the send replay handlers)

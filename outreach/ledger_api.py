@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jengu.api.filters import choice_param, int_param
+from core.api.filters import choice_param, int_param
 from outreach.models import InboundMessage, OutboundEmail
 
 RANK = {"outbound": 1, "inbound": 0}  # tie-break between rows created in the same microsecond

@@ -1,12 +1,12 @@
-"""Dead-letter replay handlers for sending (registered with jengu.replay)."""
+"""Dead-letter replay handlers for sending (registered with core.replay)."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from jengu.errors import Conflict
-from jengu.models import DeadLetter
-from jengu.replay import register
+from core.errors import Conflict
+from core.models import DeadLetter
+from core.replay import register
 from outreach.models import OutboundEmail
 
 

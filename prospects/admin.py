@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from jengu.errors import JenguError
-from jengu.tasking import enqueue
+from core.errors import JenguError
+from core.tasking import enqueue
 from prospects.models import (
     Contact,
     CrawlHost,
@@ -107,7 +107,7 @@ class ProspectAdmin(admin.ModelAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> Any:
-        from jengu.dashboard.timeline import prospect_timeline
+        from console.dashboard.timeline import prospect_timeline
 
         context = {**(extra_context or {}), "timeline": prospect_timeline(object_id)}
         return super().change_view(request, object_id, form_url, context)

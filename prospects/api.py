@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jengu.api.filters import bool_param, choice_param
-from jengu.api.permissions import IsStaff
+from core.api.filters import bool_param, choice_param
+from core.api.permissions import IsStaff
 from prospects.models import Contact, Prospect
 from prospects.pipeline.daily import scrape_now
 from prospects.pipeline.runs import record_import

@@ -21,8 +21,8 @@ from typing import Any
 from django.db import transaction
 from rapidfuzz import fuzz, process
 
-from jengu.errors import Conflict
-from jengu.services import actor_label, audit_record
+from core.errors import Conflict
+from core.services import actor_label, audit_record
 from prospects.conf import knob
 from prospects.models import DuplicateHint, Prospect, ProspectEvent
 from prospects.normalize import similarity

@@ -17,9 +17,9 @@ from datetime import datetime
 from django.utils import timezone
 
 from aiengine.ratelimit import RateLimited
-from jengu.models import DeadLetter
-from jengu.services import deadletter_create
-from jengu.tasking import enqueue, retry_later
+from core.models import DeadLetter
+from core.services import deadletter_create
+from core.tasking import enqueue, retry_later
 from prospects.conf import knob
 from prospects.models import Contact, Prospect
 from prospects.pipeline import daily

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from core.models import Alert
+from core.services import alert_raise, audit_record
 from inboxes.models import Inbox, InboxDay
 from inboxes.services.warmup import local_date
-from jengu.models import Alert
-from jengu.services import alert_raise, audit_record
 
 log = logging.getLogger(__name__)
 CIRCUIT_THRESHOLD = 3

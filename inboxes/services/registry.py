@@ -16,9 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from core.errors import JenguError
+from core.services import audit_record
 from inboxes.models import Inbox
-from jengu.errors import JenguError
-from jengu.services import audit_record
 
 _SMTP_VAR = re.compile(r"^SMTP_INBOX_(\d+)$")
 
@@ -162,7 +162,7 @@ def initialize_inboxes(*, actor: Any = None) -> RegistryReport:
 
 def get_inbox(ref: str | int) -> Inbox:
     """An inbox by its key (``smtp-1``) or numeric id: ``inboxId`` accepts both."""
-    from jengu.errors import NotFound
+    from core.errors import NotFound
 
     ref = str(ref).strip()
     inbox = Inbox.objects.filter(key=ref).first()

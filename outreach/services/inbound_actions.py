@@ -9,10 +9,10 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from aiengine.rules import Classification
+from core.models import Alert
+from core.services import alert_raise
 from inboxes import services as inboxes
 from inboxes.bounces import Analysis, Consequence, Verdict
-from jengu.models import Alert
-from jengu.services import alert_raise
 from outreach.models import Enrollment, InboundMessage, OutboundEmail, Suppression
 from outreach.services.settle import record_soft_bounce
 from outreach.services.suppression import suppress

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
+from core.services import emergency_stop_active
 from inboxes import services as inboxes
 from inboxes.models import Inbox
-from jengu.services import emergency_stop_active
 from outreach.models import Enrollment, OutboundEmail
 from outreach.services import policy
 from outreach.services.messages import message_id_domain, new_message_id

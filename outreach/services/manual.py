@@ -6,10 +6,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from core.errors import Conflict, LimitReached, NotFound, Unprocessable
+from core.services import audit_record
 from inboxes import services as inboxes
 from inboxes.models import Inbox
-from jengu.errors import Conflict, LimitReached, NotFound, Unprocessable
-from jengu.services import audit_record
 from outreach.models import Campaign, Enrollment, OutboundEmail
 from outreach.services.prepare import email_prepare, enroll, sendable_verification
 from outreach.services.suppression import is_suppressed

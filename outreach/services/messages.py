@@ -14,7 +14,7 @@ from email.utils import format_datetime, make_msgid
 
 from django.conf import settings
 
-from jengu.errors import JenguError
+from core.errors import JenguError
 
 # Building uses the SMTP policy (bodies wrapped or quoted-printable at 78); serializing uses an
 # unlimited header line length so List-Unsubscribe is never folded.

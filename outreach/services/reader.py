@@ -11,10 +11,10 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from core.models import DeadLetter
+from core.services import deadletter_create
 from inboxes.clients.readers import commit, read_new
 from inboxes.models import Inbox
-from jengu.models import DeadLetter
-from jengu.services import deadletter_create
 from outreach.services.inbound import ingest_message
 
 log = logging.getLogger(__name__)

@@ -15,12 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.errors import Conflict, NotFound
+from core.models import DeadLetter
+from core.services import audit_record, deadletter_create, deadletter_resolve
 from inboxes import services as inboxes
 from inboxes.clients import transport_for
 from inboxes.models import Inbox
-from jengu.errors import Conflict, NotFound
-from jengu.models import DeadLetter
-from jengu.services import audit_record, deadletter_create, deadletter_resolve
 from outreach.models import OutboundEmail
 from outreach.services.settle import mark_sent
 

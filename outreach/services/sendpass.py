@@ -17,10 +17,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from core.errors import JenguError
 from inboxes import services as inboxes
 from inboxes.clients import Transport, transport_for
 from inboxes.models import Inbox
-from jengu.errors import JenguError
 from outreach.models import OutboundEmail
 from outreach.services.ledger import Claim, claim_next
 from outreach.services.messages import build_message
@@ -66,7 +66,7 @@ def render(email: OutboundEmail, inbox: Inbox, now: datetime) -> bytes:
 
 def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
     if settings.JENGU["SHADOW"]:  # migration parallel run: record what would go, send nothing
-        from jengu.legacy.shadow import shadow_settle
+        from migration.shadow import shadow_settle
 
         return shadow_settle(claim=claim, now=now)
     email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from core.models import DeadLetter
+from core.services import deadletter_create
 from inboxes import services as inboxes
 from inboxes.bounces import (
     SOFT_BOUNCE_DAYS,
@@ -21,8 +23,6 @@ from inboxes.bounces import (
 )
 from inboxes.clients.base import SendResult
 from inboxes.models import Inbox
-from jengu.models import DeadLetter
-from jengu.services import deadletter_create
 from outreach.models import Enrollment, OutboundEmail, Suppression
 from outreach.services import policy
 from outreach.services.suppression import suppress

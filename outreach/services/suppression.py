@@ -7,7 +7,7 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from jengu.errors import JenguError
+from core.errors import JenguError
 from outreach.models import Enrollment, Suppression, UnsubscribeToken
 
 

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from jengu.tasking import enqueue
+from core.tasking import enqueue
 from outreach.models import Campaign, Enrollment
 from outreach.services import enroll
 from prospects.conf import knob

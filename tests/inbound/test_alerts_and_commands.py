@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import call_command
 from django_q.conf import Conf
 
-from jengu.models import Alert, DeadLetter
+from core.models import Alert, DeadLetter
 from outreach.services.reader import check_inbox
 from tests.inbound import messages as m
 from tests.outreach.helpers import TUESDAY_10
@@ -67,8 +67,8 @@ def test_a_meeting_request_posts_a_signed_alert(
 
 
 def test_a_failing_webhook_is_retried_then_dead_lettered(settings) -> None:
-    from jengu import alerts
-    from jengu.tasks import deliver_alert
+    from core import alerts
+    from core.tasks import deliver_alert
 
     with HTTPTestServer() as server:
         server.route("POST", r"/hook", lambda req: Response(500, {"error": "down"}))
@@ -80,9 +80,7 @@ def test_a_failing_webhook_is_retried_then_dead_lettered(settings) -> None:
     alert.refresh_from_db()
     assert alert.delivery == "failed"
     letter = DeadLetter.objects.get(kind="alert")
-    assert letter.task_name == "jengu.tasks.deliver_alert" and letter.payload == {
-        "args": [alert.pk]
-    }
+    assert letter.task_name == "core.tasks.deliver_alert" and letter.payload == {"args": [alert.pk]}
 
 
 def test_slack_urls_get_a_slack_payload() -> None:
@@ -94,7 +92,7 @@ def test_slack_urls_get_a_slack_payload() -> None:
 
 
 def alerts_payload(alert, url):
-    from jengu.alerts import payload_for
+    from core.alerts import payload_for
 
     return payload_for(alert, url)
 

@@ -12,9 +12,9 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from core.models import Alert, AuditLog
 from inboxes.models import Inbox
 from inboxes.services import warmup_reserve
-from jengu.models import Alert, AuditLog
 from tests.factories import InboxFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.models import Alert, AuditLog
 from inboxes.models import Inbox, InboxDay
 from inboxes.services import (
     circuit_allows,
@@ -20,7 +21,6 @@ from inboxes.services import (
     warmup_consume,
     warmup_reserve,
 )
-from jengu.models import Alert, AuditLog
 from tests.factories import InboxFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
+from core.errors import NotFound
+from core.models import AuditLog
 from inboxes.models import Inbox
 from inboxes.services import get_inbox, initialize_inboxes
-from jengu.errors import NotFound
-from jengu.models import AuditLog
 from tests.factories import InboxFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from jengu.services import deadletter_create
+from core.services import deadletter_create
 from outreach.services import suppress, unsubscribe_token_for
 from tests.factories import EnrollmentFactory, InboxFactory
 
@@ -28,7 +28,7 @@ def operator(client, django_user_model):
     InboxFactory()
     suppress(email="gone@hotel.example", reason="manual")
     unsubscribe_token_for("someone@hotel.example")
-    deadletter_create(kind="task", error="boom", task_name="jengu.tasks.weekly_maintenance")
+    deadletter_create(kind="task", error="boom", task_name="console.tasks.weekly_maintenance")
     return client
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError
 
 from inboxes.models import Inbox
-from jengu.legacy import import_legacy
+from migration.importer import import_legacy
 from outreach.models import (
     Campaign,
     Enrollment,

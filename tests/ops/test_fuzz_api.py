@@ -20,7 +20,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 
-from jengu.models import DeadLetter
+from core.models import DeadLetter
 from tests.factories import ContactFactory, InboxFactory
 
 MIN_REQUESTS = 500
@@ -38,7 +38,7 @@ def seeded(settings: Any) -> None:
     InboxFactory(key="smtp-1")
     for _ in range(3):
         ContactFactory()
-    DeadLetter.objects.create(kind="task", task_name="jengu.tasks.weekly_maintenance")
+    DeadLetter.objects.create(kind="task", task_name="console.tasks.weekly_maintenance")
     DeadLetter.objects.create(kind="send", error="550 5.1.1")
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django_q.tasks import async_task
 
-from jengu.logging import ContextFilter, JsonFormatter
+from core.logging import ContextFilter, JsonFormatter
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,6 @@ def test_a_task_logs_with_its_task_id(log_lines) -> None:
 
 
 def test_the_weekly_task_is_tagged_too(log_lines) -> None:
-    task_id = async_task("jengu.tasks.weekly_maintenance", sync=True)
+    task_id = async_task("console.tasks.weekly_maintenance", sync=True)
     [done] = [e for e in _events(log_lines) if e["event"] == "weekly maintenance done"]
-    assert done["task_id"] == task_id and done["task_func"] == "jengu.tasks.weekly_maintenance"
+    assert done["task_id"] == task_id and done["task_func"] == "console.tasks.weekly_maintenance"

@@ -15,10 +15,10 @@ from django.db import connection
 from django_q.models import Task
 
 from aiengine.models import AIUsage
+from console import maintenance
+from console.tasks import weekly_maintenance
+from core.models import AIUsageDaily, MaintenanceReport
 from inboxes.models import InboxDay
-from jengu import maintenance
-from jengu.models import AIUsageDaily, MaintenanceReport
-from jengu.tasks import weekly_maintenance
 from outreach.models import Enrollment, InboundMessage, OutboundEmail, Suppression
 from outreach.services import suppress
 from prospects.models import Prospect, ProspectEvent

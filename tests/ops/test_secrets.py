@@ -20,9 +20,9 @@ from cryptography.fernet import Fernet
 from django.test import Client
 from django_q.conf import Conf
 
+from core.logging import ContextFilter, JsonFormatter
 from inboxes import tasks as inbox_tasks
 from inboxes.models import Inbox
-from jengu.logging import ContextFilter, JsonFormatter
 from outreach.models import InboundMessage, OutboundEmail
 from tests.factories import ContactFactory
 from tests.inbound import messages

@@ -13,8 +13,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from jengu import storage
-from jengu.models import DeadLetter
+from core import storage
+from core.models import DeadLetter
 from outreach.models import InboundMessage, OutboundEmail
 from outreach.services import prepare_due, run_send_pass
 from tests.factories import CampaignFactory, InboxFactory

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from core.models import DeadLetter
 from inboxes.models import Inbox, InboxDay
-from jengu.models import DeadLetter
 from outreach.models import Enrollment, OutboundEmail, Suppression
 from outreach.services import run_send_pass, suppress
 from outreach.services.messages import HeaderInjection, build_message

@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from jengu.models import DeadLetter
+from core.models import DeadLetter
 from outreach.models import OutboundEmail
 from outreach.services import prepare_due, reconcile_expired
 from tests.factories import CampaignFactory

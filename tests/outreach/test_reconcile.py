@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from core.models import DeadLetter
 from inboxes.clients import transport_for
 from inboxes.models import InboxDay
-from jengu.models import DeadLetter
 from outreach.models import OutboundEmail
 from outreach.services import claim_next, prepare_due, reconcile_expired, resolve_delivery_unknown
 from outreach.services.sendpass import render

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from jengu.errors import Conflict
-from jengu.models import AuditLog
+from core.errors import Conflict
+from core.models import AuditLog
 from outreach.models import Enrollment, InboundMessage, OutboundEmail
 from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect, ProspectEvent
 from prospects.services import ProspectInput, prospect_create

@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django_q.conf import Conf
 
-from jengu.models import DeadLetter
-from jengu.services import deadletter_replay
+from core.models import DeadLetter
+from core.services import deadletter_replay
 from outreach.models import Campaign, Enrollment
 from prospects import tasks
 from prospects.models import Contact, PipelineRun, Prospect

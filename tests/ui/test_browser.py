@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from core.models import DeadLetter
+from core.services import deadletter_create, emergency_stop_active
 from inboxes.models import Inbox
-from jengu.models import DeadLetter
-from jengu.services import deadletter_create, emergency_stop_active
 from outreach.models import InboundMessage
 from tests.factories import InboxFactory
 from tests.ui.conftest import screenshot

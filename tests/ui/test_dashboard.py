@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from aiengine import ratelimit
-from jengu.models import Alert, AuditLog, DeadLetter, Switch
-from jengu.services import emergency_stop_active
+from core.models import Alert, AuditLog, DeadLetter, Switch
+from core.services import emergency_stop_active
 from outreach.models import InboundMessage
 from prospects.models import Prospect
 from tests.factories import InboxFactory, ProspectFactory
@@ -91,7 +91,7 @@ def test_turning_the_emergency_stop_on_asks_first(admin_client: Client) -> None:
 
 @pytest.mark.django_db
 def test_turning_the_emergency_stop_off_is_one_click(admin_client: Client) -> None:
-    from jengu.services import emergency_stop_set
+    from core.services import emergency_stop_set
 
     emergency_stop_set(active=True, reason="test")
     admin_client.post("/admin/ops/emergency-stop/", {"active": "off"})

@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
+from console import demo, demo_responder
+from console.demo_site import DemoSite, start
+from console.schedules import DEMO_PREFIX, demo_specs, setup_schedules
+from core.models import Alert
 from inboxes.clients.maildir import inbox_path, outbox_path
 from inboxes.models import Inbox
-from jengu import demo, demo_responder
-from jengu.demo_site import DemoSite, start
-from jengu.models import Alert
-from jengu.schedules import DEMO_PREFIX, demo_specs, setup_schedules
 from outreach.models import Enrollment, OutboundEmail, Suppression
 from outreach.services.reader import check_inbox
 from prospects.models import Prospect
@@ -172,7 +172,7 @@ def test_demo_schedules_exist_only_in_a_demo_install(settings: Any, tmp_path: Pa
     assert demo_rows.count() == 3
     for row in demo_rows:
         assert callable(import_string(row.func))
-    pipeline = demo_rows.get(func="jengu.demo.pipeline")
+    pipeline = demo_rows.get(func="console.demo.pipeline")
     assert pipeline.next_run <= timezone.now()  # right after start
     report = setup_schedules(demo=False)
     assert sorted(report["removed"]) == sorted(s.name for s in demo_specs())

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import time_machine
 
+from console.forecast import forecast
 from inboxes.models import Inbox, InboxDay
-from jengu.forecast import forecast
 from outreach.models import Suppression
 from prospects.models import Contact, Prospect
 from tests.factories import ContactFactory, InboxFactory, ProspectFactory

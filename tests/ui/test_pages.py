@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from django_q.models import OrmQ
 
+from core.models import AuditLog, DeadLetter
+from core.services import audit_record, deadletter_create
 from inboxes.models import Inbox
-from jengu.models import AuditLog, DeadLetter
-from jengu.services import audit_record, deadletter_create
 from outreach.models import InboundMessage, OutboundEmail
 from outreach.services import reconcile_expired
 from prospects.services import prospect_set_stage

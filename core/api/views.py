@@ -1,0 +1,98 @@
+"""/api/admin/emergency-stop and /api/admin/dead-letters."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core import services
+from core.api.filters import bool_param, choice_param
+from core.api.permissions import IsStaff
+from core.models import DeadLetter
+
+
+class EmergencyStopSerializer(serializers.Serializer):
+    active = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class EmergencyStop(APIView):
+    """Halts all sending at once; checked at claim time. Default inactive."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses={200: EmergencyStopSerializer})
+    def get(self, request: Request) -> Response:
+        return Response({"active": services.emergency_stop_active()})
+
+    @extend_schema(request=EmergencyStopSerializer, responses={200: EmergencyStopSerializer})
+    def post(self, request: Request) -> Response:
+        incoming = EmergencyStopSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        switch = services.emergency_stop_set(
+            active=incoming.validated_data["active"],
+            reason=incoming.validated_data["reason"],
+            actor=request.user,
+        )
+        return Response({"active": switch.active, "reason": switch.reason})
+
+
+class DeadLetterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeadLetter
+        fields = [
+            "id",
+            "kind",
+            "task_name",
+            "payload",
+            "error",
+            "attempts",
+            "object_type",
+            "object_id",
+            "created_at",
+            "resolved_at",
+            "resolution",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("kind", enum=DeadLetter.Kind.values),
+        OpenApiParameter("resolved", bool),
+    ]
+)
+class DeadLetterList(generics.ListAPIView):
+    permission_classes = [IsStaff]
+    serializer_class = DeadLetterSerializer
+
+    def get_queryset(self) -> QuerySet[DeadLetter]:
+        qs = DeadLetter.objects.all()
+        if kind := choice_param(self.request, "kind", DeadLetter.Kind.values):
+            qs = qs.filter(kind=kind)
+        resolved = bool_param(self.request, "resolved")
+        if resolved is not None:
+            qs = qs.filter(resolved_at__isnull=not resolved)
+        return qs
+
+
+class DeadLetterReplay(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=None, responses={200: DeadLetterSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        letter = services.deadletter_replay(letter_id=pk, actor=request.user)
+        return Response(DeadLetterSerializer(letter).data)
+
+
+class DeadLetterDiscard(APIView):
+    permission_classes = [IsStaff]
+
+    @extend_schema(request=None, responses={200: DeadLetterSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        letter = services.deadletter_discard(letter_id=pk, actor=request.user)
+        return Response(DeadLetterSerializer(letter).data)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The floor: what every app needs and that needs no app.
+
+    Its label stays ``jengu`` (the app's name before the renovation), so the tables, the
+    permissions (``jengu.change_deadletter``), the admin URLs (``/admin/jengu/...``) and the
+    migration history of an existing installation keep their names.
+    """
+
+    name = "core"
+    label = "jengu"
+    verbose_name = "Jengu operations"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.logging import connect_task_signals
+
+        connect_task_signals()  # every process: web, qcluster workers, commands

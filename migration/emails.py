@@ -30,17 +30,13 @@ from migration.mailboxes import inbox_for
 from migration.people import ensure_contacts
 from migration.readers import Record
 from migration.state import Run
+from outreach import transitions
 from outreach.models import Campaign, Enrollment, OutboundEmail
 from prospects.models import Contact, Prospect
 
 SENT = frozenset({"sent", "delivered", "opened", "clicked", "replied", "bounced"})
 NOT_A_STEP = frozenset({"auto_reply", "reply", "mystery_shopper", "manual"})
-WENT_OUT = (
-    OutboundEmail.Status.SENT,
-    OutboundEmail.Status.BOUNCED,
-    OutboundEmail.Status.SENDING,
-    OutboundEmail.Status.UNKNOWN,
-)
+WENT_OUT = transitions.WENT_OUT
 
 
 @dataclass
@@ -254,17 +250,8 @@ def _create(enrollment: Enrollment, number: int, fields: dict[str, object]) -> b
 
 def _replace(existing: OutboundEmail, fields: dict[str, object]) -> bool:
     """Only while it still has not gone out: a send pass may be claiming it right now."""
-    changed = OutboundEmail.objects.filter(
-        pk=existing.pk, legacy=False, status__in=_REPLACEABLE
-    ).update(**fields)
-    return changed == 1
-
-
-_REPLACEABLE = [
-    s
-    for s in OutboundEmail.Status.values
-    if s not in WENT_OUT and s != OutboundEmail.Status.SENDING
-]
+    rest = dict(fields)
+    return transitions.import_over(existing.pk, status=str(rest.pop("status")), **rest)
 
 
 def _to_legacy_enrollment(

@@ -18,6 +18,7 @@ from migration.mailboxes import inbox_for
 from migration.readers import Record
 from migration.state import Run
 from migration.suppressing import suppress_legacy
+from outreach import transitions
 from outreach.models import Enrollment, InboundMessage, OutboundEmail, Suppression
 from prospects.models import Contact, Prospect
 
@@ -195,9 +196,7 @@ def _hard(
     run: Run, address: str, matched: OutboundEmail | None, contact: Contact | None, record: Record
 ) -> None:
     if matched is not None:
-        OutboundEmail.objects.filter(pk=matched.pk, status=OutboundEmail.Status.SENT).update(
-            status=OutboundEmail.Status.BOUNCED, bounce_reason="legacy"
-        )
+        transitions.bounce_sent(matched.pk, reason="legacy")
     if contact is not None:
         Contact.objects.filter(pk=contact.pk).update(verification=Contact.Verification.INVALID)
     detail = values.text(record.data, "reason") or "hard bounce in the old system"

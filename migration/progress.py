@@ -22,6 +22,7 @@ from migration.emails import WENT_OUT
 from migration.mailboxes import inbox_for, mailbox_address
 from migration.readers import Record
 from migration.state import Run
+from outreach import transitions
 from outreach.models import Enrollment, OutboundEmail, Suppression
 from outreach.services.suppression import is_suppressed
 from prospects.models import Contact, Prospect
@@ -30,7 +31,7 @@ MISSING = "legacy: the email of step"
 RUNNING = (Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED)
 REPLIED = Enrollment.Status.REPLIED
 EARLY_STAGES = ["new", "enriching", "enriched", "ready"]
-UNSENT = [OutboundEmail.Status.DRAFT, OutboundEmail.Status.QUEUED, OutboundEmail.Status.SHADOW]
+UNSENT = transitions.UNSENT
 
 
 def settle_enrollments(run: Run, leads: dict[int, Record]) -> None:
@@ -72,7 +73,8 @@ def _settle(
     if changed:
         Enrollment.objects.filter(pk=enrollment.pk).update(**update)
     if update["inbox_id"] != enrollment.inbox_id:  # the queued follow-ups move with the thread
-        enrollment.emails.filter(status__in=UNSENT).update(inbox_id=update["inbox_id"])
+        unsent = enrollment.emails.filter(status__in=UNSENT)
+        unsent.update(inbox_id=update["inbox_id"])
     _cancel_done_steps(run, enrollment, current)
     return changed
 
@@ -82,9 +84,7 @@ def _cancel_done_steps(run: Run, enrollment: Enrollment, current: int) -> None:
     stale = enrollment.emails.filter(step__lte=current, status__in=UNSENT, legacy=False)
     for email in stale:
         reason = f"legacy: the old system is past step {email.step}"
-        if OutboundEmail.objects.filter(pk=email.pk, status__in=UNSENT).update(
-            status=OutboundEmail.Status.CANCELLED, last_error=reason
-        ):
+        if transitions.cancel_unsent(OutboundEmail.objects.filter(pk=email.pk), error=reason):
             run.report.conflict(
                 f"{enrollment.contact.email}: Jengu's {email.status} step {email.step} in "
                 f"{enrollment.campaign.name} cancelled: the old system is at step {current}"
@@ -213,9 +213,7 @@ def _stop_other(run: Run, other: Enrollment, why: str, *, force: bool) -> None:
         status=Enrollment.Status.STOPPED, stopped_reason=reason[:200]
     ):
         return  # stopped already (by the rule above, in this run)
-    cancelled = other.emails.filter(status__in=UNSENT).update(
-        status=OutboundEmail.Status.CANCELLED, last_error=reason
-    )
+    cancelled = transitions.cancel_unsent(other.emails.all(), error=reason)
     run.report.conflict(
         f"{who}: Jengu's enrollment in {other.campaign.name} stopped ({cancelled} unsent "
         f"email(s) cancelled): {why} in the old system"

@@ -64,6 +64,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     list_select_related = ["inbox"]
     raw_id_fields = ["enrollment", "prospect", "contact", "inbox"]
     readonly_fields = [
+        "status",  # changed only by outreach.transitions (the send ledger's state machine)
         "message_id",
         "in_reply_to",
         "references",

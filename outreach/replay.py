@@ -7,20 +7,14 @@ from django.utils import timezone
 from core.errors import Conflict
 from core.models import DeadLetter
 from core.replay import register
-from outreach.models import OutboundEmail
+from outreach import transitions
 
 
 @register(DeadLetter.Kind.SEND)
 def requeue_failed_email(letter: DeadLetter) -> None:
-    updated = OutboundEmail.objects.filter(
-        pk=letter.payload.get("email"), status=OutboundEmail.Status.FAILED
-    ).update(
-        status=OutboundEmail.Status.QUEUED,
-        attempts=0,
-        send_after=timezone.now(),
-        last_error="replayed by operator",
-    )
-    if not updated:
+    if not transitions.replay(
+        letter.payload.get("email"), now=timezone.now(), error="replayed by operator"
+    ):
         raise Conflict("the email is no longer failed; nothing to replay", code="not_failed")
 
 

@@ -13,6 +13,7 @@ from core.models import Alert
 from core.services import alert_raise
 from inboxes import services as inboxes
 from inboxes.bounces import Analysis, Consequence, Verdict
+from outreach import transitions
 from outreach.models import Enrollment, InboundMessage, OutboundEmail, Suppression
 from outreach.services.settle import record_soft_bounce
 from outreach.services.suppression import suppress
@@ -81,9 +82,7 @@ def _apply_verdict(msg: InboundMessage, verdict: Verdict, recipient: str, now: d
     if contact:
         Contact.objects.filter(pk=contact.pk).update(verification=Contact.Verification.INVALID)
     if msg.matched_outbound_id:
-        OutboundEmail.objects.filter(pk=msg.matched_outbound_id, status="sent").update(
-            status=OutboundEmail.Status.BOUNCED, bounce_reason=str(verdict.reason)
-        )
+        transitions.bounce_sent(msg.matched_outbound_id, reason=str(verdict.reason))
 
 
 def _complaint(msg: InboundMessage, analysis: Analysis, _: object) -> None:
@@ -158,9 +157,9 @@ def _stop_company(msg: InboundMessage, prospect_id: int) -> None:
     Enrollment.objects.filter(pk__in=ids).update(
         status=Enrollment.Status.REPLIED, stopped_reason=f"reply from {msg.from_address}"
     )
-    OutboundEmail.objects.filter(
-        enrollment_id__in=ids, status__in=[OutboundEmail.Status.DRAFT, OutboundEmail.Status.QUEUED]
-    ).update(status=OutboundEmail.Status.CANCELLED, last_error="prospect replied")
+    transitions.cancel(
+        OutboundEmail.objects.filter(enrollment_id__in=ids), error="prospect replied"
+    )
     Prospect.objects.filter(pk=prospect_id).update(replied_at=now)
     ProspectEvent.objects.create(
         prospect_id=prospect_id,

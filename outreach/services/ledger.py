@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
 from core.services import emergency_stop_active
 from inboxes import services as inboxes
 from inboxes.models import Inbox
+from outreach import transitions
 from outreach.models import Enrollment, OutboundEmail
 from outreach.services import policy
 from outreach.services.messages import message_id_domain, new_message_id
@@ -87,9 +88,7 @@ def _eligible(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:
 
 def _cancel_suppressed(email: OutboundEmail) -> None:
     stop_enrollments_for(email=email.recipient, status=Enrollment.Status.UNSUBSCRIBED)
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.CANCELLED, last_error="recipient suppressed"
-    )
+    transitions.cancel(OutboundEmail.objects.filter(pk=email.pk), error="recipient suppressed")
 
 
 def _pick(inbox: Inbox, now: datetime, skipped: dict[int, str]) -> OutboundEmail | None:
@@ -130,31 +129,23 @@ def claim_next(
 
 
 def _take(email: OutboundEmail, inbox: Inbox, now: datetime, day: date) -> Claim:
-    token = uuid.uuid4()
-    email.status, email.claim_token, email.inbox = OutboundEmail.Status.SENDING, token, inbox
-    email.lease_until = now + timedelta(seconds=settings.JENGU["SEND_LEASE_SECONDS"])
-    email.reserved_day, email.attempts = day, email.attempts + 1
-    email.from_address = inbox.address
-    if (
-        email.attempts == 1
-        and email.step == 1
-        and message_id_domain(email.message_id) != inbox.domain
-    ):
+    token, attempts, message_id = uuid.uuid4(), email.attempts + 1, email.message_id
+    if attempts == 1 and email.step == 1 and message_id_domain(message_id) != inbox.domain:
         # Stamped before any send, in this same transaction: it never changes once tried.
-        email.message_id = new_message_id(inbox.domain)
-    email.save(
-        update_fields=[
-            "status",
-            "claim_token",
-            "inbox",
-            "lease_until",
-            "reserved_day",
-            "attempts",
-            "from_address",
-            "message_id",
-            "updated_at",
-        ]
-    )
+        message_id = new_message_id(inbox.domain)
+    if not transitions.claim(
+        email.pk,
+        token=token,
+        inbox_id=inbox.pk,
+        lease_until=now + timedelta(seconds=settings.JENGU["SEND_LEASE_SECONDS"]),
+        reserved_day=day,
+        attempts=attempts,
+        from_address=inbox.address,
+        message_id=message_id,
+        now=now,
+    ):
+        # The row is locked and was queued: this cannot happen. Roll back the warmup slot.
+        raise DatabaseError(f"claim of email {email.pk} did not apply")
     if email.enrollment.inbox_id is None:
         Enrollment.objects.filter(pk=email.enrollment_id, inbox__isnull=True).update(inbox=inbox)
     Inbox.objects.filter(pk=inbox.pk).update(next_send_at=now + policy.random_gap())

@@ -21,6 +21,7 @@ from core.services import audit_record, deadletter_create, deadletter_resolve
 from inboxes import services as inboxes
 from inboxes.clients import transport_for
 from inboxes.models import Inbox
+from outreach import transitions
 from outreach.models import OutboundEmail
 from outreach.services.settle import mark_sent
 
@@ -29,9 +30,7 @@ GIVE_UP_LOOKING = timedelta(hours=1)
 
 
 def expire_leases(now: datetime) -> int:
-    return OutboundEmail.objects.filter(
-        status=OutboundEmail.Status.SENDING, lease_until__lt=now
-    ).update(status=OutboundEmail.Status.UNKNOWN, last_error="lease expired mid-send")
+    return transitions.mark_unknown(lease_before=now, error="lease expired mid-send", now=now)
 
 
 def _has_open_letter(email: OutboundEmail) -> bool:
@@ -98,8 +97,13 @@ def _unknown_email(letter: DeadLetter) -> OutboundEmail:
     if email is None:
         raise NotFound("the email of this dead letter no longer exists")
     if email.status != OutboundEmail.Status.UNKNOWN:
-        raise Conflict(f"the email is {email.status} now, not unknown", code="not_unknown")
+        raise _not_unknown(email)
     return email
+
+
+def _not_unknown(email: OutboundEmail) -> Conflict:
+    email.refresh_from_db(fields=["status"])
+    return Conflict(f"the email is {email.status} now, not unknown", code="not_unknown")
 
 
 def resolve_delivery_unknown(
@@ -114,7 +118,8 @@ def resolve_delivery_unknown(
         letter = DeadLetter.objects.select_for_update().get(pk=letter_id)
         email = _unknown_email(letter)
         if assume_delivered:
-            mark_sent(email, now=email.lease_until or now)
+            if not mark_sent(email, now=email.lease_until or now):
+                raise _not_unknown(email)
         else:
             send_again(email, now)
         resolution = (
@@ -127,13 +132,8 @@ def resolve_delivery_unknown(
 
 
 def send_again(email: OutboundEmail, now: datetime) -> None:
+    """Called inside a transaction: a refusal rolls the slot's release back."""
     if email.reserved_day and email.inbox_id:
         inboxes.warmup_release(inbox_id=email.inbox_id, day=email.reserved_day)
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.QUEUED,
-        claim_token=None,
-        lease_until=None,
-        reserved_day=None,
-        send_after=now,
-        last_error="operator: send again",
-    )
+    if not transitions.send_again(email.pk, now=now, error="operator: send again"):
+        raise _not_unknown(email)  # settled or resolved meanwhile: its slot was not ours

@@ -13,19 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.errors import JenguError
 from inboxes import services as inboxes
-from inboxes.clients import Transport, transport_for
+from inboxes.clients import Transport
 from inboxes.models import Inbox
 from outreach.models import OutboundEmail
 from outreach.services.ledger import Claim, claim_next
 from outreach.services.messages import build_message
 from outreach.services.prepare import prepare_due
 from outreach.services.settle import settle
+from outreach.services.shadow import sending_transport
 from outreach.services.suppression import unsubscribe_token_for
 
 log = logging.getLogger(__name__)
@@ -65,10 +65,6 @@ def render(email: OutboundEmail, inbox: Inbox, now: datetime) -> bytes:
 
 
 def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
-    if settings.JENGU["SHADOW"]:  # migration parallel run: record what would go, send nothing
-        from migration.shadow import shadow_settle
-
-        return shadow_settle(claim=claim, now=now)
     email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)
     inbox = email.inbox
     assert inbox is not None, "a claimed email always has its inbox"
@@ -161,7 +157,9 @@ def _round(
             continue
         progressed = True
         report.skipped.pop(claim.email_id, None)
-        transport = transports.setdefault(inbox.pk, transport_for(Inbox.objects.get(pk=inbox.pk)))
+        transport = transports.setdefault(
+            inbox.pk, sending_transport(Inbox.objects.get(pk=inbox.pk), clock)
+        )
         outcome = send_claimed(claim, transport, clock())
         report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
         if outcome == "sent":

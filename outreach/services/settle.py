@@ -23,8 +23,10 @@ from inboxes.bounces import (
 )
 from inboxes.clients.base import SendResult
 from inboxes.models import Inbox
+from outreach import transitions
 from outreach.models import Enrollment, OutboundEmail, Suppression
 from outreach.services import policy
+from outreach.services.shadow import SHADOW, settle_shadow
 from outreach.services.suppression import suppress
 from prospects.models import Contact, Prospect
 
@@ -44,21 +46,28 @@ def _inbox(email: OutboundEmail) -> int:
     return email.inbox_id
 
 
+def _token(email: OutboundEmail) -> uuid.UUID:
+    assert email.claim_token is not None, "only a claimed email is settled"
+    return email.claim_token
+
+
 def _day(email: OutboundEmail) -> date:
     assert email.reserved_day is not None, "a claimed email always holds a warmup slot"
     return email.reserved_day
 
 
-def mark_sent(email: OutboundEmail, *, now: datetime, provider_id: str = "") -> None:
-    """Record a delivery: ledger row, warmup slot, enrollment progress, prospect stage."""
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT,
-        sent_at=now,
-        provider_message_id=provider_id,
-        lease_until=None,
-        last_error="",
-        updated_at=now,
-    )
+def mark_sent(
+    email: OutboundEmail, *, now: datetime, provider_id: str = "", token: uuid.UUID | None = None
+) -> bool:
+    """Record a delivery: ledger row, warmup slot, enrollment progress, prospect stage.
+    With ``token``: settled by the claim's holder; without: an unknown email assumed delivered.
+    False (nothing recorded) when the row was no longer in a state to become sent."""
+    if token is not None:
+        applied = transitions.mark_sent(email.pk, token=token, now=now, provider_id=provider_id)
+    else:
+        applied = transitions.assume_delivered(email.pk, now=now, provider_id=provider_id)
+    if not applied:
+        return False
     if email.inbox_id and email.reserved_day:
         inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email))
     enrollment = email.enrollment
@@ -72,6 +81,7 @@ def mark_sent(email: OutboundEmail, *, now: datetime, provider_id: str = "") -> 
     Prospect.objects.filter(
         pk=email.prospect_id, stage__in=["new", "enriching", "enriched", "ready"]
     ).update(stage="contacted")
+    return True
 
 
 def settle(*, email_id: int, token: uuid.UUID, result: SendResult, now: datetime) -> str:
@@ -90,11 +100,13 @@ def settle(*, email_id: int, token: uuid.UUID, result: SendResult, now: datetime
 
 def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list) -> str:
     if result.accepted:
-        mark_sent(email, now=now, provider_id=result.provider_message_id)
+        mark_sent(email, now=now, provider_id=result.provider_message_id, token=_token(email))
         # After commit: the claim locks Inbox then InboxDay; touching Inbox here, after the
         # InboxDay update, would take them in the other order and deadlock concurrent passes.
         later.append(lambda: inboxes.record_success(inbox_id=_inbox(email), now=now))
         return "sent"
+    if result.outcome == SHADOW:
+        return settle_shadow(email, now)
     if result.outcome == "auth":
         return _auth_failed(email, result, now, later)
     if result.outcome == "invalid":  # our content, not the server: no retry, no inbox blame
@@ -142,25 +154,17 @@ def _retry(
         inboxes.warmup_release(inbox_id=_inbox(email), day=_day(email))
     if email.attempts >= settings.JENGU["SEND_MAX_ATTEMPTS"]:
         return _give_up(email, error)
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.QUEUED,
-        claim_token=None,
-        lease_until=None,
-        reserved_day=None,
-        last_error=error[:2000],
+    transitions.requeue(
+        email.pk,
+        token=_token(email),
+        error=error[:2000],
         send_after=now + (wait or policy.retry_backoff(email.attempts)),
     )
     return "retry"
 
 
 def _give_up(email: OutboundEmail, error: str) -> str:
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.FAILED,
-        last_error=error[:2000],
-        lease_until=None,
-        claim_token=None,
-        reserved_day=None,
-    )
+    transitions.mark_failed(email.pk, token=_token(email), error=error[:2000])
     deadletter_create(
         kind=DeadLetter.Kind.SEND,
         error=error,
@@ -172,11 +176,11 @@ def _give_up(email: OutboundEmail, error: str) -> str:
 
 
 def _hard_bounce(email: OutboundEmail, verdict: Verdict, now: datetime, later: list) -> str:
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.BOUNCED,
-        bounce_reason=str(verdict.reason),
-        last_error=f"{verdict.status or ''} {verdict.diagnostic}".strip()[:2000],
-        lease_until=None,
+    transitions.mark_bounced(
+        email.pk,
+        token=_token(email),
+        reason=str(verdict.reason),
+        error=f"{verdict.status or ''} {verdict.diagnostic}".strip()[:2000],
     )
     inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email), bounced=True)
     Contact.objects.filter(pk=email.contact_id).update(verification=Contact.Verification.INVALID)
@@ -206,13 +210,11 @@ def record_soft_bounce(*, contact_id: int, now: datetime) -> bool:
 def _auth_failed(email: OutboundEmail, result: SendResult, now: datetime, later: list) -> str:
     # Not the email's fault: give back the attempt and the slot, pause the inbox for a human.
     inboxes.warmup_release(inbox_id=_inbox(email), day=_day(email))
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.QUEUED,
-        claim_token=None,
-        lease_until=None,
-        reserved_day=None,
+    transitions.requeue(
+        email.pk,
+        token=_token(email),
+        error=f"authentication failed: {result.message}",
         attempts=max(0, email.attempts - 1),
-        last_error=f"authentication failed: {result.message}",
     )
     inbox = Inbox.objects.get(pk=_inbox(email))
     later.append(lambda: inboxes.record_failure(inbox_id=inbox.pk, now=now, error=result.message))

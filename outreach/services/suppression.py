@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from core.errors import JenguError
+from outreach import transitions
 from outreach.models import Enrollment, Suppression, UnsubscribeToken
 
 
@@ -76,9 +77,9 @@ def stop_enrollments_for(*, email: str = "", domain: str = "", status: str) -> i
     enrollments = Enrollment.objects.filter(match, status=Enrollment.Status.ACTIVE)
     ids = list(enrollments.values_list("pk", flat=True))
     Enrollment.objects.filter(pk__in=ids).update(status=status, stopped_reason="suppressed")
-    OutboundEmail.objects.filter(
-        enrollment_id__in=ids, status__in=[OutboundEmail.Status.DRAFT, OutboundEmail.Status.QUEUED]
-    ).update(status=OutboundEmail.Status.CANCELLED, last_error="recipient suppressed")
+    transitions.cancel(
+        OutboundEmail.objects.filter(enrollment_id__in=ids), error="recipient suppressed"
+    )
     return len(ids)
 
 

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from aiengine import services
+from aiengine.services.usage import rate_limit_status
 
 
 class RateLimitStatus(APIView):
@@ -19,4 +19,4 @@ class RateLimitStatus(APIView):
 
     @extend_schema(responses={200: OpenApiResponse(description="providers and budget")})
     def get(self, request: Request) -> Response:
-        return Response(services.rate_limit_status())
+        return Response(rate_limit_status())

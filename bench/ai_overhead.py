@@ -90,7 +90,7 @@ def run(calls: int) -> None:
         import openai
 
         from aiengine.clients import StructuredRequest
-        from aiengine.services import call_llm
+        from aiengine.services.llm import call_llm
 
         sdk = openai.OpenAI(api_key=fake.api_key, base_url=fake.base_url, max_retries=0)
         request = StructuredRequest("You write emails.", "Write to Hotel Lima.", "email", SCHEMA)

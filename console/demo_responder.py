@@ -1,6 +1,6 @@
 """The demo's recipients. Every minute in demo mode, read what Jengu delivered "to the world"
 (the Maildir outbox) and drop the demo hotel's answer into the sending inbox's Maildir, where
-the reply check (``inboxes.tasks.check_replies``) finds it like any other mail: a meeting
+the reply check (``outreach.tasks.check_replies``) finds it like any other mail: a meeting
 request, an out-of-office, a bounce (a DSN quoting our Message-ID), an unsubscribe, an
 interested reply, a refusal, a delegation (the script is ``console.demo.HOTELS``). A message,
 once read, moves from ``_outbox/new`` to ``_outbox/cur``, so each is answered once.

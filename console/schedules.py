@@ -43,7 +43,7 @@ def specs() -> list[Spec]:
         ),
         Spec(
             "Check replies",
-            "inboxes.tasks.check_replies",
+            "outreach.tasks.check_replies",
             "*/1 * * * *",
             "Read every inbox that has a reader; classify replies and bounces",
         ),
@@ -55,7 +55,7 @@ def specs() -> list[Spec]:
         ),
         Spec(
             "Draft ahead",
-            "aiengine.tasks.draft_ahead",
+            "outreach.tasks.draft_ahead",
             "30 6 * * *",
             "Write tomorrow's emails before the send window, so a send never waits on an LLM",
         ),

@@ -189,16 +189,6 @@ class InboxAdmin(admin.ModelAdmin):
         n = sum(services.inbox_resume(inbox=i, actor=request.user) for i in queryset)
         self.message_user(request, f"Resumed {n} inbox(es).", messages.SUCCESS)
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> Any:
-        # The health block of templates/admin/inboxes/inbox/change_form.html.
-        from console.dashboard import inbox_panel
-
-        inbox = self.get_object(request, object_id)
-        context = {**(extra_context or {}), "health": inbox_panel(inbox) if inbox else None}
-        return super().change_view(request, object_id, form_url, context)
-
     def save_model(self, request: HttpRequest, obj: Inbox, form: Any, change: bool) -> None:
         if not change:
             obj.source = Inbox.Source.ADMIN

@@ -1,13 +1,20 @@
-"""django-q2 entry points for sending."""
+"""django-q2 entry points of outreach: sending, drafting ahead, reply checks."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from core.tasking import enqueue
 from outreach import services
+from outreach.services import drafting, reader
 
 log = logging.getLogger(__name__)
 PASS_SECONDS = 200  # under the 5-minute cron and Q_CLUSTER's timeout
+CHECK_TIMEOUT = 50  # seconds: under the one-minute schedule
 
 
 def send_due(count: int | None = None) -> str:
@@ -21,3 +28,33 @@ def send_due(count: int | None = None) -> str:
 
 def reconcile_expired() -> str:
     return str(services.reconcile_expired())
+
+
+def draft_ahead(limit: int = 1000) -> str:
+    """Daily, before the send window: one ``draft_one`` task per enrollment due within a day."""
+    ids = drafting.due_for_drafting(now=timezone.now(), limit=limit)
+    for enrollment_id in ids:
+        enqueue(drafting.DRAFT_TASK, enrollment_id)
+    log.info("draft ahead", extra={"enqueued": len(ids)})
+    return f"enqueued {len(ids)} drafts"
+
+
+def draft_one(enrollment_id: int) -> str:
+    return drafting.draft_next(enrollment_id=enrollment_id, now=timezone.now())
+
+
+def check_replies() -> str:
+    """Fan out one check per readable inbox: a slow or failing inbox never blocks the others."""
+    ids = reader.readable_inbox_ids()
+    for inbox_id in ids:
+        async_task(
+            reader.CHECK_TASK,
+            inbox_id,
+            timeout=CHECK_TIMEOUT,
+            task_name=f"check-inbox-{inbox_id}",
+        )
+    return f"checking {len(ids)} inbox(es)"
+
+
+def check_inbox(inbox_id: int) -> dict[str, Any]:
+    return reader.check_inbox(inbox_id)

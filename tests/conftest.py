@@ -13,6 +13,8 @@ from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.servers.llm import AnthropicFake, OpenAIFake
+
 pytest_plugins = ["tests.servers.fixtures", "tests.servers.fixtures_more"]
 
 # CI explores the same examples on every run (a red build always means a change broke it);
@@ -105,3 +107,34 @@ def user_api(django_user_model: Any) -> APIClient:
 def capture_on_commit(django_capture_on_commit_callbacks: Any) -> Iterator[Any]:
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         yield callbacks
+
+
+@pytest.fixture
+def llms(
+    settings: Any,
+    grok_server: OpenAIFake,
+    anthropic_server: AnthropicFake,
+    openai_server: OpenAIFake,
+) -> dict[str, Any]:
+    """All three LLM providers configured, in the default order, pointing at the fakes."""
+    settings.JENGU = {
+        **settings.JENGU,
+        "AI_PROVIDER_ORDER": ["grok", "anthropic", "openai"],
+        "AI_TIMEOUT": 5.0,
+        "AI_DAILY_BUDGET_USD": 10.0,
+    }
+    settings.GROK_API_KEY, settings.GROK_BASE_URL = grok_server.api_key, grok_server.base_url
+    settings.ANTHROPIC_API_KEY = anthropic_server.api_key
+    settings.ANTHROPIC_BASE_URL = anthropic_server.url
+    settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL = (
+        openai_server.api_key,
+        openai_server.base_url,
+    )
+    settings.GROK_MODEL, settings.ANTHROPIC_MODEL = "grok-3-mini", "claude-haiku-4-5"
+    settings.OPENAI_MODEL = "gpt-4o-mini"
+    return {"grok": grok_server, "anthropic": anthropic_server, "openai": openai_server}
+
+
+@pytest.fixture
+def no_keys(settings: Any) -> None:
+    settings.GROK_API_KEY = settings.ANTHROPIC_API_KEY = settings.OPENAI_API_KEY = ""

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from aiengine.services import rate_limit_status
+from aiengine.services.usage import rate_limit_status
 from console.dashboard import queries
 from console.dashboard.svg import (
     Bar,

@@ -15,6 +15,10 @@ RENAMED = {
     "jengu.demo.send_pass": "console.demo.send_pass",
     "jengu.demo.pipeline": "console.demo.pipeline",
     "jengu.demo_responder.respond": "console.demo_responder.respond",
+    "aiengine.tasks.draft_ahead": "outreach.tasks.draft_ahead",
+    "aiengine.tasks.draft_one": "outreach.tasks.draft_one",
+    "inboxes.tasks.check_replies": "outreach.tasks.check_replies",
+    "inboxes.tasks.check_inbox": "outreach.tasks.check_inbox",
 }
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from inboxes.bounces.classify import classify, classify_smtp_error, normalize_address
 from inboxes.bounces.graph import classify_graph_error
-from inboxes.bounces.kinds import Analysis, MessageKind, analyze_message
+from inboxes.bounces.kinds import Analysis, analyze_message
 from inboxes.bounces.vocabulary import (
     CONSEQUENCES,
     SOFT_BOUNCE_DAYS,
     SOFT_BOUNCE_LIMIT,
     Consequence,
+    MessageKind,
     Reason,
     Verdict,
     soft_bounce_escalates,

@@ -6,7 +6,6 @@ so one hostile message cannot stall the inbox reader.
 
 from __future__ import annotations
 
-import enum
 import logging
 from dataclasses import dataclass, field, replace
 from email.message import Message
@@ -34,19 +33,11 @@ from inboxes.bounces.mime import (
     param,
     parse_bytes,
 )
+from inboxes.bounces.people import person_kind
 from inboxes.bounces.plaintext import cut_original, failed_recipients, plain_reports, segment_for
-from inboxes.bounces.vocabulary import Reason, Verdict
+from inboxes.bounces.vocabulary import MessageKind, Reason, Verdict
 
 log = logging.getLogger(__name__)
-
-
-class MessageKind(enum.StrEnum):
-    REPLY = "reply"
-    AUTO_REPLY = "auto_reply"
-    BOUNCE = "bounce"
-    COMPLAINT = "complaint"
-    UNSUBSCRIBE = "unsubscribe"
-    OTHER = "other"
 
 
 @dataclass
@@ -256,46 +247,10 @@ def _original(p: _Parsed) -> Original:
     return original(p.msg, p.notice)
 
 
-# --- people and their machines ------------------------------------------------------------
+# --- people and their machines (inboxes/bounces/people.py) ---------------------------------
 def _human_or_auto(p: _Parsed) -> Analysis:
-    kind = _person_kind(p)
+    kind = person_kind(p.msg, subject=p.subject, from_address=p.from_address, notice=p.notice)
     analysis = _base(p, kind)
     references = analysis.references
     analysis.original_message_id = analysis.in_reply_to or (references[-1] if references else None)
     return analysis
-
-
-def _person_kind(p: _Parsed) -> MessageKind:
-    if _is_auto_reply(p):
-        return MessageKind.AUTO_REPLY
-    if _is_bulk(p) or not p.from_address:
-        return MessageKind.OTHER
-    if signals.is_unsubscribe(p.subject, p.notice):
-        return MessageKind.UNSUBSCRIBE
-    return MessageKind.REPLY
-
-
-def _is_auto_reply(p: _Parsed) -> bool:
-    submitted = header(p.msg, "Auto-Submitted").strip().lower()
-    if submitted and not submitted.startswith("no"):
-        return True
-    for name in signals.AUTO_REPLY_HEADERS:
-        value = header(p.msg, name).strip().lower()
-        if value and value not in ("no", "false", "0"):
-            return True
-    precedence = header(p.msg, "Precedence").strip().lower()
-    if precedence == "auto_reply" or signals.OOO_SUBJECT.search(p.subject):
-        return True
-    wording = signals.OOO_WORDING.search(f"{p.subject}\n{p.notice[:1500]}")
-    return precedence in ("bulk", "junk", "list") and bool(wording)
-
-
-def _is_bulk(p: _Parsed) -> bool:
-    precedence = header(p.msg, "Precedence").strip().lower()
-    local, _, _ = p.from_address.partition("@")
-    return (
-        precedence in ("bulk", "junk", "list")
-        or bool(header(p.msg, "List-Id") or header(p.msg, "List-Unsubscribe"))
-        or bool(signals.MACHINE_LOCALPART.match(local))
-        or signals.is_daemon_sender(local, display_name(p.msg, "From"))
-    )

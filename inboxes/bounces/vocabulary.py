@@ -1,4 +1,5 @@
-"""The fixed bounce vocabulary: reasons, their consequences, the verdict shape, soft-bounce limits.
+"""The fixed bounce vocabulary: reasons, their consequences, the verdict shape, soft-bounce limits,
+and the kinds of inbound message.
 
 docs/bounces.md explains each reason to operators; keep the two in step.
 """
@@ -27,6 +28,17 @@ class Reason(enum.StrEnum):
     CONTENT_REJECTED = "content_rejected"
     NETWORK_ERROR = "network_error"
     UNDEFINED = "undefined"
+
+
+class MessageKind(enum.StrEnum):
+    """What an inbound message is (the contracts' inbound kinds)."""
+
+    REPLY = "reply"
+    AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
+    COMPLAINT = "complaint"
+    UNSUBSCRIBE = "unsubscribe"
+    OTHER = "other"
 
 
 class Consequence(enum.StrEnum):

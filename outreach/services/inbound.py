@@ -172,7 +172,7 @@ def classify(msg: InboundMessage) -> Classification | None:
         InboundMessage.Kind.UNSUBSCRIBE,
     ):
         return None
-    from aiengine.services import classify_reply_text
+    from aiengine.services.classifying import classify_reply_text
 
     try:
         verdict = classify_reply_text(subject=msg.subject, body=msg.body_text, headers=msg.headers)

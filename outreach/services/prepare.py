@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
@@ -16,6 +16,7 @@ from outreach.services.suppression import is_suppressed, stop_enrollments_for
 from prospects.models import Contact
 
 log = logging.getLogger(__name__)
+AHEAD = timedelta(days=1)  # how far ahead a due step gets its ledger row (and its draft)
 
 
 def sendable_verification(contact: Contact) -> bool:
@@ -65,7 +66,7 @@ def _placeholder_domain(enrollment: Enrollment) -> str:
 def _draft(
     enrollment: Enrollment, step: SequenceStep, previous: OutboundEmail | None, strategy: str | None
 ):
-    from aiengine.services import draft_email
+    from aiengine.services.writing import draft_email
     from outreach.services.context import email_context
 
     strategy = strategy or step.strategy or enrollment.campaign.strategy
@@ -131,23 +132,30 @@ def email_prepare(
         return OutboundEmail.objects.get(enrollment=enrollment, step=number)
 
 
-def prepare_due(*, now: datetime, limit: int = 200) -> int:
-    """Create the ledger rows of enrollments whose next step is due (within a day ahead).
+def due_without_email(now: datetime) -> QuerySet[Enrollment]:
+    """Active enrollments due within ``AHEAD`` whose next step has no ledger row yet.
 
-    One query finds them (no row yet for the next step). An enrollment that cannot be prepared
-    now (contact not sendable, previous step not settled) is looked at again a day later, so it
-    never crowds out the ones behind it.
+    The send pass prepares these and the draft-ahead task writes them before the send window;
+    the partial index ``enrollment_due`` serves the query.
     """
-    horizon = now + timedelta(days=1)
     has_next = OutboundEmail.objects.filter(
         enrollment=OuterRef("pk"), step=F("enrollment__current_step") + 1
     )
-    due = (
-        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, next_send_at__lte=horizon)
+    return (
+        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE, next_send_at__lte=now + AHEAD)
         .exclude(Exists(has_next))
-        .select_related("campaign", "contact", "prospect", "inbox")
         .order_by("next_send_at", "pk")
     )
+
+
+def prepare_due(*, now: datetime, limit: int = 200) -> int:
+    """Create the ledger rows of enrollments whose next step is due (within a day ahead).
+
+    An enrollment that cannot be prepared now (contact not sendable, previous step not settled)
+    is looked at again a day later, so it never crowds out the ones behind it.
+    """
+    horizon = now + AHEAD
+    due = due_without_email(now).select_related("campaign", "contact", "prospect", "inbox")
     made = 0
     for enrollment in due[:limit]:
         if email_prepare(enrollment=enrollment, now=now):

@@ -21,12 +21,17 @@ log = logging.getLogger(__name__)
 LOCK = timedelta(minutes=3)
 MAX_BACKOFF = timedelta(minutes=30)
 DEAD_LETTER_AFTER = 5
+CHECK_TASK = "outreach.tasks.check_inbox"  # the per-inbox task; what a dead letter replays
 
 
 def readable(inbox: Inbox) -> bool:
     if not inbox.reader_enabled or inbox.status == Inbox.Status.DISABLED:
         return False
     return inbox.provider != Inbox.Provider.SMTP or bool(inbox.imap_host)
+
+
+def readable_inbox_ids() -> list[int]:
+    return [i.pk for i in Inbox.objects.exclude(status=Inbox.Status.DISABLED) if readable(i)]
 
 
 def _claim(inbox_id: int) -> Inbox | None:
@@ -57,7 +62,7 @@ def _failed(inbox: Inbox, exc: Exception) -> None:
             kind=DeadLetter.Kind.INBOUND,
             error=str(exc),
             attempts=failures,
-            task_name="inboxes.tasks.check_inbox",
+            task_name=CHECK_TASK,
             payload={"args": [inbox.pk]},
             obj=inbox,
         )

@@ -9,17 +9,13 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from django_q.conf import Conf
 
 from aiengine.models import AIUsage, ProviderState
 from aiengine.prompts import load_prompt
 from aiengine.rules import Intent
-from aiengine.services import classify_reply_text, draft_email
-from aiengine.tasks import draft_ahead, draft_one
+from aiengine.services.classifying import classify_reply_text
+from aiengine.services.writing import draft_email
 from aiengine.writer import OFFLINE_VERSION, EmailContext
-from outreach.models import OutboundEmail
-from tests.factories import EnrollmentFactory, InboxFactory
-from tests.servers.llm import AnthropicFake, OpenAIFake
 
 CONTEXT = EmailContext(
     prospect_name="Hotel Lima",
@@ -34,37 +30,6 @@ GOOD = {
     "body": "Hello Ana,\n\nWould a 15-minute call about answering guest emails help?\n\nRui",
 }
 UNCLEAR_REPLY = "Let me think about it and get back to you after the season."
-
-
-@pytest.fixture
-def llms(
-    settings: Any,
-    grok_server: OpenAIFake,
-    anthropic_server: AnthropicFake,
-    openai_server: OpenAIFake,
-) -> dict[str, Any]:
-    """All three providers configured, in the default order, pointing at the fakes."""
-    settings.JENGU = {
-        **settings.JENGU,
-        "AI_PROVIDER_ORDER": ["grok", "anthropic", "openai"],
-        "AI_TIMEOUT": 5.0,
-        "AI_DAILY_BUDGET_USD": 10.0,
-    }
-    settings.GROK_API_KEY, settings.GROK_BASE_URL = grok_server.api_key, grok_server.base_url
-    settings.ANTHROPIC_API_KEY = anthropic_server.api_key
-    settings.ANTHROPIC_BASE_URL = anthropic_server.url
-    settings.OPENAI_API_KEY, settings.OPENAI_BASE_URL = (
-        openai_server.api_key,
-        openai_server.base_url,
-    )
-    settings.GROK_MODEL, settings.ANTHROPIC_MODEL = "grok-3-mini", "claude-haiku-4-5"
-    settings.OPENAI_MODEL = "gpt-4o-mini"
-    return {"grok": grok_server, "anthropic": anthropic_server, "openai": openai_server}
-
-
-@pytest.fixture
-def no_keys(settings: Any) -> None:
-    settings.GROK_API_KEY = settings.ANTHROPIC_API_KEY = settings.OPENAI_API_KEY = ""
 
 
 def _calls(llms: dict[str, Any]) -> dict[str, int]:
@@ -247,41 +212,3 @@ def test_offline_classification_uses_the_rules_alone(no_keys: None) -> None:
     verdict = classify_reply_text(subject="Re: hello", body=UNCLEAR_REPLY, headers={})
     assert (verdict.intent, verdict.decided_by) == (Intent.UNCLEAR, "rules")
     assert AIUsage.objects.count() == 0
-
-
-# --- drafting ahead -----------------------------------------------------------------------
-@pytest.fixture
-def sync_queue(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Conf, "SYNC", True)
-
-
-@pytest.mark.django_db
-def test_draft_ahead_writes_tomorrows_emails_now(
-    llms: dict, sync_queue: None, django_capture_on_commit_callbacks: Any
-) -> None:
-    now = timezone.now()
-    inbox = InboxFactory()
-    due = EnrollmentFactory(inbox=inbox, next_send_at=now + timedelta(hours=20))
-    later = EnrollmentFactory(inbox=inbox, next_send_at=now + timedelta(days=3))
-    llms["grok"].reply_json(GOOD)
-    with django_capture_on_commit_callbacks(execute=True):
-        assert draft_ahead() == "enqueued 1 drafts"
-    email = OutboundEmail.objects.get()
-    assert (email.enrollment, email.step) == (due, 1)
-    assert (email.subject, email.ai_provider, email.ai_model) == (
-        GOOD["subject"],
-        "grok",
-        "grok-3-mini",
-    )
-    assert email.prompt_version == load_prompt("write_cold_direct").version
-    assert not email.offline
-    assert not later.emails.exists()
-    assert draft_ahead() == "enqueued 0 drafts"  # already drafted: nothing twice
-
-
-@pytest.mark.django_db
-def test_draft_one_offline_marks_the_email_offline(no_keys: None) -> None:
-    enrollment = EnrollmentFactory(inbox=InboxFactory(), next_send_at=timezone.now())
-    assert "by offline" in draft_one(enrollment.pk)
-    email = OutboundEmail.objects.get(enrollment=enrollment)
-    assert email.offline and email.ai_provider == "offline"

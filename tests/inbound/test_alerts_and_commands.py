@@ -98,7 +98,7 @@ def alerts_payload(alert, url):
 
 
 def test_check_replies_fans_out_one_task_per_readable_inbox(world, sync_tasks) -> None:
-    from inboxes.tasks import check_replies
+    from outreach.tasks import check_replies
     from tests.factories import InboxFactory
 
     InboxFactory(provider="smtp", imap_host="")  # no reader: skipped

@@ -51,4 +51,4 @@ def test_a_new_schedule_does_not_fire_before_its_cron_time() -> None:
 def test_the_pipeline_schedules_exist_beside_the_seed_ones() -> None:
     call_command("setup_schedules")
     funcs = set(Schedule.objects.values_list("func", flat=True))
-    assert {"aiengine.tasks.draft_ahead", "outreach.tasks.reconcile_expired"} <= funcs
+    assert {"outreach.tasks.draft_ahead", "outreach.tasks.reconcile_expired"} <= funcs

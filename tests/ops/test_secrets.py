@@ -21,8 +21,8 @@ from django.test import Client
 from django_q.conf import Conf
 
 from core.logging import ContextFilter, JsonFormatter
-from inboxes import tasks as inbox_tasks
 from inboxes.models import Inbox
+from outreach import tasks as outreach_tasks
 from outreach.models import InboundMessage, OutboundEmail
 from tests.factories import ContactFactory
 from tests.inbound import messages
@@ -210,7 +210,7 @@ def test_a_reply_check_leaks_no_secret(
     )  # fmt: skip
     monkeypatch.setattr(Conf, "SYNC", True)  # the fanned-out per-inbox task runs right here
     with django_capture_on_commit_callbacks(execute=True):
-        inbox_tasks.check_replies()
+        outreach_tasks.check_replies()
 
     reply = InboundMessage.objects.get()
     assert (reply.kind, reply.matched_outbound_id) == ("reply", email.pk)

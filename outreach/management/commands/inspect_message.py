@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from aiengine.services.classifying import classify_reply_text
 from inboxes.bounces import MessageKind, analyze_message
 from outreach.services.inbound import body_text, headers_of
 
@@ -27,8 +28,6 @@ def inspect(path: Path) -> dict[str, Any]:
         "confidence": None,
     }
     if analysis.kind in HUMAN_KINDS:
-        from aiengine.services import classify_reply_text
-
         text, _ = body_text(raw)
         verdict = classify_reply_text(subject=analysis.subject, body=text, headers=headers_of(raw))
         row["intent"], row["confidence"] = str(verdict.intent), round(verdict.confidence, 2)

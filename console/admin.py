@@ -184,8 +184,16 @@ class AlertAdmin(admin.ModelAdmin):
         "last_error",
         "created_at",
         "delivered_at",
+        "acknowledged_at",
     ]
     date_hierarchy = "created_at"
+    actions = ["acknowledge"]
+
+    @admin.action(description="Acknowledge selected alerts")
+    def acknowledge(self, request: HttpRequest, queryset: QuerySet) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        n = services.alert_acknowledge(alert_ids=ids, actor=request.user)
+        self.message_user(request, f"Acknowledged {n} alert(s).", messages.SUCCESS)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

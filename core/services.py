@@ -149,6 +149,17 @@ def deadletter_discard(*, letter_id: int, actor: Any = None) -> DeadLetter:
 
 
 # --- alerts -------------------------------------------------------------------------------
+def alert_acknowledge(*, alert_ids: list[int], actor: Any = None) -> int:
+    """The operator has seen these alerts; returns how many were not acknowledged before."""
+    with transaction.atomic():
+        fresh = Alert.objects.filter(pk__in=alert_ids, acknowledged_at__isnull=True)
+        alerts = list(fresh.select_for_update())
+        fresh.filter(pk__in=[a.pk for a in alerts]).update(acknowledged_at=timezone.now())
+        for alert in alerts:
+            audit_record(action="alert_acknowledged", actor=actor, obj=alert)
+    return len(alerts)
+
+
 def alert_raise(
     *,
     kind: str,

@@ -190,9 +190,7 @@ class InboxAdmin(admin.ModelAdmin):
         self.message_user(request, f"Resumed {n} inbox(es).", messages.SUCCESS)
 
     def save_model(self, request: HttpRequest, obj: Inbox, form: Any, change: bool) -> None:
-        if not change:
-            obj.source = Inbox.Source.ADMIN
-        super().save_model(request, obj, form, change)
+        services.inbox_save(inbox=obj, changed=list(form.changed_data), actor=request.user)
 
 
 @admin.register(InboxDay)

@@ -11,7 +11,7 @@ from inboxes.services.health import (
     record_failure,
     record_success,
 )
-from inboxes.services.registry import RegistryReport, get_inbox, initialize_inboxes
+from inboxes.services.registry import RegistryReport, get_inbox, inbox_save, initialize_inboxes
 from inboxes.services.warmup import (
     local_date,
     next_reset,
@@ -29,6 +29,7 @@ __all__ = [
     "get_inbox",
     "inbox_pause",
     "inbox_resume",
+    "inbox_save",
     "initialize_inboxes",
     "local_date",
     "next_reset",

@@ -160,6 +160,23 @@ def initialize_inboxes(*, actor: Any = None) -> RegistryReport:
     return report
 
 
+def inbox_save(*, inbox: Inbox, changed: list[str], actor: Any = None) -> Inbox:
+    """An operator's save (the admin form): a new inbox is an admin inbox; every save is audited
+    with the names of the fields it changed (never their values: the password is one)."""
+    created = inbox.pk is None
+    if created:
+        inbox.source = Inbox.Source.ADMIN
+    with transaction.atomic():
+        inbox.save()
+        audit_record(
+            action="inbox_created" if created else "inbox_updated",
+            actor=actor,
+            obj=inbox,
+            detail={"source": inbox.source} if created else {"fields": sorted(changed)},
+        )
+    return inbox
+
+
 def get_inbox(ref: str | int) -> Inbox:
     """An inbox by its key (``smtp-1``) or numeric id: ``inboxId`` accepts both."""
     from core.errors import NotFound

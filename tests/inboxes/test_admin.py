@@ -226,3 +226,21 @@ def test_changelist_shows_todays_use_of_the_limit(admin_client: Client) -> None:
 
     assert "2/7" in page
     assert "0.0% of 0" in page
+
+
+def test_admin_saves_go_through_the_service_and_are_audited(
+    admin_client: Client, admin_user: Any
+) -> None:
+    data = _form(admin_client, f"{CHANGELIST}add/")
+    data.update(key="desk", provider="maildir", address="desk@jengu.test", timezone="UTC")
+    assert admin_client.post(f"{CHANGELIST}add/", data).status_code == 302
+    inbox = Inbox.objects.get(key="desk")
+    created = AuditLog.objects.get(action="inbox_created", object_id=str(inbox.pk))
+    assert (created.actor, created.detail) == (admin_user, {"source": "admin"})
+
+    data = _form(admin_client, _change_url(inbox))
+    data.update(display_name="Sales desk", password="new-secret")
+    assert admin_client.post(_change_url(inbox), data).status_code == 302
+    updated = AuditLog.objects.get(action="inbox_updated", object_id=str(inbox.pk))
+    assert updated.detail == {"fields": ["display_name", "password"]}
+    assert "new-secret" not in str(updated.detail)

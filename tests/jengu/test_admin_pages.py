@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
+from core.models import Alert, AuditLog
 from core.services import deadletter_create
 from outreach.services import suppress, unsubscribe_token_for
 from tests.factories import EnrollmentFactory, InboxFactory
@@ -55,3 +59,22 @@ def test_unsubscribe_tokens_are_not_shown_in_the_admin(operator) -> None:
     token = unsubscribe_token_for("someone@hotel.example")
     listing = operator.get(reverse("admin:outreach_unsubscribetoken_changelist"))
     assert b"someone@hotel.example" in listing.content and token.encode() not in listing.content
+
+
+@pytest.mark.django_db
+def test_acknowledging_alerts_in_the_admin_goes_through_the_service(
+    admin_client: Any, admin_user: Any
+) -> None:
+
+    fresh = Alert.objects.create(kind=Alert.Kind.MEETING_REQUEST, title="Casa wants a call")
+    seen = Alert.objects.create(kind=Alert.Kind.OTHER, title="old", acknowledged_at=timezone.now())
+    response = admin_client.post(
+        "/admin/jengu/alert/",
+        {"action": "acknowledge", "_selected_action": [fresh.pk, seen.pk]},
+        follow=True,
+    )
+    assert "Acknowledged 1 alert(s)." in response.content.decode()
+    fresh.refresh_from_db()
+    assert fresh.acknowledged_at is not None
+    entry = AuditLog.objects.get(action="alert_acknowledged")
+    assert (entry.actor, entry.object_id) == (admin_user, str(fresh.pk))

@@ -33,7 +33,7 @@ from aiengine.clients import (
     provider_order,
 )
 from aiengine.clients.base import ERROR
-from aiengine.models import AIUsage, ProviderState
+from aiengine.models import AIUsage
 from aiengine.pricing import cost_usd
 from aiengine.prompts import render_prompt
 from aiengine.rules import Classification, Intent, classify_reply, needs_llm
@@ -46,6 +46,7 @@ from aiengine.writer import (
     ensure_valid,
     write_offline,
 )
+from core.models import ProviderState
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

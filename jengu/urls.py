@@ -48,6 +48,7 @@ urlpatterns = [
     path("admin/", admin.site.admin_view(views_admin.dashboard), name="jengu-dashboard"),
     path("admin/ops/", include((views_admin.urlpatterns, "jengu-ops"))),
     moved_admin("outreach", "compliance", ["suppression", "unsubscribetoken"]),
+    moved_admin("aiengine", "jengu", ["providerwindow", "providerstate"]),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

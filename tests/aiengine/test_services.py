@@ -11,12 +11,13 @@ import pytest
 from django.utils import timezone
 from django_q.conf import Conf
 
-from aiengine.models import AIUsage, ProviderState
+from aiengine.models import AIUsage
 from aiengine.prompts import load_prompt
 from aiengine.rules import Intent
 from aiengine.services import classify_reply_text, draft_email
 from aiengine.tasks import draft_ahead, draft_one
 from aiengine.writer import OFFLINE_VERSION, EmailContext
+from core.models import ProviderState
 from outreach.models import OutboundEmail
 from tests.factories import EnrollmentFactory, InboxFactory
 from tests.servers.llm import AnthropicFake, OpenAIFake

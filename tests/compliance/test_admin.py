@@ -74,27 +74,3 @@ def test_a_duplicate_is_refused_by_the_form_and_changes_nothing(admin_client) ->
     assert response.status_code == 200  # the form again, with the error
     assert Suppression.objects.count() == 2
     assert OutboundEmail.objects.get(pk=email.pk).status == OutboundEmail.Status.QUEUED
-
-
-@pytest.mark.parametrize(
-    ("old", "new"),
-    [
-        ("/admin/outreach/suppression/", "/admin/compliance/suppression/"),
-        (
-            "/admin/outreach/suppression/?reason=bounce",
-            "/admin/compliance/suppression/?reason=bounce",
-        ),
-        ("/admin/outreach/suppression/add/", "/admin/compliance/suppression/add/"),
-        ("/admin/outreach/suppression/7/change/", "/admin/compliance/suppression/7/change/"),
-        ("/admin/outreach/unsubscribetoken/", "/admin/compliance/unsubscribetoken/"),
-    ],
-)
-def test_old_admin_urls_of_the_compliance_models_redirect(admin_client, old: str, new: str) -> None:
-    response = admin_client.get(old)
-    assert (response.status_code, response["Location"]) == (301, new)
-
-
-def test_the_old_admin_url_lands_on_the_working_page(admin_client) -> None:
-    Suppression.objects.create(email="gone@hotel.example", reason="manual")
-    page = admin_client.get("/admin/outreach/suppression/", follow=True)
-    assert page.status_code == 200 and b"gone@hotel.example" in page.content

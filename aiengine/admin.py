@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from aiengine.models import AIUsage, ProviderState, ProviderWindow
+from aiengine.models import AIUsage
+from core.models import ProviderState, ProviderWindow
 
 
 @admin.register(ProviderWindow)

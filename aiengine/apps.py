@@ -7,3 +7,9 @@ class AiengineConfig(AppConfig):
     name = "aiengine"
     verbose_name = "AI engine"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from aiengine.ratelimit import record_usage
+        from core.ratelimit import set_recorder
+
+        set_recorder(record_usage)  # every limited call (LLM or vendor) leaves an AIUsage row

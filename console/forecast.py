@@ -25,11 +25,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compliance.models import Suppression
 from core.services import emergency_stop_active
 from inboxes.models import Inbox, InboxDay
 from inboxes.services import local_date, warmup_limit
 from inboxes.services.warmup import schedule_for
-from outreach.models import OutboundEmail, Suppression
+from outreach.models import OutboundEmail
 from outreach.services.policy import DAYS, parse_days, parse_hours
 from prospects.models import Contact, Prospect
 

@@ -1,4 +1,5 @@
-"""Cross-cutting operations models: dead letters, the audit log, switches, alerts, maintenance."""
+"""Cross-cutting operations models: dead letters, the audit log, switches, alerts, maintenance,
+and the rate limiter's counter rows."""
 
 from __future__ import annotations
 
@@ -189,3 +190,51 @@ class AIUsageDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.provider}/{self.model} {self.purpose} {self.outcome}"
+
+
+class ProviderWindow(models.Model):
+    """Usage of one provider in one window (minute or day), reserved under a row lock.
+
+    Provider ``budget`` with window ``day`` holds the global dollar spend of the day. The table
+    keeps the name it had under aiengine.
+    """
+
+    class Window(models.TextChoices):
+        MINUTE = "minute"
+        DAY = "day"
+
+    provider = models.CharField(max_length=32)
+    window = models.CharField(max_length=8, choices=Window.choices)
+    window_start = models.DateTimeField()
+    requests = models.PositiveIntegerField(default=0)
+    tokens = models.PositiveBigIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
+
+    class Meta:
+        db_table = "aiengine_providerwindow"
+        ordering = ["-window_start", "provider"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "window", "window_start"], name="providerwindow_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.window} {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class ProviderState(models.Model):
+    """Backoff after a 429 / Retry-After (30 s doubling to 300 s) and the last error."""
+
+    provider = models.CharField(max_length=32, unique=True)
+    backoff_until = models.DateTimeField(null=True, blank=True)
+    backoff_seconds = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "aiengine_providerstate"
+
+    def __str__(self) -> str:
+        return self.provider

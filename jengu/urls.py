@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.urls import URLPattern, include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from aiengine import api as aiengine_api
+from compliance import api as compliance_api
 from console import metrics
 from console import views as views_admin
 from console.forecast import ForecastStatus
@@ -25,11 +27,28 @@ def api(route: str, view: Any, name: str) -> URLPattern:
     return re_path(rf"^api/{route}/?$", view, name=name)
 
 
+def moved_admin(old_app: str, new_app: str, models: list[str]) -> URLPattern:
+    """Bookmarks of the admin pages of models that moved app keep working (301, same page).
+
+    Only the changelist, add, change, delete and history pages (numeric ids): the target path
+    is always one of our own admin pages; the query string (changelist filters) is kept.
+    """
+    pages = r"(?P<page>(?:add/|\d+/(?:change/|delete/|history/)?)?)"
+    return re_path(
+        rf"^admin/{old_app}/(?P<model>{'|'.join(models)})/{pages}$",
+        RedirectView.as_view(
+            url=f"/admin/{new_app}/%(model)s/%(page)s", permanent=True, query_string=True
+        ),
+    )
+
+
 urlpatterns = [
     re_path(r"^health/?$", health.health, name="health"),
     re_path(r"^metrics/?$", metrics.metrics, name="metrics"),
     path("admin/", admin.site.admin_view(views_admin.dashboard), name="jengu-dashboard"),
     path("admin/ops/", include((views_admin.urlpatterns, "jengu-ops"))),
+    moved_admin("outreach", "compliance", ["suppression", "unsubscribetoken"]),
+    moved_admin("aiengine", "jengu", ["providerwindow", "providerstate"]),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -40,7 +59,7 @@ urlpatterns = [
     api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
     api("emails", EmailList.as_view(), "emails"),
     api("send-email", outreach_api.SendEmail.as_view(), "send-email"),
-    api("suppressions", outreach_api.SuppressionList.as_view(), "suppressions"),
+    api("suppressions", compliance_api.SuppressionList.as_view(), "suppressions"),
     api("status/warmup", inboxes_api.WarmupStatus.as_view(), "status-warmup"),
     api("status/inboxes", inboxes_api.InboxStatus.as_view(), "status-inboxes"),
     api("status/forecast", ForecastStatus.as_view(), "status-forecast"),

@@ -7,11 +7,12 @@ import math
 
 from django.db import IntegrityError, transaction
 
+from compliance.models import Suppression
 from migration import values
 from migration.readers import Record
 from migration.state import Run
 from migration.suppressing import suppress_legacy
-from outreach.models import STRATEGIES, Campaign, Enrollment, SequenceStep, Suppression
+from outreach.models import STRATEGIES, Campaign, Enrollment, SequenceStep
 from prospects.models import Contact, Prospect
 
 LEGACY = "Legacy"  # campaign holding the old emails that belong to no sequence; never sends

@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from compliance.services import is_suppressed
 from migration import values
 from migration.emails import SENT, outbound
 from migration.readers import Export, read_export
 from outreach.models import ShadowSend
-from outreach.services.suppression import is_suppressed
 
 Item = dict[str, Any]
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
+from compliance.models import Suppression
 from migration import values
 from migration.emails import outbound
 from migration.readers import Record
 from migration.state import Run
 from migration.suppressing import suppress_legacy
-from outreach.models import Suppression
 from prospects.models import Contact
 
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from compliance.models import Suppression
 from inboxes.bounces import Consequence, Reason
 from migration import values
 from migration.emails import outbound
@@ -19,7 +20,7 @@ from migration.readers import Record
 from migration.state import Run
 from migration.suppressing import suppress_legacy
 from outreach import transitions
-from outreach.models import Enrollment, InboundMessage, OutboundEmail, Suppression
+from outreach.models import Enrollment, InboundMessage, OutboundEmail
 from prospects.models import Contact, Prospect
 
 INTENTS = {

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from compliance.models import Suppression
+from compliance.services import is_suppressed
 from migration import values
 from migration.campaigns import LEAD_STATUS, LEGACY_ID
 from migration.emails import WENT_OUT
@@ -23,8 +25,7 @@ from migration.mailboxes import inbox_for, mailbox_address
 from migration.readers import Record
 from migration.state import Run
 from outreach import transitions
-from outreach.models import Enrollment, OutboundEmail, Suppression
-from outreach.services.suppression import is_suppressed
+from outreach.models import Enrollment, OutboundEmail
 from prospects.models import Contact, Prospect
 
 MISSING = "legacy: the email of step"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from compliance.models import Suppression
 from migration.readers import Record
 from migration.state import Run
-from outreach.models import Suppression
 from outreach.services.suppression import suppress
 
 

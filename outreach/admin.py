@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from compliance.models import Suppression
+from outreach import services
 from outreach.models import (
     Campaign,
     Enrollment,
@@ -10,8 +12,6 @@ from outreach.models import (
     OutboundEmail,
     SequenceStep,
     ShadowSend,
-    Suppression,
-    UnsubscribeToken,
 )
 
 
@@ -124,6 +124,8 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
 @admin.register(Suppression)
 class SuppressionAdmin(admin.ModelAdmin):
+    """A compliance model, registered here: saving one must stop that address's sequences."""
+
     list_display = ["__str__", "reason", "source", "created_by", "created_at"]
     list_filter = ["reason"]
     search_fields = ["email", "domain", "detail"]
@@ -132,12 +134,21 @@ class SuppressionAdmin(admin.ModelAdmin):
     def save_model(
         self, request: HttpRequest, obj: Suppression, form: object, change: bool
     ) -> None:
-        if not change:
-            obj.created_by = request.user.get_username()
-            obj.source = obj.source or "admin"
-        obj.email = obj.email.strip().lower()
-        obj.domain = obj.domain.strip().lower().lstrip("@")
-        super().save_model(request, obj, form, change)
+        if change:
+            services.suppression_change(obj)
+            return
+        row = services.suppress(
+            email=obj.email,
+            domain=obj.domain,
+            reason=obj.reason,
+            source=obj.source or "admin",
+            detail=obj.detail,
+            actor=request.user.get_username(),
+        )
+        # The admin logs and links the object it passed in: make it the stored row.
+        obj.pk = row.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
 
 @admin.register(ShadowSend)
@@ -163,21 +174,3 @@ class SequenceStepAdmin(admin.ModelAdmin):
     list_display = ["campaign", "number", "delay_days", "strategy", "html"]
     list_filter = ["campaign", "strategy"]
     list_select_related = ["campaign"]
-
-
-@admin.register(UnsubscribeToken)
-class UnsubscribeTokenAdmin(admin.ModelAdmin):
-    """Who has an unsubscribe link and whether it was used. The token itself is not shown:
-    whoever has it can unsubscribe that person."""
-
-    list_display = ["email", "created_at", "used_at"]
-    list_filter = [("used_at", admin.EmptyFieldListFilter)]
-    search_fields = ["email"]
-    fields = ("email", "created_at", "used_at")
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

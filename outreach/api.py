@@ -1,17 +1,16 @@
-"""POST /api/send-email, POST /api/admin/trigger-send, GET /api/suppressions."""
+"""POST /api/send-email, POST /api/admin/trigger-send."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsStaff
 from outreach import services
-from outreach.models import STRATEGIES, Suppression
+from outreach.models import STRATEGIES
 
 
 class SendEmailSerializer(serializers.Serializer):
@@ -59,33 +58,3 @@ class TriggerSend(APIView):
         data.is_valid(raise_exception=True)
         report = services.run_send_pass(count=data.validated_data.get("count"))
         return Response(report.as_dict())
-
-
-class SuppressionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Suppression
-        fields = ["id", "email", "domain", "reason", "source", "detail", "created_by", "created_at"]
-
-
-@extend_schema(
-    parameters=[
-        OpenApiParameter("email", str),
-        OpenApiParameter("domain", str),
-        OpenApiParameter("reason", enum=Suppression.Reason.values),
-    ]
-)
-class SuppressionList(generics.ListAPIView):
-    """Why is this address suppressed? ``?email=`` matches the address or its domain."""
-
-    serializer_class = SuppressionSerializer
-
-    def get_queryset(self) -> QuerySet[Suppression]:
-        qs = Suppression.objects.all()
-        params = self.request.query_params
-        if email := params.get("email", "").strip().lower():
-            qs = qs.filter(Q(email__iexact=email) | Q(domain__iexact=email.rpartition("@")[2]))
-        if domain := params.get("domain", "").strip().lower():
-            qs = qs.filter(domain__iexact=domain)
-        if reason := params.get("reason"):
-            qs = qs.filter(reason=reason)
-        return qs

@@ -6,24 +6,19 @@ Link scanners fetch GETs, so a GET never changes anything. Neither answer redire
 
 from __future__ import annotations
 
-import re
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from outreach.models import UnsubscribeToken
+from compliance.services import unsubscribe_token_email
 from outreach.services import unsubscribe_by_token
-
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    known = TOKEN.match(token) and UnsubscribeToken.objects.filter(token=token).exists()
-    if not known:
+    if unsubscribe_token_email(token) is None:
         return render(request, "outreach/unsubscribe.html", {"state": "invalid"}, status=400)
     if request.method == "POST":
         address = unsubscribe_by_token(token)

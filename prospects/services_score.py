@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from outreach.services import is_suppressed, sendable_verification
+from compliance.services import is_suppressed
+from outreach.services import sendable_verification
 from prospects.conf import knob
 from prospects.models import Contact, Prospect
 from prospects.services import prospect_set_stage

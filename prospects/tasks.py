@@ -16,8 +16,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from aiengine.ratelimit import RateLimited
 from core.models import DeadLetter
+from core.ratelimit import RateLimited
 from core.services import deadletter_create
 from core.tasking import enqueue, retry_later
 from prospects.conf import knob

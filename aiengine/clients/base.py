@@ -6,12 +6,12 @@ services layer reserves capacity, calls a client, and settles what the client re
 
 from __future__ import annotations
 
-import email.utils
 import json
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from core.ratelimit import parse_retry_after
 
 # AIUsage outcomes a client can report (the limiter adds "ok" and "refused").
 RATE_LIMITED = "rate_limited"
@@ -91,30 +91,6 @@ class LLMClient(Protocol):
     config: ProviderConfig
 
     def complete(self, request: StructuredRequest) -> Completion: ...
-
-
-def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
-    """Seconds from ``retry-after-ms`` or ``retry-after`` (seconds or an HTTP date)."""
-    if not headers:
-        return None
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def scrub(text: str, secret: str) -> str:

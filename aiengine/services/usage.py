@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from aiengine import ratelimit
 from aiengine.clients import PROVIDERS, provider_config, provider_order
-from aiengine.models import ProviderState
+from core.models import ProviderState
 
 _VENDOR_KEYS = {
     "hunter": "HUNTER_API_KEY",

@@ -8,12 +8,7 @@ from outreach.services.prepare import email_prepare, enroll, prepare_due, sendab
 from outreach.services.reconcile import reconcile_expired, resolve_delivery_unknown
 from outreach.services.sendpass import PassReport, run_send_pass, send_claimed
 from outreach.services.settle import settle
-from outreach.services.suppression import (
-    is_suppressed,
-    suppress,
-    unsubscribe_by_token,
-    unsubscribe_token_for,
-)
+from outreach.services.suppression import suppress, suppression_change, unsubscribe_by_token
 
 __all__ = [
     "Claim",
@@ -21,7 +16,6 @@ __all__ = [
     "claim_next",
     "email_prepare",
     "enroll",
-    "is_suppressed",
     "prepare_due",
     "reconcile_expired",
     "resolve_delivery_unknown",
@@ -31,6 +25,6 @@ __all__ = [
     "sendable_verification",
     "settle",
     "suppress",
+    "suppression_change",
     "unsubscribe_by_token",
-    "unsubscribe_token_for",
 ]

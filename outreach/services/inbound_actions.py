@@ -9,12 +9,13 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from aiengine.rules import Classification
+from compliance.models import Suppression
 from core.models import Alert
 from core.services import alert_raise
 from inboxes import services as inboxes
 from inboxes.bounces import Analysis, Consequence, Verdict
 from outreach import transitions
-from outreach.models import Enrollment, InboundMessage, OutboundEmail, Suppression
+from outreach.models import Enrollment, InboundMessage, OutboundEmail
 from outreach.services.settle import record_soft_bounce
 from outreach.services.suppression import suppress
 from prospects.models import Contact, Prospect, ProspectEvent

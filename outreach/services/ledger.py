@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
+from compliance.services import is_suppressed
 from core.services import emergency_stop_active
 from inboxes import services as inboxes
 from inboxes.models import Inbox
@@ -22,7 +23,7 @@ from outreach import transitions
 from outreach.models import Enrollment, OutboundEmail
 from outreach.services import policy
 from outreach.services.messages import message_id_domain, new_message_id
-from outreach.services.suppression import is_suppressed, stop_enrollments_for
+from outreach.services.suppression import stop_enrollments_for
 
 log = logging.getLogger(__name__)
 PAGE = 10  # most claims take the first row: small pages keep the claim short

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.utils import timezone
 
+from compliance.services import is_suppressed
 from core.errors import Conflict, LimitReached, NotFound, Unprocessable
 from core.services import audit_record
 from inboxes import services as inboxes
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, OutboundEmail
 from outreach.services.prepare import email_prepare, enroll, sendable_verification
-from outreach.services.suppression import is_suppressed
 from prospects.models import Contact, Prospect
 
 

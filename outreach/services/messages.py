@@ -12,8 +12,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
-from django.conf import settings
-
+from compliance.services import list_unsubscribe_headers
 from core.errors import JenguError
 
 # Building uses the SMTP policy (bodies wrapped or quoted-printable at 78); serializing uses an
@@ -32,10 +31,6 @@ def new_message_id(domain: str) -> str:
 
 def message_id_domain(message_id: str) -> str:
     return message_id.strip("<>").rpartition("@")[2]
-
-
-def unsubscribe_url(token: str) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/u/{token}"
 
 
 # Every character the email package (or a mail client) may treat as a line break.
@@ -76,9 +71,8 @@ def build_message(
         msg["In-Reply-To"] = _check("In-Reply-To", in_reply_to)
         msg["References"] = _check("References", references or in_reply_to)
     if unsubscribe_token:
-        url = unsubscribe_url(unsubscribe_token)
-        msg["List-Unsubscribe"] = f"<{url}>, <mailto:{from_address}?subject=unsubscribe>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        for name, value in list_unsubscribe_headers(unsubscribe_token, mailto=from_address).items():
+            msg[name] = value
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")

@@ -9,10 +9,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 
+from compliance.services import is_suppressed
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
 from outreach.services.messages import new_message_id
-from outreach.services.suppression import is_suppressed, stop_enrollments_for
+from outreach.services.suppression import stop_enrollments_for
 from prospects.models import Contact
 
 log = logging.getLogger(__name__)

@@ -16,6 +16,7 @@ from datetime import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from compliance.services import unsubscribe_token_for
 from core.errors import JenguError
 from inboxes import services as inboxes
 from inboxes.clients import Transport
@@ -26,7 +27,6 @@ from outreach.services.messages import build_message
 from outreach.services.prepare import prepare_due
 from outreach.services.settle import settle
 from outreach.services.shadow import sending_transport
-from outreach.services.suppression import unsubscribe_token_for
 
 log = logging.getLogger(__name__)
 

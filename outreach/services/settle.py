@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from compliance.models import Suppression
 from core.models import DeadLetter
 from core.services import deadletter_create
 from inboxes import services as inboxes
@@ -24,7 +25,7 @@ from inboxes.bounces import (
 from inboxes.clients.base import SendResult
 from inboxes.models import Inbox
 from outreach import transitions
-from outreach.models import Enrollment, OutboundEmail, Suppression
+from outreach.models import Enrollment, OutboundEmail
 from outreach.services import policy
 from outreach.services.shadow import SHADOW, settle_shadow
 from outreach.services.suppression import suppress

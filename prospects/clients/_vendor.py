@@ -1,4 +1,4 @@
-"""One HTTP call to a vendor, through the shared rate limiter (aiengine.ratelimit).
+"""One HTTP call to a vendor, through the shared rate limiter (core.ratelimit).
 
 Every call reserves a slot in the vendor's minute and day windows first (hunter 100/min
 500/day, apollo 100/min 1000/day, millionverifier 100/min 10000/day unless VENDOR_LIMITS_*
@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 from django.utils import timezone
 
-from aiengine.ratelimit import RateLimited, backoff_until, vendor_call
+from core.ratelimit import RateLimited, backoff_until, vendor_call
 from prospects.clients import VendorError
 
 BodyCheck = Callable[[Any], str]  # "" when the body is a success, else the vendor's error

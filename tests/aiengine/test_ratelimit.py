@@ -14,8 +14,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from aiengine import ratelimit
-from aiengine.models import AIUsage, ProviderState, ProviderWindow
-from aiengine.ratelimit import Limits, RateLimited, parse_limits, reserve, settle, vendor_call
+from aiengine.models import AIUsage
+from aiengine.ratelimit import Limits, RateLimited, parse_limits, reserve, settle
+from core.models import ProviderState, ProviderWindow
+from core.ratelimit import vendor_call
 from tests.servers.http import HTTPTestServer, Response
 
 T0 = datetime(2026, 3, 2, 10, 15, 20, tzinfo=UTC)

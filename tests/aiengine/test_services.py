@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from aiengine.models import AIUsage, ProviderState
+from aiengine.models import AIUsage
 from aiengine.prompts import load_prompt
 from aiengine.rules import Intent
 from aiengine.services.classifying import classify_reply_text
 from aiengine.services.writing import draft_email
 from aiengine.writer import OFFLINE_VERSION, EmailContext
+from core.models import ProviderState
 
 CONTEXT = EmailContext(
     prospect_name="Hotel Lima",

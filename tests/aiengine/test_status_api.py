@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 
 from aiengine import ratelimit
 from aiengine.api import RateLimitStatus
+from core.ratelimit import vendor_call
 from jengu.urls import urlpatterns as project_urls
 
 # The project's routes first: once jengu/urls.py serves this path, that is what gets tested.
@@ -93,7 +94,7 @@ def test_usage_backoff_and_budget_are_live(api: APIClient, keys: None) -> None:
     with time_machine.travel(T0, tick=False) as traveller:
         held = ratelimit.reserve("anthropic", tokens=900, cost_usd=Decimal("0.01"))
         ratelimit.settle(held, tokens_in=300, tokens_out=100, cost_usd=Decimal("0.0015"))
-        with ratelimit.vendor_call("hunter", purpose="find"):
+        with vendor_call("hunter", purpose="find"):
             pass
         ratelimit.backoff_open("grok", retry_after=45, error="HTTP 429: slow down")
         body = api.get(URL + "/").json()

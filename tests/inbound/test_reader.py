@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 import time_machine
 
+from compliance.models import Suppression
 from inboxes.models import Inbox, InboxDay
-from outreach.models import Enrollment, InboundMessage, OutboundEmail, Suppression
+from outreach.models import Enrollment, InboundMessage, OutboundEmail
 from outreach.services.reader import check_inbox
 from prospects.models import Contact, Prospect
 from tests.inbound import messages as m

@@ -9,16 +9,18 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from compliance.services import unsubscribe_token_for
 from core.models import Alert, AuditLog
 from core.services import deadletter_create
-from outreach.services import suppress, unsubscribe_token_for
+from outreach.services import suppress
 from tests.factories import EnrollmentFactory, InboxFactory
 
 MODELS = sorted(
     (
         m
         for m in admin.site._registry
-        if m._meta.app_label in {"jengu", "prospects", "inboxes", "outreach", "aiengine"}
+        if m._meta.app_label
+        in {"jengu", "compliance", "prospects", "inboxes", "outreach", "aiengine"}
     ),
     key=lambda m: m._meta.label,
 )
@@ -57,7 +59,7 @@ def test_the_admin_requires_login(client) -> None:
 @pytest.mark.django_db
 def test_unsubscribe_tokens_are_not_shown_in_the_admin(operator) -> None:
     token = unsubscribe_token_for("someone@hotel.example")
-    listing = operator.get(reverse("admin:outreach_unsubscribetoken_changelist"))
+    listing = operator.get(reverse("admin:compliance_unsubscribetoken_changelist"))
     assert b"someone@hotel.example" in listing.content and token.encode() not in listing.content
 
 

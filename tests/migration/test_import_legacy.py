@@ -8,16 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import CommandError
 
+from compliance.models import Suppression
 from inboxes.models import Inbox
 from migration.importer import import_legacy
-from outreach.models import (
-    Campaign,
-    Enrollment,
-    InboundMessage,
-    OutboundEmail,
-    SequenceStep,
-    Suppression,
-)
+from outreach.models import Campaign, Enrollment, InboundMessage, OutboundEmail, SequenceStep
 from outreach.services import email_prepare, prepare_due
 from outreach.services.inbound import ingest_message
 from prospects.models import Contact, Prospect

@@ -15,11 +15,12 @@ from django.db import connection
 from django_q.models import Task
 
 from aiengine.models import AIUsage
+from compliance.models import Suppression
 from console import maintenance
 from console.tasks import weekly_maintenance
 from core.models import AIUsageDaily, MaintenanceReport
 from inboxes.models import InboxDay
-from outreach.models import Enrollment, InboundMessage, OutboundEmail, Suppression
+from outreach.models import Enrollment, InboundMessage, OutboundEmail
 from outreach.services import suppress
 from prospects.models import Prospect, ProspectEvent
 from tests.factories import ContactFactory, EnrollmentFactory, InboxFactory

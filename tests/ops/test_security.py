@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.http import url_has_allowed_host_and_scheme
 from rest_framework.throttling import SimpleRateThrottle
 
-from outreach.services import unsubscribe_token_for
+from compliance.services import unsubscribe_token_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from compliance.models import Suppression
 from core.models import DeadLetter
 from inboxes.models import Inbox, InboxDay
-from outreach.models import Enrollment, OutboundEmail, Suppression
+from outreach.models import Enrollment, OutboundEmail
 from outreach.services import run_send_pass, suppress
 from outreach.services.messages import HeaderInjection, build_message
 from prospects.models import Contact

@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.test import Client
 
-from outreach.models import Suppression
-from outreach.services import run_send_pass, unsubscribe_token_for
+from compliance.models import Suppression
+from compliance.services import unsubscribe_token_for
+from outreach.services import run_send_pass
 from outreach.services.policy import in_window, parse_days, parse_hours
 from tests.outreach.helpers import TUESDAY_10, enrolled, header_line, smtp_inbox
 

@@ -8,8 +8,8 @@ import pytest
 from django_q.models import Schedule
 
 from aiengine.models import AIUsage
-from aiengine.ratelimit import RateLimited
 from core.models import DeadLetter
+from core.ratelimit import RateLimited
 from prospects.models import Contact, Prospect
 from prospects.services_verify import Verifier, contact_verify
 from prospects.tasks import find_contact_email

@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
+from compliance.models import Suppression
 from console import demo, demo_responder
 from console.demo_site import DemoSite, start
 from console.schedules import DEMO_PREFIX, demo_specs, setup_schedules
 from core.models import Alert
 from inboxes.clients.maildir import inbox_path, outbox_path
 from inboxes.models import Inbox
-from outreach.models import Enrollment, OutboundEmail, Suppression
+from outreach.models import Enrollment, OutboundEmail
 from outreach.services.reader import check_inbox
 from prospects.models import Prospect
 from prospects.pipeline.daily import enroll_ready

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import time_machine
 
+from compliance.models import Suppression
 from console.forecast import forecast
 from inboxes.models import Inbox, InboxDay
-from outreach.models import Suppression
 from prospects.models import Contact, Prospect
 from tests.factories import ContactFactory, InboxFactory, ProspectFactory
 

@@ -1,0 +1,116 @@
+"""Compliance rules: who may never be emailed, and the one-click unsubscribe links (RFC 8058).
+
+Every sender and importer asks here. What a suppression does to running sequences is the
+business of the app that runs them (``outreach.services.suppress`` wraps ``suppression_add``).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from compliance.models import Suppression, UnsubscribeToken
+from core.errors import JenguError
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")  # what unsubscribe_token_for makes, with margin
+
+
+def _domain(email: str) -> str:
+    return email.rpartition("@")[2].strip().lower()
+
+
+def is_suppressed(email: str) -> Suppression | None:
+    """The suppression that covers this address (its own row or its domain's), if any."""
+    email = email.strip().lower()
+    if not email:
+        return None
+    return Suppression.objects.filter(
+        Q(email__iexact=email) | Q(domain__iexact=_domain(email))
+    ).first()
+
+
+def suppression_add(
+    *,
+    email: str = "",
+    domain: str = "",
+    reason: str,
+    source: str = "",
+    detail: str = "",
+    actor: str = "system",
+) -> tuple[Suppression, bool]:
+    """``(row, created)``. Idempotent: an existing row keeps its first reason and evidence."""
+    email, domain = email.strip().lower(), domain.strip().lower().lstrip("@")
+    if bool(email) == bool(domain):
+        raise JenguError("give either an email or a domain", code="bad_suppression")
+    lookup = {"email__iexact": email} if email else {"domain__iexact": domain}
+    existing = Suppression.objects.filter(**lookup).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            row = Suppression.objects.create(
+                email=email,
+                domain=domain,
+                reason=reason,
+                source=source[:100],
+                detail=detail[:5000],
+                created_by=actor,
+            )
+    except IntegrityError:  # a concurrent writer won: theirs is the first reason
+        return Suppression.objects.get(**lookup), False
+    return row, True
+
+
+def suppression_save(row: Suppression) -> Suppression:
+    """An operator's edit of an existing row, stored in the same normal form as new ones."""
+    row.email = row.email.strip().lower()
+    row.domain = row.domain.strip().lower().lstrip("@")
+    row.save()
+    return row
+
+
+# --- unsubscribe links --------------------------------------------------------------------
+def unsubscribe_url(token: str) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/u/{token}"
+
+
+def list_unsubscribe_headers(token: str, *, mailto: str) -> dict[str, str]:
+    """RFC 8058 one-click headers: the signed-by-randomness link first, a mailto fallback."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(token)}>, <mailto:{mailto}?subject=unsubscribe>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def unsubscribe_token_for(email: str) -> str:
+    """Random, stored per recipient, so SECRET_KEY rotation never breaks a sent link."""
+    email = email.strip().lower()
+    row = UnsubscribeToken.objects.filter(email__iexact=email).first()
+    if row:
+        return row.token
+    try:
+        with transaction.atomic():
+            return UnsubscribeToken.objects.create(
+                email=email, token=secrets.token_urlsafe(32)
+            ).token
+    except IntegrityError:
+        return UnsubscribeToken.objects.get(email__iexact=email).token
+
+
+def unsubscribe_token_email(token: str) -> str | None:
+    """The address a token was made for; None for a malformed or unknown token."""
+    if not TOKEN.match(token):
+        return None
+    return UnsubscribeToken.objects.filter(token=token).values_list("email", flat=True).first()
+
+
+def unsubscribe_token_used(token: str) -> None:
+    """Note the first use (the admin shows who unsubscribed by link and when)."""
+    UnsubscribeToken.objects.filter(token=token, used_at__isnull=True).update(
+        used_at=timezone.now()
+    )

@@ -1,0 +1,22 @@
+"""Campaigns, sequences, the outbound send ledger, inbound messages and shadow sends.
+
+One module per entity group; import from here (``from outreach.models import OutboundEmail``).
+The suppression list and unsubscribe tokens live in ``compliance.models``.
+"""
+
+from __future__ import annotations
+
+from outreach.models.campaigns import STRATEGIES, Campaign, Enrollment, SequenceStep
+from outreach.models.inbound import InboundMessage
+from outreach.models.ledger import OutboundEmail, OutboundEmailQuerySet, ShadowSend
+
+__all__ = [
+    "STRATEGIES",
+    "Campaign",
+    "Enrollment",
+    "InboundMessage",
+    "OutboundEmail",
+    "OutboundEmailQuerySet",
+    "SequenceStep",
+    "ShadowSend",
+]

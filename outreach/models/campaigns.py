@@ -1,0 +1,109 @@
+"""Campaigns, their sequence steps, and who is enrolled in which."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+STRATEGIES = [
+    ("authority_scarcity", "Authority + scarcity"),
+    ("curiosity_value", "Curiosity + value"),
+    ("cold_direct", "Cold, direct"),
+    ("cold_pattern_interrupt", "Cold, pattern interrupt"),
+]
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        PAUSED = "paused"
+        ARCHIVED = "archived"
+
+    MANUAL = "Manual"  # built-in campaign for operator sends (POST /api/send-email)
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+    strategy = models.CharField(max_length=32, choices=STRATEGIES, default="cold_direct")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    is_default = models.BooleanField(default=False, help_text="The daily pipeline enrolls here.")
+    legacy_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SequenceStep(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="steps")
+    number = models.PositiveSmallIntegerField()
+    delay_days = models.PositiveSmallIntegerField(default=0, help_text="After the previous step.")
+    strategy = models.CharField(
+        max_length=32,
+        choices=STRATEGIES,
+        blank=True,
+        help_text="Empty = the campaign's strategy (step 1) or follow-up.",
+    )
+    html = models.BooleanField(default=False, help_text="Also send an HTML alternative.")
+
+    class Meta:
+        ordering = ["campaign_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "number"], name="sequencestep_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} step {self.number}"
+
+
+class Enrollment(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active"
+        PAUSED = "paused"
+        COMPLETED = "completed"
+        REPLIED = "replied"
+        BOUNCED = "bounced"
+        UNSUBSCRIBED = "unsubscribed"
+        STOPPED = "stopped"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="enrollments")
+    contact = models.ForeignKey(
+        "prospects.Contact", on_delete=models.CASCADE, related_name="enrollments"
+    )
+    prospect = models.ForeignKey(
+        "prospects.Prospect", on_delete=models.CASCADE, related_name="enrollments"
+    )
+    inbox = models.ForeignKey(
+        "inboxes.Inbox",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enrollments",
+        help_text="Sticky sender.",
+    )
+    current_step = models.PositiveSmallIntegerField(default=0, help_text="Last step sent.")
+    next_send_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    stopped_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "contact"], name="enrollment_unique_contact"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_send_at"], condition=Q(status="active"), name="enrollment_due"
+            ),  # used by the drafting task
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} in {self.campaign}"

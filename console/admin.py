@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
+from console.dashboard.timeline import prospect_timeline
 from core import services
 from core.errors import JenguError
 from core.models import (
@@ -17,6 +18,8 @@ from core.models import (
     MaintenanceReport,
     Switch,
 )
+from prospects.admin import ProspectAdmin
+from prospects.models import Prospect
 
 admin.site.site_header = "Jengu outreach"
 admin.site.site_title = "Jengu"
@@ -229,3 +232,20 @@ class AIUsageDailyAdmin(ReadOnlyAdmin):
     list_filter = ["provider", "outcome", "purpose"]
     search_fields = ["provider", "model"]
     date_hierarchy = "date"
+
+
+class ProspectTimelineAdmin(ProspectAdmin):
+    """The prospect page with its email threads and timeline, which the console assembles
+    (prospects knows nothing of emails): prospects' own admin, re-registered here."""
+
+    change_form_template = "admin/prospects/prospect/change_form.html"
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        context = {**(extra_context or {}), "timeline": prospect_timeline(object_id)}
+        return super().change_view(request, object_id, form_url, context)
+
+
+admin.site.unregister(Prospect)
+admin.site.register(Prospect, ProspectTimelineAdmin)

@@ -10,3 +10,10 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from outreach import replay  # noqa: F401  (registers the send replay handlers)
+        from outreach.services.enrolment import enroll_ready
+        from outreach.services.suppression import is_suppressed
+        from prospects import hooks
+
+        # prospects knows no campaign nor suppression list: it asks through these hooks.
+        hooks.block_addresses(is_suppressed)
+        hooks.after_daily_run("enrolment", enroll_ready)

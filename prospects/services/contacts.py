@@ -9,7 +9,7 @@ constraint ``contact_unique_email``), and a role mailbox (``info@``) is flagged 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 
@@ -116,7 +116,11 @@ def contact_mark_invalid(*, contact_id: int | None = None, email: str = "") -> i
 
 
 def contact_vouch(
-    *, contact_id: int, evidence: dict[str, Any], at: datetime | None, unless: str = "checked"
+    *,
+    contact_id: int,
+    evidence: dict[str, Any],
+    at: datetime | None,
+    unless: Literal["checked", "decided"] = "checked",
 ) -> bool:
     """Mark an address valid on outside evidence (a demo address, a delivery in the old
     system), unless a check already decided: ``unless="checked"`` keeps any contact already

@@ -117,7 +117,7 @@ def empty_tables() -> None:
 
 
 def timed_import(path: Path, chunk_size: int) -> tuple[float, dict]:
-    from prospects.services_import import import_file
+    from prospects.services.imports import import_file
 
     start = time.perf_counter()
     with path.open("rb") as handle:

@@ -29,6 +29,7 @@ def prepare(server, n: int) -> None:
     from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
     from outreach.services import enroll, prepare_due
     from prospects.models import Contact, Prospect
+    from prospects.services import ProspectInput, contact_vouch, prospect_create
 
     OutboundEmail.objects.all().delete()
     Enrollment.objects.all().delete()
@@ -52,15 +53,17 @@ def prepare(server, n: int) -> None:
     SequenceStep.objects.create(campaign=campaign, number=1, delay_days=0)
     now = timezone.now()
     for k in range(n):
-        prospect = Prospect.objects.create(
-            name=f"Bench Hotel {k}", name_key=f"bench {k}", country="Portugal", city="Lisbon"
+        data = ProspectInput(
+            name=f"Bench Hotel {k}",
+            city="Lisbon",
+            country="Portugal",
+            contact_name=f"Guest {k}",
+            contact_email=f"gm{k}@bench-hotel.example",
         )
-        contact = Contact.objects.create(
-            prospect=prospect,
-            name=f"Guest {k}",
-            email=f"gm{k}@bench-hotel.example",
-            verification="valid",
-        )
+        prospect = prospect_create(data=data).prospect
+        contact = prospect.contacts.get()
+        contact_vouch(contact_id=contact.pk, evidence={"bench": True}, at=now)
+        contact.refresh_from_db()
         enroll(contact=contact, campaign=campaign, now=now)
     prepare_due(now=now, limit=n * 2)
 

@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
-from prospects.models import Contact
-from prospects.services import ProspectInput, prospect_create
+from prospects.services import ProspectInput, contact_vouch, prospect_create
 
 log = logging.getLogger(__name__)
 DEMO_CAMPAIGN = "Demo: hotels (delays in minutes)"
@@ -115,11 +114,13 @@ def _demo_prospect(hotel: DemoHotel, now: datetime) -> bool:
     )
     # .example has no mail servers, so no check could confirm these addresses: the demo vouches
     # for them, and the pipeline leaves verified contacts alone.
-    Contact.objects.filter(prospect=result.prospect, email=hotel.email, verified_at=None).update(
-        verification=Contact.Verification.VALID,
-        verified_at=now,
-        verification_evidence={"demo": "fictional address on a reserved .example domain"},
-    )
+    for contact in result.prospect.contacts.filter(email=hotel.email):
+        contact_vouch(
+            contact_id=contact.pk,
+            evidence={"demo": "fictional address on a reserved .example domain"},
+            at=now,
+            unless="checked",
+        )
     return result.created
 
 

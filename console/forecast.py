@@ -40,7 +40,7 @@ MAX_N = 1_000_000
 
 # --- what is to be sent ---------------------------------------------------------------------
 def sendable_statuses() -> list[str]:
-    """The verification statuses the send policy allows (outreach.services.sendable_verification)."""
+    """The verification statuses the send policy allows (prospects.services.sendable_verification)."""
     statuses: list[str] = [Contact.Verification.VALID]
     if settings.JENGU["SEND_CATCH_ALL"]:
         statuses.append(Contact.Verification.CATCH_ALL)

@@ -68,7 +68,7 @@ def _idle_prospects(now: datetime) -> Any:
 
 
 def archive_idle_prospects(now: datetime) -> dict[str, Any]:
-    from prospects.models import Prospect, ProspectEvent
+    from prospects.services import prospects_archive
 
     archived = 0
     while True:
@@ -82,24 +82,13 @@ def archive_idle_prospects(now: datetime) -> dict[str, Any]:
             )
             if not ids:
                 break
-            Prospect.objects.filter(pk__in=ids).update(
-                archived=True,
-                stage=Prospect.Stage.LOST,
+            archived += prospects_archive(
+                ids=ids,
+                now=now,
                 lost_reason=ARCHIVE_REASON,
                 archived_reason=f"Idle {IDLE_DAYS} days (weekly maintenance)",
-                updated_at=now,
+                actor="maintenance",
             )
-            ProspectEvent.objects.bulk_create(
-                ProspectEvent(
-                    prospect_id=pk,
-                    kind="archived",
-                    actor="maintenance",
-                    message=f"Stage contacted → lost, archived: {ARCHIVE_REASON}",
-                    data={"from": "contacted", "to": "lost", "reason": ARCHIVE_REASON},
-                )
-                for pk in ids
-            )
-        archived += len(ids)
     return {"archived": archived}
 
 

@@ -12,7 +12,7 @@ from migration.emails import outbound
 from migration.readers import Record
 from migration.state import Run
 from migration.suppressing import suppress_legacy
-from prospects.models import Contact
+from prospects.services import contact_mark_invalid
 
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -52,5 +52,5 @@ def _bounced(run: Run, address: str, record: Record, detail: str) -> None:
     if not address:
         run.report.skip("suppressions", record.where, "bounced, but no valid address")
         return
-    Contact.objects.filter(email__iexact=address).update(verification=Contact.Verification.INVALID)
+    contact_mark_invalid(email=address)
     suppress_legacy(run, address, Suppression.Reason.BOUNCE, record, detail or "hard bounce")

@@ -9,7 +9,6 @@ import hashlib
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from compliance.models import Suppression
 from inboxes.bounces import Consequence, Reason
@@ -21,7 +20,8 @@ from migration.state import Run
 from migration.suppressing import suppress_legacy
 from outreach import transitions
 from outreach.models import Enrollment, InboundMessage, OutboundEmail
-from prospects.models import Contact, Prospect
+from prospects.models import Contact
+from prospects.services import contact_mark_invalid, prospect_note_times
 
 INTENTS = {
     "meeting_request": "meeting_request",
@@ -133,9 +133,7 @@ def _stop_on_reply(matched: OutboundEmail, received: datetime) -> None:
         pk=matched.enrollment_id,
         status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED],
     ).update(status=Enrollment.Status.REPLIED, stopped_reason="legacy: replied")
-    Prospect.objects.filter(
-        Q(replied_at__isnull=True) | Q(replied_at__lt=received), pk=matched.prospect_id
-    ).update(replied_at=received)
+    prospect_note_times(prospect_id=matched.prospect_id, replied_at=received)
 
 
 # --- bounces ------------------------------------------------------------------------------
@@ -199,6 +197,6 @@ def _hard(
     if matched is not None:
         transitions.bounce_sent(matched.pk, reason="legacy")
     if contact is not None:
-        Contact.objects.filter(pk=contact.pk).update(verification=Contact.Verification.INVALID)
+        contact_mark_invalid(contact_id=contact.pk)
     detail = values.text(record.data, "reason") or "hard bounce in the old system"
     suppress_legacy(run, address, Suppression.Reason.BOUNCE, record, detail)

@@ -4,9 +4,7 @@ name + city), then each old prospect id mapped to the Jengu prospect it became o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 
 from migration import values
@@ -14,8 +12,14 @@ from migration.readers import D1, Record
 from migration.state import Run
 from prospects.models import Contact, Prospect
 from prospects.rows import row_input
-from prospects.services import ProspectInput, find_duplicate, survivor
-from prospects.services_import import import_items
+from prospects.services import (
+    ProspectInput,
+    find_duplicate,
+    prospect_note_times,
+    prospect_set_legacy_id,
+    survivor,
+)
+from prospects.services.imports import import_items
 from prospects.sources import Row, RowError
 from prospects.sources.base import finish_row
 from prospects.sources.headers import HeaderMap
@@ -82,7 +86,7 @@ def _map_prospects(run: Run, records: list[Record], problems: dict[str, str]) ->
             run.prospects[record.id] = prospect
             if data and data.contact_email:
                 run.prospect_emails[record.id] = data.contact_email
-            Prospect.objects.filter(pk=prospect.pk, legacy_id="").update(legacy_id=record.id[:64])
+            prospect_set_legacy_id(prospect_id=prospect.pk, legacy_id=record.id)
         _times(prospect, record)
 
 
@@ -103,13 +107,7 @@ def _times(prospect: Prospect, record: Record) -> None:
     ):
         moment = values.when(values.text(record.data, *keys))
         if moment is not None:
-            _later(prospect.pk, field, moment)
-
-
-def _later(prospect_id: int, field: str, moment: datetime) -> None:
-    Prospect.objects.filter(
-        Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": moment}), pk=prospect_id
-    ).update(**{field: moment})
+            prospect_note_times(prospect_id=prospect.pk, **{field: moment})
 
 
 def ensure_contacts(run: Run, wanted: dict[str, Prospect]) -> dict[str, Contact]:

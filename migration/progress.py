@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from compliance.models import Suppression
 from compliance.services import is_suppressed
@@ -26,12 +26,12 @@ from migration.readers import Record
 from migration.state import Run
 from outreach import transitions
 from outreach.models import Enrollment, OutboundEmail
-from prospects.models import Contact, Prospect
+from prospects.models import Contact
+from prospects.services import contact_vouch, prospect_mark_contacted
 
 MISSING = "legacy: the email of step"
 RUNNING = (Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED)
 REPLIED = Enrollment.Status.REPLIED
-EARLY_STAGES = ["new", "enriching", "enriched", "ready"]
 UNSENT = transitions.UNSENT
 
 
@@ -151,10 +151,8 @@ def _inbox_id(
 
 
 def _contacted(prospect_id: int, contact: Contact, last: OutboundEmail) -> None:
-    Prospect.objects.filter(pk=prospect_id, stage__in=EARLY_STAGES).update(stage="contacted")
-    Prospect.objects.filter(
-        Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=last.sent_at), pk=prospect_id
-    ).update(last_contacted_at=last.sent_at)
+    assert last.sent_at is not None, "the thread's last email went out"
+    prospect_mark_contacted(prospect_id=prospect_id, at=last.sent_at)
     if last.status == OutboundEmail.Status.SENT and last.legacy:
         _trust_delivery(contact, last)
 
@@ -166,10 +164,11 @@ def _trust_delivery(contact: Contact, last: OutboundEmail) -> None:
         return
     evidence = dict(contact.verification_evidence)
     evidence["legacy"] = {**evidence.get("legacy", {}), "delivered": last.message_id}
-    Contact.objects.filter(pk=contact.pk, verification=Contact.Verification.UNKNOWN).update(
-        verification=Contact.Verification.VALID,
-        verification_evidence=evidence | {"decided_by": "legacy delivery"},
-        verified_at=last.sent_at,
+    contact_vouch(
+        contact_id=contact.pk,
+        evidence=evidence | {"decided_by": "legacy delivery"},
+        at=last.sent_at,
+        unless="decided",
     )
 
 

@@ -10,3 +10,8 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from outreach import replay  # noqa: F401  (registers the send replay handlers)
+        from outreach.services.enrolment import enroll_ready
+        from prospects import hooks
+
+        # prospects knows no campaign: a daily run ends with outreach's enrolment step.
+        hooks.after_daily_run("enrolment", enroll_ready)

@@ -7,11 +7,13 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
 from core.errors import JenguError
 from core.tasking import enqueue
+from prospects.forms import ContactForm, ProspectForm, StageActionForm
 from prospects.models import (
     Contact,
     CrawlHost,
@@ -21,8 +23,11 @@ from prospects.models import (
     ProspectEvent,
 )
 from prospects.pipeline.daily import ENRICH_TASK, FINDER_TASK
-from prospects.services_dedup import duplicate_dismiss, duplicate_merge
-from prospects.services_score import prospect_score
+from prospects.services.contacts import contact_save
+from prospects.services.create import prospect_save
+from prospects.services.dedup import duplicate_dismiss, duplicate_merge
+from prospects.services.score import prospect_score
+from prospects.services.stages import prospect_set_stage
 
 # Django 6 makes https the default scheme of a typed-in URL; say so now (and no warning).
 URL_FIELDS: Mapping[type[models.Field], Mapping[str, Any]] = {
@@ -37,6 +42,7 @@ def _pretty(value: Any) -> str:
 
 class ContactInline(admin.TabularInline):
     model = Contact
+    form = ContactForm
     formfield_overrides = URL_FIELDS
     extra = 0
     fields = ["name", "title", "email", "verification", "is_role", "is_primary"]
@@ -51,7 +57,9 @@ class HasEmailFilter(admin.SimpleListFilter):
         return [("yes", "Has a verified address"), ("no", "No verified address")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        verified = Contact.objects.filter(verification="valid").values("prospect_id")
+        verified = Contact.objects.filter(verification=Contact.Verification.VALID).values(
+            "prospect_id"
+        )
         if self.value() == "yes":
             return queryset.filter(pk__in=verified)
         if self.value() == "no":
@@ -61,6 +69,11 @@ class HasEmailFilter(admin.SimpleListFilter):
 
 @admin.register(Prospect)
 class ProspectAdmin(admin.ModelAdmin):
+    """Edits go through the services: the dedup keys follow the name, city and website;
+    score and stage change only by the actions (the console adds the timeline)."""
+
+    form = ProspectForm
+    action_form = StageActionForm
     list_display = [
         "name",
         "city",
@@ -83,6 +96,9 @@ class ProspectAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "city", "domain", "contacts__email", "contacts__name"]
     readonly_fields = [
+        "stage",
+        "tier",
+        "score",
         "name_key",
         "city_key",
         "domain",
@@ -97,20 +113,28 @@ class ProspectAdmin(admin.ModelAdmin):
     ]
     exclude = ["enrichment"]
     inlines = [ContactInline]
-    actions = ["enrich_now", "rescore"]
+    actions = ["enrich_now", "rescore", "set_stage"]
     formfield_overrides = URL_FIELDS
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) on a large table slows every page
-    change_form_template = "admin/prospects/prospect/change_form.html"  # threads and timeline
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> Any:
-        from console.dashboard.timeline import prospect_timeline
+    def save_model(self, request: HttpRequest, obj: Prospect, form: Any, change: bool) -> None:
+        prospect_save(
+            prospect=obj, actor=request.user, changed=form.changed_data if change else None
+        )
 
-        context = {**(extra_context or {}), "timeline": prospect_timeline(object_id)}
-        return super().change_view(request, object_id, form_url, context)
+    def save_formset(
+        self, request: HttpRequest, form: Any, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is not Contact:
+            super().save_formset(request, form, formset, change)
+            return
+        contacts = formset.save(commit=False)
+        for contact in formset.deleted_objects:
+            contact.delete()
+        for contact in contacts:
+            contact_save(contact=contact)
 
     @admin.display(description="last enrichment")
     def enrichment_summary(self, obj: Prospect) -> str:
@@ -128,6 +152,18 @@ class ProspectAdmin(admin.ModelAdmin):
         moved = sum(prospect_score(prospect=p).stage_changed for p in queryset[:1000])
         self.message_user(request, f"Rescored; {moved} prospect(s) changed stage.")
 
+    @admin.action(description="Set stage (choose it beside the action)", permissions=["change"])
+    def set_stage(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
+        stage = request.POST.get("stage", "")
+        if stage not in Prospect.Stage.values:
+            self.message_user(request, "Choose the stage to set.", messages.WARNING)
+            return
+        moved = sum(
+            prospect_set_stage(prospect=p, stage=stage, actor=request.user, reason="set by hand")
+            for p in queryset[:1000]
+        )
+        self.message_user(request, f"{moved} prospect(s) moved to {stage}.")
+
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
@@ -140,6 +176,10 @@ class ContactAdmin(admin.ModelAdmin):
     exclude = ["verification_evidence"]
     actions = ["verify_now"]
     formfield_overrides = URL_FIELDS
+    form = ContactForm
+
+    def save_model(self, request: HttpRequest, obj: Contact, form: Any, change: bool) -> None:
+        contact_save(contact=obj)
 
     @admin.display(description="verification evidence")
     def evidence(self, obj: Contact) -> str:

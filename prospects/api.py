@@ -18,7 +18,7 @@ from prospects.models import Contact, Prospect
 from prospects.pipeline.daily import scrape_now
 from prospects.pipeline.runs import record_import
 from prospects.services import ProspectInput, prospect_create, prospect_search_q
-from prospects.services_import import import_file
+from prospects.services.imports import import_file
 
 
 class ContactSerializer(serializers.ModelSerializer):

@@ -18,7 +18,7 @@ from prospects.emails import is_role_address
 from prospects.lookups import cheap_pages, email_owners, prospects_by
 from prospects.models import Contact, Prospect, ProspectEvent
 from prospects.normalize import normalize_city, normalize_email
-from prospects.services import FILLABLE, ProspectInput
+from prospects.services.keys import FILLABLE, ProspectInput
 
 Target = dict[str, Any]  # a prospect's columns; "id" is None until it is inserted
 LOADED = ("id", "name_key", "city_key", "domain", "merged_into_id", *FILLABLE)

@@ -17,7 +17,7 @@ from django.db.models import Model
 from prospects.models import Contact, Prospect
 from prospects.normalize import normalize_domain, normalize_email, normalize_name
 from prospects.property import property_type_from_cell
-from prospects.services import ProspectInput, host_key
+from prospects.services.keys import ProspectInput, host_key
 from prospects.sources import Row
 
 LEGACY_FORMATS = frozenset({"supabase", "d1_sql"})

@@ -24,10 +24,10 @@ from prospects.conf import knob
 from prospects.models import Contact, Prospect
 from prospects.pipeline import daily
 from prospects.pipeline.runs import run_hold
-from prospects.services_crawl import HostBusy
-from prospects.services_enrich import prospect_enrich
-from prospects.services_score import prospect_score
-from prospects.services_verify import contact_verify
+from prospects.services.crawl import HostBusy
+from prospects.services.enrich import prospect_enrich
+from prospects.services.score import prospect_score
+from prospects.services.verify import contact_verify
 
 log = logging.getLogger(__name__)
 RETRY_SOON = 15 * 60  # seconds: a wait longer than this leaves the work to the next run

@@ -25,6 +25,7 @@ from console.dashboard.svg import (
 )
 from console.forecast import forecast
 from inboxes.models import Inbox
+from prospects.models import Prospect
 
 HISTORY_DAYS = 14
 RAMP_DAYS = 35  # the ramp forecast: the next 5 weeks
@@ -67,7 +68,8 @@ def bounce_chart(inboxes: list[Inbox]) -> Any:
 
 def funnel_chart() -> Any:
     counts = queries.funnel_counts()
-    rows = [Bar(stage, n, "jc-muted" if stage == "lost" else "") for stage, n in counts.items()]
+    lost = Prospect.Stage.LOST
+    rows = [Bar(stage, n, "jc-muted" if stage == lost else "") for stage, n in counts.items()]
     return hbar_chart(rows, "Prospects by stage"), sum(counts.values())
 
 

@@ -19,8 +19,9 @@ from inboxes.services import local_date, warmup_limit, warmup_week
 from outreach.models import InboundMessage, OutboundEmail
 from outreach.services.policy import parse_days
 from prospects.models import Prospect
+from prospects.services.stages import FORWARD
 
-FUNNEL = ["new", "enriching", "enriched", "ready", "contacted", "engaged", "meeting", "won"]
+FUNNEL = list(FORWARD)
 INTENT_LABELS = {
     "meeting_request": "Meeting request",
     "interested": "Interested",
@@ -89,7 +90,7 @@ def warmup_summary(inbox: Inbox, now: datetime) -> dict[str, Any]:
 def funnel_counts() -> dict[str, int]:
     rows = Prospect.objects.active().values("stage").annotate(n=Count("id"))
     counts = {row["stage"]: row["n"] for row in rows}
-    return {stage: counts.get(stage, 0) for stage in [*FUNNEL, "lost"]}
+    return {str(stage): counts.get(stage, 0) for stage in [*FUNNEL, Prospect.Stage.LOST]}
 
 
 def reply_counts(since: datetime) -> list[tuple[str, str, int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from outreach.services.ledger import Claim, claim_next
 from outreach.services.manual import send_email_request
-from outreach.services.prepare import email_prepare, enroll, prepare_due, sendable_verification
+from outreach.services.prepare import email_prepare, enroll, prepare_due
 from outreach.services.reconcile import reconcile_expired, resolve_delivery_unknown
 from outreach.services.sendpass import PassReport, run_send_pass, send_claimed
 from outreach.services.settle import settle
@@ -22,7 +22,6 @@ __all__ = [
     "run_send_pass",
     "send_claimed",
     "send_email_request",
-    "sendable_verification",
     "settle",
     "suppress",
     "suppression_change",

@@ -18,16 +18,26 @@ from outreach import transitions
 from outreach.models import Enrollment, InboundMessage, OutboundEmail
 from outreach.services.settle import record_soft_bounce
 from outreach.services.suppression import suppress
-from prospects.models import Contact, Prospect, ProspectEvent
-from prospects.services import prospect_set_stage
+from prospects.models import Contact, Prospect
+from prospects.services import (
+    contact_add_delegate,
+    contact_mark_invalid,
+    prospect_advance,
+    prospect_lose,
+    prospect_record_reply,
+)
 
-ORDER = ["new", "enriching", "enriched", "ready", "contacted", "engaged", "meeting", "won"]
+Stage = Prospect.Stage
 ASKS_TO_STOP = re.compile(
     r"\b(stop|remove|unsubscribe|opt[ -]?out|do not (contact|email|write)|"
     r"don'?t (contact|email|write)|take me off)\b",
     re.I,
 )
-STAGE_FOR_INTENT = {"meeting_request": "meeting", "interested": "engaged", "needs_info": "engaged"}
+STAGE_FOR_INTENT = {
+    "meeting_request": Stage.MEETING,
+    "interested": Stage.ENGAGED,
+    "needs_info": Stage.ENGAGED,
+}
 
 
 def act(msg: InboundMessage, analysis: Analysis, verdict: Classification | None) -> None:
@@ -81,7 +91,7 @@ def _apply_verdict(msg: InboundMessage, verdict: Verdict, recipient: str, now: d
         detail=f"{verdict.reason} {verdict.status or ''}: {verdict.diagnostic}"[:5000],
     )
     if contact:
-        Contact.objects.filter(pk=contact.pk).update(verification=Contact.Verification.INVALID)
+        contact_mark_invalid(contact_id=contact.pk)
     if msg.matched_outbound_id:
         transitions.bounce_sent(msg.matched_outbound_id, reason=str(verdict.reason))
 
@@ -110,7 +120,7 @@ def _unsubscribe(msg: InboundMessage, analysis: Analysis, _: object) -> None:
             detail=msg.body_text[:2000],
         )
     if msg.prospect_id:
-        _set_stage(msg.prospect_id, "lost", reason="asked to unsubscribe")
+        prospect_lose(prospect_id=msg.prospect_id, reason="asked to unsubscribe")
 
 
 # --- replies --------------------------------------------------------------------------------
@@ -161,26 +171,12 @@ def _stop_company(msg: InboundMessage, prospect_id: int) -> None:
     transitions.cancel(
         OutboundEmail.objects.filter(enrollment_id__in=ids), error="prospect replied"
     )
-    Prospect.objects.filter(pk=prospect_id).update(replied_at=now)
-    ProspectEvent.objects.create(
+    prospect_record_reply(
         prospect_id=prospect_id,
-        kind="reply",
-        message=f"Reply from {msg.from_address}: {msg.subject}"[:500],
+        at=now,
+        message=f"Reply from {msg.from_address}: {msg.subject}",
         data={"inbound": msg.pk},
     )
-
-
-def _set_stage(prospect_id: int, stage: str, *, reason: str) -> None:
-    prospect = Prospect.objects.get(pk=prospect_id)
-    if stage == "lost" and prospect.stage != "won":
-        Prospect.objects.filter(pk=prospect_id).update(lost_reason=reason[:200])
-        prospect_set_stage(prospect=prospect, stage="lost", reason=reason)
-    elif (
-        stage in ORDER
-        and prospect.stage in ORDER
-        and ORDER.index(stage) > ORDER.index(prospect.stage)
-    ):
-        prospect_set_stage(prospect=prospect, stage=stage, reason=reason)
 
 
 def _alert(kind: str, msg: InboundMessage, title: str) -> None:
@@ -194,18 +190,18 @@ def _alert(kind: str, msg: InboundMessage, title: str) -> None:
 
 
 def _meeting(msg: InboundMessage, verdict: Classification | None, prospect_id: int) -> None:
-    _set_stage(prospect_id, "meeting", reason="meeting requested")
+    prospect_advance(prospect_id=prospect_id, stage=Stage.MEETING, reason="meeting requested")
     _alert(Alert.Kind.MEETING_REQUEST, msg, f"Meeting request from {msg.from_address}")
 
 
 def _interested(msg: InboundMessage, verdict: Classification | None, prospect_id: int) -> None:
-    _set_stage(prospect_id, "engaged", reason=msg.intent)
+    prospect_advance(prospect_id=prospect_id, stage=Stage.ENGAGED, reason=msg.intent)
     if msg.intent == "interested":
         _alert(Alert.Kind.INTERESTED, msg, f"Interested reply from {msg.from_address}")
 
 
 def _not_interested(msg: InboundMessage, verdict: Classification | None, prospect_id: int) -> None:
-    _set_stage(prospect_id, "lost", reason=f"replied: {msg.intent}")
+    prospect_lose(prospect_id=prospect_id, reason=f"replied: {msg.intent}")
     if msg.intent == "unsubscribe" or ASKS_TO_STOP.search(msg.body_text[:5000]):
         suppress(
             email=msg.from_address,
@@ -217,20 +213,12 @@ def _not_interested(msg: InboundMessage, verdict: Classification | None, prospec
 
 def _delegation(msg: InboundMessage, verdict: Classification | None, prospect_id: int) -> None:
     email = ((verdict.delegate_email if verdict else "") or "").strip().lower()
-    if email and not Contact.objects.filter(email__iexact=email).exists():
-        Contact.objects.create(
-            prospect_id=prospect_id,
-            email=email,
-            name=(verdict.delegate_name if verdict else "") or "",
-            is_primary=False,
-            source="delegation",
-            verification=Contact.Verification.UNKNOWN,
-        )
-        ProspectEvent.objects.create(
-            prospect_id=prospect_id,
-            kind="delegation",
-            message=f"{msg.from_address} pointed us to {email}",
-        )
+    contact_add_delegate(
+        prospect_id=prospect_id,
+        email=email,
+        name=(verdict.delegate_name if verdict else "") or "",
+        pointed_by=msg.from_address,
+    )
     _alert(Alert.Kind.MANUAL_REVIEW, msg, f"{msg.from_address} delegated to {email or 'someone'}")
 
 

@@ -12,8 +12,9 @@ from core.services import audit_record
 from inboxes import services as inboxes
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, OutboundEmail
-from outreach.services.prepare import email_prepare, enroll, sendable_verification
+from outreach.services.prepare import email_prepare, enroll
 from prospects.models import Contact, Prospect
+from prospects.services.sendable import sendable_verification
 
 
 def _contact(prospect: Prospect, contact_id: int | None) -> Contact:

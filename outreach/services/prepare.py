@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 
@@ -15,21 +14,10 @@ from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
 from outreach.services.messages import new_message_id
 from outreach.services.suppression import stop_enrollments_for
 from prospects.models import Contact
+from prospects.services.sendable import sendable_verification
 
 log = logging.getLogger(__name__)
 AHEAD = timedelta(days=1)  # how far ahead a due step gets its ledger row (and its draft)
-
-
-def sendable_verification(contact: Contact) -> bool:
-    """The send policy per verification status (invalid and risky are never sent)."""
-    status = contact.verification
-    if status == Contact.Verification.VALID:
-        return True
-    if status == Contact.Verification.CATCH_ALL:
-        return bool(settings.JENGU["SEND_CATCH_ALL"])
-    if status == Contact.Verification.UNKNOWN:
-        return bool(settings.JENGU["SEND_UNVERIFIED"])
-    return False
 
 
 def enroll(*, contact: Contact, campaign: Campaign, now: datetime) -> tuple[Enrollment, bool]:

@@ -29,7 +29,11 @@ from outreach.models import Enrollment, OutboundEmail
 from outreach.services import policy
 from outreach.services.shadow import SHADOW, settle_shadow
 from outreach.services.suppression import suppress
-from prospects.models import Contact, Prospect
+from prospects.services import (
+    contact_mark_invalid,
+    contact_record_soft_bounce,
+    prospect_mark_contacted,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +82,7 @@ def mark_sent(
         next_send_at=now + timedelta(days=nxt.delay_days) if nxt else None,
         status=Enrollment.Status.ACTIVE if nxt else Enrollment.Status.COMPLETED,
     )
-    Prospect.objects.filter(pk=email.prospect_id).update(last_contacted_at=now)
-    Prospect.objects.filter(
-        pk=email.prospect_id, stage__in=["new", "enriching", "enriched", "ready"]
-    ).update(stage="contacted")
+    prospect_mark_contacted(prospect_id=email.prospect_id, at=now)
     return True
 
 
@@ -184,7 +185,7 @@ def _hard_bounce(email: OutboundEmail, verdict: Verdict, now: datetime, later: l
         error=f"{verdict.status or ''} {verdict.diagnostic}".strip()[:2000],
     )
     inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email), bounced=True)
-    Contact.objects.filter(pk=email.contact_id).update(verification=Contact.Verification.INVALID)
+    contact_mark_invalid(contact_id=email.contact_id)
     suppress(
         email=email.recipient,
         reason=Suppression.Reason.BOUNCE,
@@ -200,11 +201,8 @@ def _hard_bounce(email: OutboundEmail, verdict: Verdict, now: datetime, later: l
 
 def record_soft_bounce(*, contact_id: int, now: datetime) -> bool:
     """Record a soft bounce on the contact; True once the address counts as bad."""
-    contact = Contact.objects.select_for_update().get(pk=contact_id)
-    since = now - timedelta(days=SOFT_BOUNCE_DAYS)
-    times = [t for t in map(datetime.fromisoformat, contact.soft_bounces) if t >= since]
-    times.append(now)
-    Contact.objects.filter(pk=contact.pk).update(soft_bounces=[t.isoformat() for t in times])
+    window = timedelta(days=SOFT_BOUNCE_DAYS)
+    times = contact_record_soft_bounce(contact_id=contact_id, now=now, window=window)
     return soft_bounce_escalates(times, now=now)
 
 

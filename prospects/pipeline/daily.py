@@ -8,13 +8,15 @@
    on prospects already enriched (or further along, e.g. imported from the old system).
 4. Scoring: each finder task rescores its prospect (which moves it to ``ready`` when it has a
    sendable address); prospects with nothing to check are rescored by the pipeline itself.
-5. Enrolment, once every task of the run is back: each ``ready`` prospect that is in no
-   running sequence is enrolled, with its best sendable contact, in the active default
-   campaign (``Campaign.objects.filter(is_default=True, status="active")``).
+5. Once every task of the run is back: the steps other apps registered with
+   ``prospects.hooks.after_daily_run``. outreach registers the enrolment
+   (``outreach.services.enrolment.enroll_ready``): each ``ready`` prospect in no running
+   sequence is enrolled, with its best sendable contact, in the active default campaign.
 
 The run's ``counts.pending`` is the number of tasks still out; the task that brings it to
-zero does step 5 and marks the run done. A run whose tasks were lost (a killed worker) is
-marked failed by the next day's run, and its ready prospects are enrolled then.
+zero does step 5 and marks the run done (failed when a step raised). A run whose tasks were
+lost (a killed worker) is marked failed by the next day's run, and its ready prospects are
+enrolled then.
 """
 
 from __future__ import annotations
@@ -26,9 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.tasking import enqueue
-from outreach.models import Campaign, Enrollment
-from outreach.services import enroll
 from prospects.conf import knob
+from prospects.hooks import daily_run_steps
 from prospects.models import Contact, PipelineRun, Prospect
 from prospects.pipeline.runs import (
     run_count,
@@ -39,7 +40,7 @@ from prospects.pipeline.runs import (
     run_start,
 )
 from prospects.pipeline.sourcing import run_sourcing
-from prospects.services_score import prospect_score, sendable_contacts
+from prospects.services.score import prospect_score
 
 log = logging.getLogger(__name__)
 ENRICH_TASK = "prospects.tasks.enrich_prospect"
@@ -76,43 +77,18 @@ def rescore_settled(skip: set[int]) -> int:
     return count
 
 
-def default_campaign() -> Campaign | None:
-    active = Campaign.objects.filter(is_default=True, status=Campaign.Status.ACTIVE)
-    return active.order_by("pk").first()
-
-
-def enroll_ready(now: datetime) -> dict[str, int]:
-    """Enroll every ready prospect that is in no running sequence (step 5)."""
-    campaign = default_campaign()
-    ready = Prospect.objects.ready()
-    if campaign is None:
-        return {"enrolled": 0, "no_default_campaign": ready.count()}
-    running = Enrollment.objects.filter(
-        Q(campaign=campaign) | Q(status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.PAUSED])
-    )
-    counts = {"enrolled": 0, "no_sendable_contact": 0}
-    for prospect in ready.exclude(pk__in=running.values("prospect_id")).order_by("-score", "pk"):
-        contacts = sendable_contacts(list(prospect.contacts.all()))
-        if not contacts:
-            counts["no_sendable_contact"] += 1
-            prospect_score(prospect=prospect)  # moves it back to enriched
-            continue
-        _enrollment, created = enroll(contact=contacts[0], campaign=campaign, now=now)
-        counts["enrolled"] += int(created)
-    return counts
-
-
 def finish(run_id: int) -> None:
-    """The last task of a run is back: enrol (daily runs), then mark the run done."""
+    """The last task of a run is back: the registered steps (daily runs), then "done"."""
     run = PipelineRun.objects.get(pk=run_id)
     if run.kind == PipelineRun.Kind.DAILY:
-        try:
-            run_count(run_id, "enrolment", **enroll_ready(timezone.now()))
-        except Exception as exc:
-            log.exception("enrolment failed", extra={"run": run_id})
-            run_error(run_id, "enrolment", f"{type(exc).__name__}: {exc}")
-            run_finish(run_id, status=PipelineRun.Status.FAILED)
-            return
+        for name, step in daily_run_steps():
+            try:
+                run_count(run_id, name, **step(timezone.now()))
+            except Exception as exc:
+                log.exception("%s failed", name, extra={"run": run_id})
+                run_error(run_id, name, f"{type(exc).__name__}: {exc}")
+                run_finish(run_id, status=PipelineRun.Status.FAILED)
+                return
     run_finish(run_id)
 
 

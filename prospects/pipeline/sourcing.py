@@ -26,7 +26,7 @@ from prospects.clients import VendorError, places
 from prospects.conf import knob
 from prospects.models import PipelineRun
 from prospects.pipeline.runs import run_count, run_error, run_merge_import
-from prospects.services_import import ImportSummary, import_file, import_items
+from prospects.services.imports import ImportSummary, import_file, import_items
 from prospects.sources import Row
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from core.models import AuditLog
 from outreach.models import Enrollment, InboundMessage, OutboundEmail
 from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect, ProspectEvent
 from prospects.services import ProspectInput, prospect_create
-from prospects.services_dedup import duplicate_merge
-from prospects.services_import import import_file
+from prospects.services.dedup import duplicate_merge
+from prospects.services.imports import import_file
 from tests.factories import CampaignFactory
 
 pytestmark = pytest.mark.django_db

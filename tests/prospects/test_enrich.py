@@ -11,7 +11,7 @@ from django_q.models import Schedule
 
 from prospects.models import CrawlHost, Prospect
 from prospects.services import ProspectInput, prospect_create
-from prospects.services_enrich import prospect_enrich
+from prospects.services.enrich import prospect_enrich
 from prospects.tasks import enrich_prospect
 from tests.prospects.sites import SiteServer, no_vendors, places, sites  # noqa: F401
 from tests.servers.vendors import PlacesFake, make_place

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 
 from prospects.models import Contact, Prospect
-from prospects.services_crawl import reserve_slot
-from prospects.services_import import ImportSummary, import_file
+from prospects.services.crawl import reserve_slot
+from prospects.services.imports import ImportSummary, import_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

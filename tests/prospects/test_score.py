@@ -8,7 +8,7 @@ import pytest
 
 from outreach.services import suppress
 from prospects.models import Contact, Prospect
-from prospects.services_score import prospect_score
+from prospects.services.score import prospect_score
 from tests.factories import ContactFactory, ProspectFactory
 
 pytestmark = pytest.mark.django_db

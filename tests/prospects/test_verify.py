@@ -11,7 +11,7 @@ from aiengine.models import AIUsage
 from core.models import DeadLetter
 from core.ratelimit import RateLimited
 from prospects.models import Contact, Prospect
-from prospects.services_verify import Verifier, contact_verify
+from prospects.services.verify import Verifier, contact_verify
 from prospects.tasks import find_contact_email
 from tests.factories import ContactFactory, ProspectFactory
 from tests.prospects.sites import apollo, hunter, mv, mx, no_vendors  # noqa: F401

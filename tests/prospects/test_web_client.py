@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from prospects.clients.web import FetchError, RobotsRefused
 from prospects.models import CrawlHost
-from prospects.services_crawl import HostBusy, crawl_site, reserve_slot, web_client
+from prospects.services.crawl import HostBusy, crawl_site, reserve_slot, web_client
 from tests.prospects.sites import SiteServer, sites  # noqa: F401
 from tests.servers.http import Response
 

@@ -28,9 +28,9 @@ from core.models import Alert
 from inboxes.clients.maildir import inbox_path, outbox_path
 from inboxes.models import Inbox
 from outreach.models import Enrollment, OutboundEmail
+from outreach.services.enrolment import enroll_ready
 from outreach.services.reader import check_inbox
 from prospects.models import Prospect
-from prospects.pipeline.daily import enroll_ready
 from prospects.tasks import enrich_prospect
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from prospects.pipeline.runs import record_import
-from prospects.services_import import ImportSummary, import_file
+from prospects.services.imports import ImportSummary, import_file
 
 
 def _line_count(path: Path) -> int:

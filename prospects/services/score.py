@@ -21,8 +21,10 @@ Property signals:
 Tier: hot at TIER_HOT (70) or more, warm at TIER_WARM (40) or more, else cold.
 
 Stages: a prospect in ``enriched`` moves to ``ready`` when one of its contacts has an address
-the send policy allows (``outreach.services.sendable_verification``) that is not suppressed;
-a ``ready`` prospect that lost it goes back to ``enriched``. Other stages are left alone.
+the send policy allows (``sendable.sendable_verification``) and that is not suppressed
+(``compliance``); a ``ready`` prospect that lost it goes back to
+``enriched``. Other stages are left alone. ``ready_prospects`` and ``ready_contact`` are what
+the enrolment (in outreach) asks.
 """
 
 from __future__ import annotations
@@ -30,11 +32,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from compliance.services import is_suppressed
-from outreach.services import sendable_verification
 from prospects.conf import knob
-from prospects.models import Contact, Prospect
-from prospects.services import prospect_set_stage
+from prospects.models import Contact, Prospect, ProspectQuerySet
+from prospects.services.sendable import sendable_contacts
+from prospects.services.stages import prospect_set_stage
 
 FORMULA_VERSION = 1
 Status = Contact.Verification
@@ -112,16 +113,6 @@ def tier_for(score: int) -> str:
     return Prospect.Tier.COLD
 
 
-def sendable_contacts(contacts: list[Contact]) -> list[Contact]:
-    """Contacts we may write to now, best first (valid before catch-all, people before
-    role mailboxes, the primary first)."""
-    rank: dict[str, int] = {Status.VALID: 0, Status.CATCH_ALL: 1, Status.UNKNOWN: 2}
-    usable = [
-        c for c in contacts if c.email and sendable_verification(c) and not is_suppressed(c.email)
-    ]
-    return sorted(usable, key=lambda c: (rank.get(c.verification, 3), c.is_role, not c.is_primary))
-
-
 def compute_score(prospect: Prospect, contacts: list[Contact]) -> ScoreResult:
     best = max(contacts, key=contact_points, default=None)
     contact = contact_points(best) if best else 0
@@ -156,3 +147,18 @@ def prospect_score(*, prospect: Prospect) -> ScoreResult:
             prospect=prospect, stage=Prospect.Stage.ENRICHED, reason="no sendable address left"
         )
     return result
+
+
+def ready_prospects() -> ProspectQuerySet:
+    """Prospects waiting for a first email: active, in ``ready``."""
+    return Prospect.objects.ready()
+
+
+def ready_contact(prospect: Prospect) -> Contact | None:
+    """The contact to write to at a ready prospect; None when it has none any more (a
+    suppression or a bounce since), and then the prospect goes back to ``enriched``."""
+    contacts = sendable_contacts(list(prospect.contacts.all()))
+    if not contacts:
+        prospect_score(prospect=prospect)
+        return None
+    return contacts[0]

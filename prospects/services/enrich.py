@@ -23,8 +23,9 @@ from prospects.emails import is_disposable, is_role_address
 from prospects.models import Contact, Prospect, ProspectEvent
 from prospects.normalize import is_platform_domain, normalize_domain, similarity
 from prospects.property import property_type_for
-from prospects.services import domain_key, prospect_set_stage
-from prospects.services_crawl import Crawl, crawl_site, web_client
+from prospects.services.crawl import Crawl, crawl_site, web_client
+from prospects.services.keys import domain_key
+from prospects.services.stages import prospect_set_stage
 
 MAX_SITE_EMAILS = 5
 PLACE_NAME_MATCH = 80.0

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from prospects.import_plan import Chunk, Entry
 from prospects.rows import row_input
+from prospects.services.dedup import hints_for_keys
 from prospects.sources import Row, RowError, open_import
 
 CHUNK = 1000
@@ -179,8 +180,6 @@ def import_items(
             progress(chunk[-1].line)
     summary.rows, summary.errors = parsed.rows, parsed.errors + summary.errors
     if summary.created_keys:
-        from prospects.services_dedup import hints_for_keys
-
         summary.hints = hints_for_keys(summary.created_keys)
     return summary
 

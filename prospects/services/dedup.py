@@ -1,6 +1,6 @@
 """Near-duplicates: review hints, and the operator's merge and dismiss.
 
-Exact duplicates never get in (normalized keys with unique constraints, see services). What
+Exact duplicates never get in (normalized keys with unique constraints, see ``keys``). What
 is left are similar names in one city ("Casa do Largo" / "Casa de Largo"): a pair whose
 ``normalize.similarity`` reaches ``DUPLICATE_THRESHOLD`` (default 88) becomes a
 ``DuplicateHint`` with the newer prospect as ``prospect`` and the older as ``other``.
@@ -26,7 +26,7 @@ from core.services import actor_label, audit_record
 from prospects.conf import knob
 from prospects.models import DuplicateHint, Prospect, ProspectEvent
 from prospects.normalize import similarity
-from prospects.services import FILLABLE, survivor
+from prospects.services.keys import FILLABLE, survivor
 
 IN_BATCH = 2000  # ids / keys per IN (...) query: well under SQLite's variable limit
 MERGE_FILLABLE = (*FILLABLE, "description", "timezone")

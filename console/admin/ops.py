@@ -17,8 +17,6 @@ from core.models import (
     MaintenanceReport,
     Switch,
 )
-from inboxes.admin import InboxAdmin
-from inboxes.models import Inbox
 
 admin.site.site_header = "Jengu outreach"
 admin.site.site_title = "Jengu"
@@ -239,25 +237,3 @@ class AIUsageDailyAdmin(ReadOnlyAdmin):
     list_filter = ["provider", "outcome", "purpose"]
     search_fields = ["provider", "model"]
     date_hierarchy = "date"
-
-
-class InboxHealthAdmin(InboxAdmin):
-    """The inbox page with its health block (templates/admin/inboxes/inbox/change_form.html).
-
-    The charts are the dashboard's, and inboxes knows nothing of the dashboard, so the roof
-    re-registers the inbox admin with them; its fields and actions stay inboxes'.
-    """
-
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> Any:
-        from console.dashboard import inbox_panel
-
-        inbox = self.get_object(request, object_id)
-        context = {**(extra_context or {}), "health": inbox_panel(inbox) if inbox else None}
-        return super().change_view(request, object_id, form_url, context)
-
-
-# console comes after inboxes in INSTALLED_APPS, so inboxes' admin is registered by now.
-admin.site.unregister(Inbox)
-admin.site.register(Inbox, InboxHealthAdmin)

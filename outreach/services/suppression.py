@@ -7,6 +7,8 @@ the legacy import) goes through ``suppress`` here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from compliance import services as compliance
@@ -15,21 +17,15 @@ from outreach import transitions
 from outreach.models import Enrollment
 
 
-def suppress(
-    *,
-    email: str = "",
-    domain: str = "",
-    reason: str,
-    source: str = "",
-    detail: str = "",
-    actor: str = "system",
-) -> Suppression:
-    """Idempotent: an existing suppression is kept with its first reason and evidence."""
-    row, created = compliance.suppression_add(
-        email=email, domain=domain, reason=reason, source=source, detail=detail, actor=actor
-    )
+def suppress(**fields: Any) -> Suppression:
+    """``compliance.suppression_add`` (same keyword arguments: email or domain, reason, source,
+    detail, actor), then the address's running sequences stop. Idempotent: an existing
+    suppression is kept with its first reason and evidence."""
+    row, created = compliance.suppression_add(**fields)
     if created:
-        stop_enrollments_for(email=row.email, domain=row.domain, status=_enrollment_status(reason))
+        stop_enrollments_for(
+            email=row.email, domain=row.domain, status=_enrollment_status(row.reason)
+        )
     return row
 
 

@@ -103,7 +103,9 @@ def test_a_lone_surrogate_in_a_nested_field_is_named_by_its_path(api: APIClient)
     body = b'{"name": "Hotel", "tags": ["ok", "bad \\ud800"]}'
     response = _send(api, "post", "/api/prospects", body, "application/json")
     assert response.status_code == 400
-    assert response.json()["fields"] == {"tags[1]": ["This field contains an invalid character (U+D800)."]}
+    assert response.json()["fields"] == {
+        "tags[1]": ["This field contains an invalid character (U+D800)."]
+    }
 
 
 def test_api_health_is_the_health_view_without_authentication(anon_client: APIClient) -> None:

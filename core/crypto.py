@@ -52,3 +52,13 @@ class EncryptedTextField(models.TextField):
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         return encrypt(value) if value else ""
+
+    def value_to_string(self, obj: Any) -> str:
+        # Serialisation (dumpdata, fixtures) carries the ciphertext, never the password.
+        value = self.value_from_object(obj)
+        return encrypt(value) if value else ""
+
+    def to_python(self, value: Any) -> Any:
+        # Loading a fixture hands back what value_to_string wrote: decrypt it once here, so the
+        # save encrypts it once (and not the ciphertext a second time).
+        return decrypt(value) if isinstance(value, str) and value.startswith(PREFIX) else value

@@ -44,6 +44,7 @@ def moved_admin(old_app: str, new_app: str, models: list[str]) -> URLPattern:
 
 urlpatterns = [
     re_path(r"^health/?$", health.health, name="health"),
+    api("health", health.health, "api-health"),  # the same view: no authentication
     re_path(r"^metrics/?$", metrics.metrics, name="metrics"),
     path("admin/", admin.site.admin_view(views_admin.dashboard), name="jengu-dashboard"),
     path("admin/ops/", include((views_admin.urlpatterns, "jengu-ops"))),

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# The documented public API pages: the OpenAPI schema and its docs.
-PUBLIC = {"/api/schema/", "/api/docs/", "/api/redoc/"}
+# The documented public API pages: the OpenAPI schema, its docs, and the health check.
+PUBLIC = {"/api/schema/", "/api/docs/", "/api/redoc/", "/api/health/"}
 
 
 def _walk(patterns: list, prefix: str = "") -> Iterator[str]:

@@ -56,7 +56,7 @@ class EncryptedTextField(models.TextField):
     def value_to_string(self, obj: Any) -> str:
         # Serialisation (dumpdata, fixtures) carries the ciphertext, never the password.
         value = self.value_from_object(obj)
-        return encrypt(value) if value else ""
+        return encrypt(str(value)) if value else ""
 
     def to_python(self, value: Any) -> Any:
         # Loading a fixture hands back what value_to_string wrote: decrypt it once here, so the

@@ -94,7 +94,7 @@ class IngressMiddleware:
                 f"Request body too large: {_megabytes(length)}; the limit here is {_megabytes(limit)}.",
                 "too_large",
             )
-        if length and "json" in request.content_type:
+        if length and "json" in (request.content_type or ""):
             return _too_deep(request.body)
         return None
 

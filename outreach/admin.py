@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from compliance.models import Suppression
@@ -43,6 +44,18 @@ class EnrollmentAdmin(admin.ModelAdmin):
     search_fields = ["contact__email", "prospect__name"]
     list_select_related = ["contact", "prospect", "campaign", "inbox"]
     raw_id_fields = ["contact", "prospect", "inbox"]
+    # The sequence's progress is the ledger's to write; the operator stops it with the action.
+    readonly_fields = ["status", "stopped_reason", "current_step", "next_send_at", "inbox"]
+    actions = ["stop_sequences"]
+
+    @admin.action(description="Stop selected sequences (unsent emails are cancelled)")
+    def stop_sequences(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = services.enrollments_stop(
+            ids=queryset.values_list("pk", flat=True),
+            reason=f"stopped by {request.user}",
+            actor=request.user,
+        )
+        self.message_user(request, f"Stopped {n} sequence(s).", messages.SUCCESS)
 
 
 @admin.register(OutboundEmail)

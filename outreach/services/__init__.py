@@ -7,6 +7,7 @@ from outreach.services.manual import send_email_request
 from outreach.services.prepare import email_prepare, enroll, prepare_due
 from outreach.services.reconcile import reconcile_expired, resolve_delivery_unknown
 from outreach.services.sendpass import PassReport, run_send_pass, send_claimed
+from outreach.services.sequences import enrollments_stop
 from outreach.services.settle import settle
 from outreach.services.suppression import suppress, suppression_change, unsubscribe_by_token
 
@@ -16,6 +17,7 @@ __all__ = [
     "claim_next",
     "email_prepare",
     "enroll",
+    "enrollments_stop",
     "prepare_due",
     "reconcile_expired",
     "resolve_delivery_unknown",

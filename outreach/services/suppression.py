@@ -13,8 +13,8 @@ from django.db.models import Q
 
 from compliance import services as compliance
 from compliance.models import Suppression
-from outreach import transitions
 from outreach.models import Enrollment
+from outreach.services.sequences import enrollments_stop
 
 
 def suppress(**fields: Any) -> Suppression:
@@ -49,16 +49,14 @@ def _enrollment_status(reason: str) -> str:
 
 
 def stop_enrollments_for(*, email: str = "", domain: str = "", status: str) -> int:
-    from outreach.models import OutboundEmail
-
     match = Q(contact__email__iexact=email) if email else Q(contact__email__iendswith=f"@{domain}")
     enrollments = Enrollment.objects.filter(match, status=Enrollment.Status.ACTIVE)
-    ids = list(enrollments.values_list("pk", flat=True))
-    Enrollment.objects.filter(pk__in=ids).update(status=status, stopped_reason="suppressed")
-    transitions.cancel(
-        OutboundEmail.objects.filter(enrollment_id__in=ids), error="recipient suppressed"
+    return enrollments_stop(
+        ids=enrollments.values_list("pk", flat=True),
+        reason="suppressed",
+        status=status,
+        email_error="recipient suppressed",
     )
-    return len(ids)
 
 
 def unsubscribe_by_token(token: str) -> str | None:

@@ -8,10 +8,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.models import AuditLog
 from inboxes.models import InboxDay
+from outreach import transitions
 from outreach.models import Enrollment, OutboundEmail
 from outreach.services import run_send_pass
-from tests.factories import CampaignFactory
+from tests.factories import CampaignFactory, EnrollmentFactory, InboxFactory
 from tests.outreach.helpers import TUESDAY_10, enrolled, header_line, parsed, smtp_inbox
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,31 @@ def test_a_timed_pass_waits_out_the_gap_then_stops_when_nothing_is_left(
     elapsed = time.monotonic() - started
     assert report.sent == 2  # the second waited for the inbox's gap
     assert elapsed < 30  # and the pass did not idle through its whole budget
+
+
+def test_the_admin_stops_sequences_through_the_service(admin_client, admin_user) -> None:
+    enrollment = EnrollmentFactory()
+    email = OutboundEmail.objects.create(
+        enrollment=enrollment,
+        step=1,
+        prospect=enrollment.prospect,
+        contact=enrollment.contact,
+        recipient=enrollment.contact.email,
+        message_id="<stop-me@jengu.test>",
+        status=transitions.QUEUED,
+        send_after=timezone.now(),
+        inbox=InboxFactory(),
+    )
+    page = admin_client.get(f"/admin/outreach/enrollment/{enrollment.pk}/change/")
+    assert 'name="status"' not in page.content.decode()  # read-only: only the action stops it
+
+    response = admin_client.post(
+        "/admin/outreach/enrollment/",
+        {"action": "stop_sequences", "_selected_action": [enrollment.pk]},
+        follow=True,
+    )
+    assert "Stopped 1 sequence(s)." in response.content.decode()
+    enrollment.refresh_from_db()
+    email.refresh_from_db()
+    assert (enrollment.status, email.status) == ("stopped", "cancelled")
+    assert AuditLog.objects.get(action="sequence_stopped").actor == admin_user

@@ -72,7 +72,9 @@ def fold_latin(text: str) -> str:
     """Case-fold, and drop accents from Latin letters only (other scripts keep their marks)."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Decompose, fold, decompose again: a compatibility form can decompose to a capital
+    # ("ᴭ" -> "Æ"), and folding must come after that for the key to be stable.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     kept: list[str] = []
     base_is_latin = False
     for char in decomposed:

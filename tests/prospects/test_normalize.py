@@ -207,3 +207,10 @@ def test_similarity_of_an_empty_name_is_zero() -> None:
 )
 def test_platform_hosts_are_recognized(website: str, shared: bool) -> None:
     assert is_platform_domain(website) is shared
+
+
+@pytest.mark.parametrize("name", ["ᴭ", "ᴭbc", "Hotel ᴭ", "ǅ", "ﬀ"])
+def test_compatibility_forms_that_decompose_to_capitals_give_a_stable_key(name: str) -> None:
+    # found by the property above: "ᴭ" decomposes to "Æ" after case folding
+    once = normalize_name(name)
+    assert normalize_name(once) == once

@@ -1,9 +1,11 @@
-"""One normalized result for every transport."""
+"""One normalized result for every transport, and what every reader hands back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from inboxes.bounces import Verdict
@@ -39,3 +41,18 @@ class Transport(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@dataclass
+class Fetched:
+    raw: bytes
+    uid: str = ""
+    received_at: datetime | None = None
+
+
+@dataclass
+class Batch:
+    messages: list[Fetched] = field(default_factory=list)
+    cursor: dict[str, Any] = field(default_factory=dict)  # Inbox fields to save afterwards
+    reset: bool = False  # the server's UIDVALIDITY changed: everything was read again
+    done: list[Path] = field(default_factory=list)  # Maildir files to move to cur/

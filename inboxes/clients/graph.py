@@ -19,8 +19,7 @@ import requests
 from django.conf import settings
 
 from inboxes.bounces import classify_graph_error
-from inboxes.clients.base import SendResult
-from inboxes.clients.readers import Batch, Fetched
+from inboxes.clients.base import Batch, Fetched, SendResult
 from inboxes.models import Inbox
 
 _apps: dict[tuple[str, str], msal.ConfidentialClientApplication] = {}

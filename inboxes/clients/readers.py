@@ -9,30 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
-from typing import Any
 
+from inboxes.clients.base import Batch, Fetched
 from inboxes.models import Inbox
 
 log = logging.getLogger(__name__)
 BATCH = 200
-
-
-@dataclass
-class Fetched:
-    raw: bytes
-    uid: str = ""
-    received_at: datetime | None = None
-
-
-@dataclass
-class Batch:
-    messages: list[Fetched] = field(default_factory=list)
-    cursor: dict[str, Any] = field(default_factory=dict)  # Inbox fields to save afterwards
-    reset: bool = False  # the server's UIDVALIDITY changed: everything was read again
-    done: list[Path] = field(default_factory=list)  # Maildir files to move to cur/
 
 
 def read_new(inbox: Inbox, limit: int = BATCH) -> Batch:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import imaplib
 import logging
 import re
@@ -53,6 +54,39 @@ def quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# A name already in modified UTF-7: "&" only ever opens a base64 run closed by "-" ("&-" is "&").
+_SHIFTED = re.compile(r"&[A-Za-z0-9+,]*-")
+
+
+def mailbox_name(name: str) -> str:
+    """A folder name as IMAP sends it: modified UTF-7 (RFC 3501 5.1.3), e.g. Outlook's French
+    "Éléments envoyés" is "&AMk-l&AOk-ments envoy&AOk-s". A name already in that form (as LIST
+    returns it, or as copied from a mail client's settings) is kept as it is."""
+    if name.isascii() and "&" not in _SHIFTED.sub("", name):
+        return name
+    out: list[str] = []
+    run: list[str] = []  # characters outside printable ASCII, sent as one base64 run
+
+    def close_run() -> None:
+        if run:
+            data = base64.b64encode("".join(run).encode("utf-16-be")).decode()
+            out.append("&" + data.rstrip("=").replace("/", ",") + "-")
+            run.clear()
+
+    for char in name:
+        if " " <= char <= "~":
+            close_run()
+            out.append("&-" if char == "&" else char)
+        else:
+            run.append(char)
+    close_run()
+    return "".join(out)
+
+
+def quote_mailbox(name: str) -> str:
+    return quote(mailbox_name(name))
+
+
 # One LIST answer: (flags) delimiter name; the name is an atom, a quoted string or a literal.
 _LIST_LINE = re.compile(r'^\((?P<flags>[^)]*)\) (?:"(?:[^"\\]|\\.)*"|NIL) (?P<name>.*)$', re.I)
 
@@ -90,7 +124,7 @@ def find_in_sent(inbox: Inbox, message_id: str) -> bool | None:
     try:
         with connect(inbox) as conn:
             folder = sent_folder(conn, inbox)
-            status, _ = conn.select(quote(folder or "Sent"), readonly=True)
+            status, _ = conn.select(quote_mailbox(folder or "Sent"), readonly=True)
             if status != "OK":
                 return None
             status, data = conn.uid("SEARCH", "HEADER", "Message-ID", quote(message_id))

@@ -26,10 +26,11 @@ def read_new(inbox: Inbox, limit: int = BATCH) -> Batch:
 
 
 def _imap(inbox: Inbox, limit: int) -> Batch:
-    from inboxes.clients.imap import connect, quote
+    from inboxes.clients.imap import connect, quote_mailbox
 
     with connect(inbox) as conn:
-        status, _ = conn.select(quote(inbox.imap_folder or "INBOX"), readonly=inbox.imap_readonly)
+        folder = quote_mailbox(inbox.imap_folder or "INBOX")
+        status, _ = conn.select(folder, readonly=inbox.imap_readonly)
         if status != "OK":
             raise OSError(f"cannot open folder {inbox.imap_folder!r}")
         uidvalidity = int(conn.response("UIDVALIDITY")[1][0])

@@ -32,6 +32,13 @@ def smtp_inbox(server: Any, settings: Any, **fields: Any) -> Inbox:
     return InboxFactory(**{**defaults, **fields})
 
 
+def smtp_imap_inbox(server: Any, user: Any, settings: Any, **fields: Any) -> Inbox:
+    """An SMTP inbox whose IMAP side (replies, the Sent folder) is the Dovecot account ``user``
+    (an ``ImapUser``; the SMTP server must take the same login, as most providers do)."""
+    imap = {"address": user.name, "imap_host": user.host, "imap_port": user.port}
+    return smtp_inbox(server, settings, **{**imap, **fields})
+
+
 def enrolled(
     campaign: Campaign | None = None, *, now: datetime = TUESDAY_10, n: int = 1, **contact: Any
 ) -> list[Enrollment]:

@@ -83,7 +83,11 @@ def reconcile_expired(now: datetime | None = None) -> dict[str, int]:
     for email in unknown:
         if email.inbox is None or _has_open_letter(email):
             continue
-        outcome = reconcile_one(email, email.inbox, now)
+        try:
+            outcome = reconcile_one(email, email.inbox, now)
+        except Exception:  # one inbox's surprise must not leave the others unreconciled
+            log.exception("reconcile failed", extra={"email": email.pk, "inbox": email.inbox.key})
+            outcome = "error"  # still unknown: the next run asks again
         report[outcome] = report.get(outcome, 0) + 1
     return report
 

@@ -92,3 +92,23 @@ def test_a_late_settle_after_send_again_is_refused() -> None:
         )
     assert outcome == "lost"
     assert OutboundEmail.objects.get(pk=claim.email_id).status == "queued"
+
+
+def test_one_failing_lookup_does_not_stop_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    from inboxes.clients.maildir import MaildirTransport
+
+    with time_machine.travel(TUESDAY_10, tick=False) as clock:
+        _, claims = _claimed(n=2)
+        first = OutboundEmail.objects.get(pk=claims[0].email_id)
+        original = MaildirTransport.find_sent
+
+        def flaky(self: MaildirTransport, message_id: str) -> bool | None:
+            if message_id == first.message_id:
+                raise RuntimeError("the mailbox answered something nobody expected")
+            return original(self, message_id)
+
+        monkeypatch.setattr(MaildirTransport, "find_sent", flaky)
+        clock.move_to(TUESDAY_10 + timedelta(minutes=6))
+        assert reconcile_expired() == {"expired": 2, "error": 1, "dead_letter": 1}
+    assert OutboundEmail.objects.get(pk=first.pk).status == "unknown"  # asked again next run
+    assert DeadLetter.objects.get().payload["email"] == claims[1].email_id

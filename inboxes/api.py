@@ -66,6 +66,8 @@ def health_row(inbox: Inbox) -> dict[str, Any]:
         "bounce_rate": round(inbox.bounce_rate, 4),
         "bounce_sample": inbox.bounce_sample,
         "complaint_rate": round(inbox.complaint_rate, 5),
+        # Complaints are counted against the same sends as bounces (the rolling window).
+        "complaint_sample": inbox.bounce_sample,
         "last_error": inbox.last_error,
         "last_error_at": inbox.last_error_at,
         "last_success_at": inbox.last_success_at,

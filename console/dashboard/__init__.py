@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from aiengine.services.usage import rate_limit_status
 from console.dashboard import queries
+from console.dashboard.rates import BOUNCES, COMPLAINTS, rate_chart
 from console.dashboard.svg import (
     Bar,
     Column,
@@ -32,10 +33,6 @@ RAMP_DAYS = 35  # the ramp forecast: the next 5 weeks
 REPLY_WINDOW = timedelta(days=30)
 
 
-def _pct(value: float) -> str:
-    return f"{value:.1f}%"
-
-
 def _usd(value: float) -> str:
     return f"${value:,.2f}"
 
@@ -49,21 +46,13 @@ def inbox_chart(inbox: Inbox, now: datetime) -> dict[str, Any]:
 
 
 def bounce_chart(inboxes: list[Inbox]) -> Any:
-    pause = settings.JENGU["BOUNCE_PAUSE_RATE"] * 100
-    rows = []
-    for inbox in inboxes:
-        rate = inbox.bounce_rate * 100
-        css = "jc-bad" if rate > pause else "jc-warn" if rate >= pause / 2 else "jc-ok"
-        rows.append(Bar(inbox.key, rate, css, f"of {inbox.bounce_sample}"))
-    return hbar_chart(
-        rows,
-        "Bounce rate per inbox over the last 7 days, against the pause threshold",
-        threshold=pause,
-        threshold_label=f"{pause:g}% pause",
-        fmt=_pct,
-        max_value=pause * 1.5,
-        clip_at=pause * 4,
-    )
+    title = "Bounce rate per inbox over the last 7 days, against the pause threshold"
+    return rate_chart(BOUNCES, inboxes, title)
+
+
+def complaint_chart(inboxes: list[Inbox]) -> Any:
+    title = "Complaint rate per inbox over the last 7 days, against the pause threshold"
+    return rate_chart(COMPLAINTS, inboxes, title)
 
 
 def funnel_chart() -> Any:
@@ -144,6 +133,7 @@ def dashboard_context(now: datetime | None = None) -> dict[str, Any]:
         "inboxes": [inbox_chart(i, now) for i in inboxes[: queries.MAX_INBOX_CHARTS]],
         "more_inboxes": max(0, len(inboxes) - queries.MAX_INBOX_CHARTS),
         "bounce_chart": bounce_chart(inboxes),
+        "complaint_chart": complaint_chart(inboxes),
         "funnel_chart": funnel,
         "prospects": prospects,
         "replies_chart": replies_chart(now),

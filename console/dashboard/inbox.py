@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from console.dashboard.svg import Bar, hbar_chart
+from console.dashboard.rates import BOUNCES, COMPLAINTS, Rate, rate_chart
 from core.models import AuditLog
 from inboxes.models import Inbox
 from inboxes.services import local_date, next_reset
@@ -48,19 +48,9 @@ def _errors(inbox: Inbox) -> list[dict[str, Any]]:
     return errors[:RECENT]
 
 
-def _bounce_meter(inbox: Inbox) -> Any:
-    pause = settings.JENGU["BOUNCE_PAUSE_RATE"] * 100
-    rate = inbox.bounce_rate * 100
-    css = "jc-bad" if rate > pause else "jc-warn" if rate >= pause / 2 else "jc-ok"
-    return hbar_chart(
-        [Bar("bounce rate", rate, css, f"of {inbox.bounce_sample} sends")],
-        f"{inbox.key}: bounce rate over the last 7 days against the pause threshold",
-        threshold=pause,
-        threshold_label=f"{pause:g}% pause",
-        fmt=lambda v: f"{v:.1f}%",
-        max_value=pause * 1.5,
-        clip_at=pause * 4,
-    )
+def _meter(inbox: Inbox, rate: Rate, name: str) -> Any:
+    title = f"{inbox.key}: {name} rate over the last 7 days against the pause threshold"
+    return rate_chart(rate, [inbox], title, label=f"{name} rate", note=" sends")
 
 
 def inbox_health(inbox: Inbox, now: datetime) -> dict[str, Any]:
@@ -80,6 +70,8 @@ def inbox_health(inbox: Inbox, now: datetime) -> dict[str, Any]:
         "holding": reservations.filter(status=OutboundEmail.Status.SENDING).count(),
         "errors": _errors(inbox),
         "history": list(history),
-        "bounce_meter": _bounce_meter(inbox),
+        "bounce_meter": _meter(inbox, BOUNCES, "bounce"),
+        "complaint_meter": _meter(inbox, COMPLAINTS, "complaint"),
+        "complaint_pct": f"{inbox.complaint_rate:.2%}",
         "pause_rate": settings.JENGU["BOUNCE_PAUSE_RATE"],
     }

@@ -10,31 +10,23 @@ import logging
 from dataclasses import dataclass, field, replace
 from email.message import Message
 
-from inboxes.bounces import signals
+from inboxes.bounces import complaints, signals
 from inboxes.bounces.classify import classify, normalize_address, with_reason
-from inboxes.bounces.dsn import (
-    Original,
-    RecipientReport,
-    dsn_reports,
-    original,
-    parse_fields,
-    report_part_text,
-)
+from inboxes.bounces.dsn import Original, RecipientReport, dsn_reports, original
 from inboxes.bounces.mime import (
     address,
-    content_type,
     display_name,
     first_message_id,
     has_defects,
     header,
     message_ids,
     notice_text,
-    own_parts,
     param,
     parse_bytes,
 )
 from inboxes.bounces.people import person_kind
 from inboxes.bounces.plaintext import cut_original, failed_recipients, plain_reports, segment_for
+from inboxes.bounces.shape import header_block, outline
 from inboxes.bounces.vocabulary import MessageKind, Reason, Verdict
 
 log = logging.getLogger(__name__)
@@ -92,8 +84,13 @@ def analyze_message(raw: bytes) -> Analysis:
 
 
 def _analyze(raw: bytes) -> Analysis:
-    parsed = _parse(raw)
-    for decide in (_complaint, _dsn_bounce, _plain_bounce):
+    shape = outline(raw)  # depth and size limits: inboxes/bounces/shape.py
+    if shape.headers_only:
+        return _headers_only(raw, list(shape.flags))
+    parsed = _parse(shape.readable)
+    parsed.flags += shape.flags
+    # Non-ARF complaints come last: a bounce that mentions spam stays a bounce.
+    for decide in (_complaint, _dsn_bounce, _plain_bounce, _other_complaint):
         result = decide(parsed)
         if result is not None:
             return result
@@ -105,6 +102,15 @@ def _parse(raw: bytes) -> _Parsed:
     notice, clean = notice_text(msg)
     flags = [] if clean and not has_defects(msg) else ["malformed"]
     return _Parsed(msg, header(msg, "Subject"), address(msg, "From"), notice, flags)
+
+
+def _headers_only(raw: bytes, flags: list[str]) -> Analysis:
+    """Too deep or too many parts to parse: stored and flagged, matched by its headers only."""
+    msg = parse_bytes(header_block(raw))
+    parsed = _Parsed(msg, header(msg, "Subject"), address(msg, "From"), "", ["malformed", *flags])
+    analysis = _base(parsed, MessageKind.OTHER)
+    analysis.original_message_id = analysis.in_reply_to
+    return analysis
 
 
 def _base(p: _Parsed, kind: MessageKind, **extra: object) -> Analysis:
@@ -122,20 +128,24 @@ def _base(p: _Parsed, kind: MessageKind, **extra: object) -> Analysis:
     return analysis
 
 
-# --- complaints -----------------------------------------------------------------------------
+# --- complaints (inboxes/bounces/complaints.py) -------------------------------------------
 def _complaint(p: _Parsed) -> Analysis | None:
-    parts = [part for part in own_parts(p.msg) if content_type(part) == "message/feedback-report"]
-    if not parts and param(p.msg, "report-type") != "feedback-report":
+    return _as_complaint(p, complaints.arf(p.msg, p.notice))
+
+
+def _other_complaint(p: _Parsed) -> Analysis | None:
+    found = complaints.non_arf(
+        p.msg, subject=p.subject, from_address=p.from_address, notice=p.notice
+    )
+    return _as_complaint(p, found)
+
+
+def _as_complaint(p: _Parsed, found: complaints.Complaint | None) -> Analysis | None:
+    if found is None:
         return None
-    fields: dict[str, str] = {}
-    for part in parts:
-        for block in parse_fields(report_part_text(part)):
-            fields.update(block)
-    source = _original(p)
-    recipient = normalize_address(fields.get("original-rcpt-to")) or source.to
-    analysis = _base(p, MessageKind.COMPLAINT, recipient=recipient)
-    analysis.original_message_id = source.message_id
-    analysis.flags.append(f"feedback:{(fields.get('feedback-type') or 'abuse').lower()}")
+    analysis = _base(p, MessageKind.COMPLAINT, recipient=found.recipient)
+    analysis.original_message_id = found.original_message_id
+    analysis.flags += found.flags
     return analysis
 
 

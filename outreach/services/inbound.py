@@ -1,7 +1,9 @@
 """Inbound mail: store every message raw, match it to our emails, and act on what it is.
 
 Idempotent per (inbox, Message-ID). A message that cannot be parsed or processed is stored and
-flagged, never raised: one hostile message must not stall an inbox's reader.
+flagged, never raised: one hostile message must not stall an inbox's reader. Text bound for the
+database is made storable first (``inbound_store.storable``); MIME depth and size limits are in
+``inboxes/bounces/shape.py``; every database step runs in its own savepoint.
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ from django.utils import timezone
 from aiengine.rules import Classification
 from aiengine.rules.text import html_to_text
 from inboxes.bounces import Analysis, analyze_message
+from inboxes.bounces.mime import notice_text, parse_bytes
+from inboxes.bounces.shape import header_block, outline
 from inboxes.models import Inbox
 from outreach.models import InboundMessage, OutboundEmail
+from outreach.services.inbound_store import error_text, storable
 
 log = logging.getLogger(__name__)
 KEPT_HEADERS = (
@@ -54,26 +59,34 @@ class Match:
 
 
 def body_text(raw: bytes) -> tuple[str, list[str]]:
-    """The readable text of a message, and flags for what went wrong reading it."""
+    """The readable text of a message, and flags for what went wrong reading it.
+
+    Attachments are not parsed (shape.outline leaves big ones out), so a 20 MB attachment never
+    stands between the classifier and the text; a message nested too deep has no text.
+    """
+    shape = outline(raw)
+    if shape.headers_only:
+        return "", list(shape.flags)
     try:
-        msg = BytesParser(policy=default_policy).parsebytes(raw)
+        msg = BytesParser(policy=default_policy).parsebytes(shape.readable)
         assert isinstance(msg, EmailMessage)
         part = msg.get_body(preferencelist=("plain", "html"))
         if part is None:
-            return "", []
+            return "", list(shape.flags)
         text = part.get_content()
         if part.get_content_subtype() == "html":
             text = html_to_text(text)
-        return str(text), []
-    except Exception as exc:  # bad charsets, broken MIME: keep going with what we have
+        return str(text), list(shape.flags)
+    except Exception as exc:  # bad charsets, broken MIME: read the text parts defensively
         log.info("unreadable body: %s", exc)
-        return raw[:20000].decode("utf-8", "replace"), ["unreadable_body"]
+        text, _ = notice_text(parse_bytes(shape.readable))
+        return text, [*shape.flags, "unreadable_body"]
 
 
 def headers_of(raw: bytes) -> dict[str, str]:
     """The headers we keep, decoded. compat32 parsing: ~10x faster than policy.default here."""
     try:
-        msg = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        msg = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
         out = {}
         for name in KEPT_HEADERS:
             value = msg.get(name)
@@ -121,37 +134,24 @@ def _message_id(analysis: Analysis, raw: bytes) -> str:
 def ingest_message(
     *, inbox: Inbox, raw: bytes, source_uid: str = "", received_at: datetime | None = None
 ) -> tuple[InboundMessage, bool]:
-    """Store and process one message. Returns (message, created)."""
-    analysis = analyze_message(raw)
-    message_id = _message_id(analysis, raw)
-    existing = InboundMessage.objects.filter(inbox=inbox, message_id=message_id).first()
-    if existing:
-        return existing, False
-    text, flags = body_text(raw)
-    headers = headers_of(raw)
-    found = match(inbox, analysis)
-    msg = InboundMessage(
-        inbox=inbox,
-        message_id=message_id,
-        headers=headers,
-        from_address=analysis.from_address[:320],
-        subject=analysis.subject[:500],
-        to_address=headers.get("To", "")[:320],
-        body_text=text[:50000],
-        received_at=received_at or timezone.now(),
-        kind=str(analysis.kind),
-        flags=sorted({*analysis.flags, *flags}),
-        source_uid=source_uid[:64],
-        matched_outbound=found.outbound,
-        match=found.method,
-        prospect_id=found.outbound.prospect_id if found.outbound else None,
-        contact_id=found.outbound.contact_id if found.outbound else None,
-    )
-    if analysis.verdict:
-        v = analysis.verdict
-        msg.bounce_reason, msg.bounce_consequence = str(v.reason), str(v.consequence)
-        msg.bounce_recipient = (v.recipient or "")[:320]
+    """Store and process one message. Returns (message, created).
+
+    Raises only when the message cannot be stored at all; the reader then keeps it aside
+    (``inbound_store.quarantine``) and goes on with the next one.
+    """
+    msg, analysis = _draft(inbox, raw, source_uid, received_at)
+    with transaction.atomic():  # a savepoint: a failed query must not poison the caller's
+        existing = InboundMessage.objects.filter(inbox=inbox, message_id=msg.message_id).first()
+        if existing:
+            return existing, False
+        found = match(inbox, analysis)
+    msg.matched_outbound, msg.match = found.outbound, found.method
+    msg.prospect_id = found.outbound.prospect_id if found.outbound else None
+    msg.contact_id = found.outbound.contact_id if found.outbound else None
     classification = classify(msg)  # before the transaction: it may call an LLM
+    removed: set[str] = set()
+    msg.classification = storable(msg.classification, removed)
+    msg.flags = sorted({*msg.flags, *removed})
     msg.raw.save(
         f"{inbox.key}-{hashlib.sha256(raw).hexdigest()[:16]}.eml", ContentFile(raw), save=False
     )
@@ -160,8 +160,40 @@ def ingest_message(
             msg.save()
             process(msg, analysis, classification)
     except IntegrityError:
-        return InboundMessage.objects.get(inbox=inbox, message_id=message_id), False
+        return InboundMessage.objects.get(inbox=inbox, message_id=msg.message_id), False
+    except Exception:
+        msg.raw.delete(save=False)  # the quarantined copy keeps the bytes; no orphan file
+        raise
     return msg, True
+
+
+def _draft(
+    inbox: Inbox, raw: bytes, source_uid: str, received_at: datetime | None
+) -> tuple[InboundMessage, Analysis]:
+    """The unsaved row and the analysis, with every text made storable (no database here)."""
+    removed: set[str] = set()
+    analysis = storable(analyze_message(raw), removed)
+    text, flags = storable(body_text(raw), removed)
+    headers = storable(headers_of(raw), removed)
+    uid = storable(source_uid, removed)
+    msg = InboundMessage(
+        inbox=inbox,
+        message_id=_message_id(analysis, raw),
+        headers=headers,
+        from_address=analysis.from_address[:320],
+        subject=analysis.subject[:500],
+        to_address=headers.get("To", "")[:320],
+        body_text=text[:50000],
+        received_at=received_at or timezone.now(),
+        kind=str(analysis.kind),
+        flags=sorted({*analysis.flags, *flags, *removed}),
+        source_uid=uid[:64],
+    )
+    if analysis.verdict:
+        v = analysis.verdict
+        msg.bounce_reason, msg.bounce_consequence = str(v.reason), str(v.consequence)
+        msg.bounce_recipient = (v.recipient or "")[:320]
+    return msg, analysis
 
 
 def classify(msg: InboundMessage) -> Classification | None:
@@ -204,5 +236,5 @@ def process(msg: InboundMessage, analysis: Analysis, classification: Classificat
     except Exception as exc:
         log.exception("inbound processing failed", extra={"inbound": msg.pk})
         InboundMessage.objects.filter(pk=msg.pk).update(
-            error=f"{type(exc).__name__}: {exc}"[:2000], flags=sorted({*msg.flags, "error"})
+            error=error_text(exc), flags=sorted({*msg.flags, "error"})
         )

@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import time_machine
 
 from compliance.models import Suppression
 from inboxes.models import Inbox, InboxDay
 from outreach.models import Enrollment, InboundMessage, OutboundEmail
-from outreach.services.reader import check_inbox
 from prospects.models import Contact, Prospect
 from tests.inbound import messages as m
-from tests.outreach.helpers import TUESDAY_10
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +21,11 @@ def _deliver(world, raw: bytes) -> None:
 
 def _reply(world, enrollment, body: str, **extra: str):
     """Deliver a plain reply threaded to the email we sent this enrollment's contact."""
-    ours = world.sent[enrollment.contact_id]
-    _deliver(
-        world,
-        m.plain_reply(
-            frm=ours.recipient,
-            to=world.inbox.address,
-            subject=ours.subject,
-            in_reply_to=ours.message_id,
-            body=body,
-            **extra,
-        ),
-    )
-    return ours
+    return world.reply(enrollment, body, **extra)
 
 
 def _check(world) -> dict:
-    with time_machine.travel(TUESDAY_10.replace(hour=11), tick=False):
-        return check_inbox(world.inbox.pk)
+    return world.check()
 
 
 def test_a_threaded_meeting_request_stops_the_company_and_moves_the_stage(world) -> None:

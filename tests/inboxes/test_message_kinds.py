@@ -40,6 +40,56 @@ OTHERS: dict[str, Kind] = {
         "<174220710001.3051.7802479136@brightpath.example>",
         frozenset({"feedback:abuse"}),
     ),
+    "complaint-01-jmrp-outlook.eml": Kind(
+        "complaint",
+        "rafael.mendes@outlook.com",
+        "<174228136104.3051.5190283746@brightpath.example>",
+        frozenset({"feedback:abuse", "not_arf"}),
+    ),
+    "complaint-02-aol-client-tos.eml": Kind(  # redacted recipient: found by the Message-ID
+        "complaint",
+        None,
+        "<174239271902.3051.6602918374@brightpath.example>",
+        frozenset({"not_arf"}),
+    ),
+    "complaint-03-yahoo-mixed-no-arf.eml": Kind(
+        "complaint",
+        "j.oliveira@yahoo.com",
+        "<174245941205.3051.8812093746@brightpath.example>",
+        frozenset({"not_arf"}),
+    ),
+    "complaint-04-spamcop.eml": Kind(  # SpamCop munges the recipient to "x"
+        "complaint",
+        None,
+        "<174257160001.3051.3320918475@brightpath.example>",
+        frozenset({"not_arf"}),
+    ),
+    "complaint-05-abuse-desk-forward.eml": Kind(
+        "complaint",
+        "info@quinta-das-flores.example",
+        "<174280752004.3051.4471829301@brightpath.example>",
+        frozenset({"not_arf"}),
+    ),
+    "complaint-06-reported-as-spam-notice.eml": Kind(
+        "complaint",
+        "henrik@fjordlys-hotel.example",
+        "<174289680007.3051.9081726354@brightpath.example>",
+        frozenset({"not_arf"}),
+    ),
+    "complaint-07-missbrauchsmeldung-de.eml": Kind(
+        "complaint",
+        "k.wagner@provider-de.example",
+        "<174298441202.3051.2219384756@brightpath.example>",
+        frozenset({"not_arf"}),
+    ),
+    "lookalike-01-reply-dont-mark-spam.eml": Kind(
+        "reply", None, "<174306660003.3051.1029384756@brightpath.example>"
+    ),
+    "lookalike-02-newsletter-spam-filters.eml": Kind("other", None, None),
+    "lookalike-03-forward-as-attachment.eml": Kind("reply", None, None),
+    "lookalike-04-reported-by-mistake.eml": Kind(
+        "reply", None, "<174220650003.3051.6791368025@brightpath.example>"
+    ),
     "autoreply-01-outlook-ooo.eml": Kind(
         "auto_reply", None, "<174168100001.3051.1111111111@brightpath.example>"
     ),
@@ -124,6 +174,24 @@ def test_corpus_message_kind(name: str) -> None:
     assert analysis.recipient == expected.recipient
     assert analysis.original_message_id == expected.original_message_id
     assert expected.flags <= set(analysis.flags)
+
+
+def test_the_corpus_holds_non_arf_complaints_of_several_shapes_and_look_alikes() -> None:
+    complaints = [n for n, k in OTHERS.items() if "not_arf" in k.flags]
+    look_alikes = [n for n in OTHERS if n.startswith("lookalike-")]
+    shapes = {_shape((FIXTURES / n).read_bytes()) for n in complaints}
+
+    assert len(complaints) >= 6 and len(look_alikes) >= 3
+    assert all(OTHERS[n].kind != "complaint" for n in look_alikes)
+    # attached original, attached headers only, quoted inline in a single text part
+    assert shapes == {"message/rfc822", "text/rfc822-headers", "quoted"}
+
+
+def _shape(raw: bytes) -> str:
+    for kind in ("message/rfc822", "text/rfc822-headers"):
+        if f"Content-Type: {kind}".encode() in raw:
+            return kind
+    return "quoted"
 
 
 def test_every_fixture_has_an_expectation() -> None:

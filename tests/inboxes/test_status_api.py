@@ -128,6 +128,18 @@ def test_inbox_status_shows_health(api: APIClient) -> None:
     }
 
 
+def test_inbox_status_shows_the_complaint_rate_and_its_sample(api: APIClient) -> None:
+    inbox = InboxFactory(key="smtp-1", warmup_schedule="300")
+    _use(inbox, reserve=250, consume=250)
+    record_bounce(inbox_id=inbox.pk, now=timezone.now(), complaint=True)
+
+    row = _rows(api, "/api/status/inboxes")["smtp-1"]
+
+    # one complaint in 250 sends: 0.4%, over the 0.3% line with more than 200 sends
+    assert (row["complaint_rate"], row["complaint_sample"]) == (0.004, 250)
+    assert (row["bounce_rate"], row["status"]) == (0.0, "paused")
+
+
 def test_inbox_status_lists_disabled_and_paused_inboxes_too(api: APIClient) -> None:
     InboxFactory(key="smtp-1", status=Inbox.Status.PAUSED, pause_reason="Bounce rate 9.0%")
     InboxFactory(key="smtp-2", status=Inbox.Status.DISABLED)

@@ -43,6 +43,7 @@ def test_the_dashboard_draws_a_chart_for_each_question(admin_client: Client) -> 
     assert "Prospects by stage" in labels
     assert "Replies in the last 30 days, by intent" in labels
     assert "Bounce rate per inbox over the last 7 days, against the pause threshold" in labels
+    assert "Complaint rate per inbox over the last 7 days, against the pause threshold" in labels
     assert "Dead letters waiting for a decision, by kind" in labels
     assert "AI spend today against the daily budget" in labels
     # The pictures carry the numbers: 1 sent today of week 1's 5, a meeting request, $0.50.
@@ -52,6 +53,20 @@ def test_the_dashboard_draws_a_chart_for_each_question(admin_client: Client) -> 
     assert "Tue 01 Dec: $0.50" in page  # the day's column in the 14-day history
     assert "Sending is running" in page
     assert "Everything in the admin" in page  # the models are still listed below
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_each_inbox_complaint_rate_against_its_line(
+    admin_client: Client,
+) -> None:
+    InboxFactory(key="lisbon-2", complaint_rate=0.004, bounce_sample=250)
+    InboxFactory(key="lisbon-3", complaint_rate=0.001, bounce_sample=250)
+
+    page = admin_client.get("/admin/").content.decode()
+
+    section = page[page.index('id="complaints"') :]
+    assert "lisbon-2: 0.40% of 250" in section and "lisbon-3: 0.10% of 250" in section
+    assert "0.3% pause" in section
 
 
 @pytest.mark.django_db

@@ -48,7 +48,18 @@ def test_the_inbox_page_shows_health_reservations_and_errors(admin_client: Clien
     assert "535 5.7.8 Authentication credentials invalid" in page
     assert "bounced: user unknown" in page
     assert "porto-1: bounce rate over the last 7 days against the pause threshold" in page
+    assert "porto-1: complaint rate over the last 7 days against the pause threshold" in page
     assert 'id="pause-inbox"' in page
+
+
+@pytest.mark.django_db
+def test_the_inbox_page_shows_the_complaint_rate_in_percent(admin_client: Client) -> None:
+    inbox = InboxFactory(key="faro-1", complaint_rate=0.004, bounce_sample=250)
+
+    page = _inbox_page(admin_client, inbox)
+
+    assert "0.40% of 250 sends" in page
+    assert "complaint rate: 0.40% of 250 sends" in page  # the meter's bar, as its tooltip
 
 
 @pytest.mark.django_db

@@ -22,8 +22,10 @@ setup: $(VENV)/.runtime
 	$(PY) manage.py bootstrap --demo
 
 ## The first command: set up, load demo data, run web + admin + workers + schedules.
+## Logs are aligned console lines here (structlog's console renderer); JSON everywhere else.
+JENGU_LOG_FORMAT ?= console
 run: setup
-	JENGU_DEMO=true $(PY) manage.py serve
+	JENGU_DEMO=true JENGU_LOG_FORMAT=$(JENGU_LOG_FORMAT) $(PY) manage.py serve
 
 ## The second command: install everything the tests need and run the whole suite.
 test: $(VENV)/.dev

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from django.apps import AppConfig
 
 
@@ -17,6 +19,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.logging import connect_task_signals
+        from core import logging as jengu_logging
+        from core import metrics
 
-        connect_task_signals()  # every process: web, qcluster workers, commands
+        jengu_logging.connect_task_signals()  # every process: web, qcluster workers, commands
+        metrics.connect_task_signals()
+        metrics.on_process_start(sys.argv)  # a qcluster starting clears dead workers' samples

@@ -1,14 +1,22 @@
 """gunicorn settings for Jengu's web process: ``gunicorn -c deploy/gunicorn.conf.py jengu.wsgi``.
 
-Every knob is an environment variable, so the Procfile, the systemd unit and a container all
-use this one file. Logs: gunicorn's own lines are JSON like the app's; the per-request line comes
-from the app (``jengu.request``, with the request id), so gunicorn's access log is off.
+Every knob is an environment variable, so the Procfile, the systemd unit, ``manage.py serve``
+and a container all use this one file. Logs: gunicorn's own lines go through the app's structlog
+formatter (JSON, or ``JENGU_LOG_FORMAT=console``); the per-request line comes from the app
+(``jengu.request``, with the request id), so gunicorn's access log is off unless
+``GUNICORN_ACCESS_LOG=true``. Metrics: the master clears dead processes' sample files on start
+and forgets each worker that exits (prometheus_client's multiprocess mode).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from typing import Any
+
+# Sets PROMETHEUS_MULTIPROC_DIR (default var/prometheus) before prometheus_client is imported
+# anywhere: the workers forked from this master inherit both.
+from jengu.settings.environment import METRICS_DIR
 
 # Behind a reverse proxy (TLS there): listen on loopback. A PaaS sets PORT and needs 0.0.0.0.
 bind = os.environ.get("GUNICORN_BIND") or (
@@ -27,24 +35,46 @@ max_requests_jitter = 200
 # who reaches this port, so only the proxy may: bind to loopback, or firewall the port.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-accesslog = None
+# gunicorn's access line repeats the app's `jengu.request` line; when it is on it is JSON too.
+ACCESS_LOG = os.environ.get("GUNICORN_ACCESS_LOG", "false").lower() in ("1", "true", "yes")
+accesslog = "-" if ACCESS_LOG else None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+_handler = {
+    "class": "logging.StreamHandler",
+    "formatter": "structlog",
+    "stream": "ext://sys.stdout",
+}
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
-    "handlers": {
-        "json": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "stream": "ext://sys.stdout",
+    "formatters": {
+        "structlog": {
+            "()": "core.logging.formatter",
+            "renderer": os.environ.get("JENGU_LOG_FORMAT", "json"),
         }
     },
-    "root": {"level": "INFO", "handlers": ["json"]},
+    "handlers": {"structlog": _handler},
+    "root": {"level": "INFO", "handlers": ["structlog"]},
     "loggers": {
         # not propagated: the app replaces the root handlers in each worker
-        "gunicorn.error": {"level": "INFO", "handlers": ["json"], "propagate": False},
-        "gunicorn.access": {"level": "INFO", "handlers": ["json"], "propagate": False},
+        "gunicorn.error": {"level": "INFO", "handlers": ["structlog"], "propagate": False},
+        "gunicorn.access": {
+            "level": "INFO" if ACCESS_LOG else "WARNING",
+            "handlers": ["structlog"],
+            "propagate": False,
+        },
     },
 }
+
+
+def on_starting(server: Any) -> None:
+    from core.metrics import clear_dead_process_files
+
+    clear_dead_process_files(METRICS_DIR)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, str(METRICS_DIR))

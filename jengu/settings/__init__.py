@@ -12,6 +12,7 @@ import os
 import sys
 
 from jengu.settings.environment import BASE_DIR, VAR_DIR, env, generated_secret_key, secret
+from jengu.settings.observability import instrumented
 
 JENGU_ENV = env.str("JENGU_ENV", default="development")
 PRODUCTION = JENGU_ENV == "production"
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "core.logging.RequestIdMiddleware",
     "core.ingress.IngressMiddleware",  # 413 / 400 before anything reads the body or the query
     "django.middleware.security.SecurityMiddleware",
@@ -64,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.metrics.MetricsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "jengu.urls"
@@ -99,6 +102,7 @@ else:
     # The ORM broker polls constantly; reconnecting each time makes it ~4x slower.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["ENGINE"] = instrumented(DATABASES["default"]["ENGINE"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -238,30 +242,10 @@ if REDIS_URL:
 else:
     Q_CLUSTER["orm"] = "default"
 
-# --- logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"context": {"()": "core.logging.ContextFilter"}},
-    "formatters": {"json": {"()": "core.logging.JsonFormatter"}},
-    "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["context"]}
-    },
-    "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.server": {"level": "WARNING"},
-        "httpx": {"level": "WARNING"},
-        "httpcore": {"level": "WARNING"},
-        "httpx2": {"level": "WARNING"},
-        "mail.log": {"level": "WARNING"},
-        "msal": {"level": "WARNING"},
-        "botocore": {"level": "WARNING"},
-        "urllib3": {"level": "WARNING"},
-    },
-}
-
+# --- logs and metrics (observability.py) -----------------------------------------------------
 # --- Jengu's knobs and the vendors' keys -----------------------------------------------------
 from jengu.settings.knobs import *  # noqa: E402, F403
+from jengu.settings.observability import LOG_FORMAT, LOGGING, LOGGING_CONFIG  # noqa: E402, F401
 
 if JENGU["DEMO"] and "Q_WORKERS" not in os.environ:  # noqa: F405
     Q_CLUSTER["workers"] = 4  # a send pass holds a worker for most of each minute

@@ -20,6 +20,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.test import Client
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "crm.example.com"
@@ -27,7 +28,9 @@ HOST = "crm.example.com"
 
 def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
     """The environment an operator sets for production (README "Production"), on SQLite."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    # the metrics folder too: production's default is the one under JENGU_VAR_DIR
+    own = ("DATABASE_URL", "REDIS_URL", "PROMETHEUS_MULTIPROC_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in own}
     return {
         **env,
         "JENGU_ENV": "production",
@@ -132,10 +135,17 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], output: list[str]) 
 
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory: Any) -> Iterator[tuple[httpx.Client, list[str]]]:
-    """gunicorn started the Procfile's way, after collectstatic, with production settings."""
+    """gunicorn started the Procfile's way, after collectstatic, with production settings.
+
+    Two workers, so /metrics must add them up; gunicorn's access log on, so its lines are seen.
+    """
     port = _free_port()
     env = production_env(
-        tmp_path_factory.mktemp("var"), GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1"
+        tmp_path_factory.mktemp("var"),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        GUNICORN_ACCESS_LOG="true",
+        METRICS_TOKEN=METRICS_TOKEN,
     )
     collected = manage(env, "collectstatic", "--no-input", "-v", "0")
     assert collected.returncode == 0, collected.stderr
@@ -159,6 +169,7 @@ def production_server(tmp_path_factory: Any) -> Iterator[tuple[httpx.Client, lis
 
 
 HTTPS = {"X-Forwarded-Proto": "https"}
+METRICS_TOKEN = "prod-metrics-5521"
 
 
 @pytest.mark.slow
@@ -205,12 +216,63 @@ def test_production_logs_are_one_json_object_per_line(production_server) -> None
     response = client.get("/static/admin/css/nope.css", headers={**HTTPS, "X-Request-ID": "lb-42"})
     assert response.status_code == 404 and response.headers["x-request-id"] == "lb-42"
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not any("lb-42" in line for line in output):
+    while time.monotonic() < deadline and not any("gunicorn.access" in x and "lb-42" in x
+                                                  for x in output):  # fmt: skip
         time.sleep(0.1)
     events = [json.loads(line) for line in list(output) if line.strip()]  # all JSON
     assert any(e["logger"] == "gunicorn.error" for e in events)  # gunicorn's own lines too
     [line] = [e for e in events if e.get("request_id") == "lb-42" and e["event"] == "request"]
     assert (line["path"], line["status"]) == ("/static/admin/css/nope.css", 404)
+    # every line about a request carries its id: the app's, Django's 404 warning, gunicorn's
+    about_requests = [e for e in events if e["logger"] in REQUEST_LOGGERS]
+    assert about_requests and all(e.get("request_id") for e in about_requests)
+    ours = {e["logger"]: e for e in about_requests if e["request_id"] == "lb-42"}
+    assert set(ours) == set(REQUEST_LOGGERS)
+    assert (ours["gunicorn.access"]["path"], ours["gunicorn.access"]["status"]) == (
+        "/static/admin/css/nope.css",
+        404,
+    )
+
+
+REQUEST_LOGGERS = ("jengu.request", "django.request", "gunicorn.access")
+
+
+def _not_found_count(client: httpx.Client) -> float:
+    scraped = client.get("/metrics", headers={**HTTPS, "Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert scraped.status_code == 200, scraped.text
+    for family in text_string_to_metric_families(scraped.text):
+        for s in family.samples:
+            if s.name == "jengu_http_requests_total" and s.labels == NOT_FOUND:
+                return s.value
+    return 0.0
+
+
+NOT_FOUND = {"method": "GET", "status": "404"}
+
+
+@pytest.mark.slow
+def test_metrics_add_up_the_gunicorn_workers(production_server) -> None:
+    client, _ = production_server
+    before = _not_found_count(client)
+    for n in range(12):  # a new connection each: the kernel hands them to either worker
+        assert client.get(f"/static/nope-{n}.css", headers=HTTPS).status_code == 404
+    assert _not_found_count(client) - before == 12
+
+
+@pytest.mark.slow
+def test_the_worker_logs_json_and_clears_dead_samples_when_it_starts(tmp_path) -> None:
+    """The Procfile's worker: django-q2's own lines are JSON, and dead processes' files go."""
+    env = production_env(tmp_path)
+    assert manage(env, "migrate", "--no-input").returncode == 0
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = tmp_path / "prometheus" / f"counter_{int(done.stdout)}.db"
+    stale.write_bytes(b"")
+    worker = manage(env, *shlex.split(_procfile()["worker"])[2:], "--run-once")
+    assert worker.returncode == 0, worker.stderr
+    events = [json.loads(line) for line in (worker.stdout + worker.stderr).splitlines() if line]
+    assert any(e["logger"] == "django-q" and "running" in e["event"] for e in events)
+    assert not stale.exists()
 
 
 def test_static_files_are_served_with_debug_off(settings, tmp_path) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django_q.tasks import async_task
 
-from core.logging import ContextFilter, JsonFormatter
+from core.logging import formatter
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,7 @@ def log_lines() -> Iterator[io.StringIO]:
     """What the stdout handler of the settings would print, captured (root at DEBUG)."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    handler.addFilter(ContextFilter())
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(formatter())
     root = logging.getLogger()
     old_level = root.level
     root.addHandler(handler)
@@ -96,3 +95,26 @@ def test_the_weekly_task_is_tagged_too(log_lines) -> None:
     task_id = async_task("console.tasks.weekly_maintenance", sync=True)
     [done] = [e for e in _events(log_lines) if e["event"] == "weekly maintenance done"]
     assert done["task_id"] == task_id and done["task_func"] == "console.tasks.weekly_maintenance"
+
+
+def test_djangos_own_404_warning_carries_the_request_id(anon_client, log_lines) -> None:
+    """Django logs it after the middleware has returned: the id comes from the request."""
+    response = anon_client.get("/no-such-page", HTTP_X_REQUEST_ID="edge-404")
+    assert response.status_code == 404
+    [warning] = [e for e in _events(log_lines) if e["logger"] == "django.request"]
+    assert warning["event"] == "Not Found: /no-such-page" and warning["request_id"] == "edge-404"
+
+
+def test_the_console_renderer_for_make_run_masks_secrets_too(settings) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter("console"))
+    logger = logging.getLogger("jengu.test.console")
+    logger.addHandler(handler)
+    try:
+        logger.warning("connecting with %s", settings.SECRET_KEY, extra={"inbox": "smtp-1"})
+    finally:
+        logger.removeHandler(handler)
+    line = stream.getvalue()
+    assert "connecting with ***" in line and "inbox" in line and "smtp-1" in line
+    assert settings.SECRET_KEY not in line and not line.startswith("{")

@@ -20,7 +20,7 @@ from cryptography.fernet import Fernet
 from django.test import Client
 from django_q.conf import Conf
 
-from core.logging import ContextFilter, JsonFormatter
+from core.logging import formatter
 from inboxes.models import Inbox
 from outreach import tasks as outreach_tasks
 from outreach.models import InboundMessage, OutboundEmail
@@ -87,9 +87,8 @@ class _RawHandler(logging.Handler):
 def captured() -> Iterator[Captured]:
     out = Captured()
     formatted = logging.StreamHandler(out.stream)
-    formatted.addFilter(ContextFilter())
     formatted.addFilter(lambda r: not r.name.startswith(NOT_JENGU))
-    formatted.setFormatter(JsonFormatter())
+    formatted.setFormatter(formatter())
     handlers = [formatted, _RawHandler(out.raw)]
     # every logger the settings quiet down speaks at DEBUG for this test
     quiet = [logging.getLogger()] + [logging.getLogger(n) for n in logging.root.manager.loggerDict]

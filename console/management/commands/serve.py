@@ -9,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from core.metrics import clear_dead_process_files
+
 
 class Command(BaseCommand):
     help = "Run the web server (gunicorn) and the task workers (qcluster) together."
@@ -35,23 +37,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
         site = self._demo_site()
-        procs = [
-            subprocess.Popen(
-                [
-                    python,
-                    "-m",
-                    "gunicorn",
-                    "jengu.wsgi",
-                    "--bind",
-                    options["bind"],
-                    "--workers",
-                    str(options["web_workers"]),
-                    "--access-logfile",
-                    "-",
-                ]
-            ),
-            subprocess.Popen([python, "manage.py", "qcluster"]),
-        ]
+        # Web and workers start together, so every sample file left is from an earlier run.
+        clear_dead_process_files()
+        # The production config (JSON or console logs through structlog, metrics hooks); the
+        # app's `jengu.request` line is the access log.
+        gunicorn = [python, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "jengu.wsgi"]
+        web = [*gunicorn, "--bind", options["bind"], "--workers", str(options["web_workers"])]
+        procs = [subprocess.Popen(web), subprocess.Popen([python, "manage.py", "qcluster"])]
         self.stdout.write(
             self.style.SUCCESS(
                 f"Jengu is running: http://{options['bind']}/admin/  (Ctrl-C stops web and workers)"

@@ -100,13 +100,12 @@ def inboxes_by_health(now: datetime) -> list[Inbox]:
     )
 
 
-def _next_gap(ids: list[int]) -> float | None:
-    """Seconds until the next inbox comes out of its random gap; None when none is waiting
-    (then nothing more can go out in this pass)."""
+def _next_gap(ids: list[int], since: datetime) -> float | None:
+    """Seconds until the next inbox comes out of its random gap; None when none was waiting
+    when the last round began (then nothing more can go out in this pass). A gap that ended
+    while the round ran counts (wait 0): the round may have asked that inbox just before."""
     nxt = (
-        Inbox.objects.filter(
-            pk__in=ids, status=Inbox.Status.ACTIVE, next_send_at__gt=timezone.now()
-        )
+        Inbox.objects.filter(pk__in=ids, status=Inbox.Status.ACTIVE, next_send_at__gt=since)
         .order_by("next_send_at")
         .values_list("next_send_at", flat=True)
         .first()
@@ -127,10 +126,11 @@ def run_send_pass(
     transports: dict[int, Transport] = {}
     try:
         while count is None or report.sent + report.failed < count:
+            round_began = timezone.now()
             progressed = _round(order, transports, report, count, clock)
             if progressed:
                 continue
-            wait = _next_gap([i.pk for i in order])
+            wait = _next_gap([i.pk for i in order], since=round_began)
             left = max_seconds - (time.monotonic() - started)
             if wait is None or wait > left or left <= 0:
                 break

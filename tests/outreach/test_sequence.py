@@ -144,3 +144,15 @@ def test_the_admin_stops_sequences_through_the_service(admin_client, admin_user)
     email.refresh_from_db()
     assert (enrollment.status, email.status) == ("stopped", "cancelled")
     assert AuditLog.objects.get(action="sequence_stopped").actor == admin_user
+
+
+def test_a_gap_that_ends_during_a_round_is_not_mistaken_for_no_gap() -> None:
+    # Under load a round can outlast an inbox's gap: the round asked the inbox while it was
+    # still waiting, and by the time the pass looks for the next gap it has ended. The pass
+    # must try again at once, not conclude that nothing more can go out.
+    from outreach.services.sendpass import _next_gap
+
+    now = timezone.now()
+    inbox = InboxFactory(next_send_at=now - timedelta(milliseconds=100))
+    assert _next_gap([inbox.pk], since=now - timedelta(seconds=1)) == 0.0
+    assert _next_gap([inbox.pk], since=now) is None  # ended before the round: nothing waits

@@ -56,13 +56,9 @@ class ImportUploadView(View):
         form = ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._page(request, form)
-        upload = form.cleaned_data["file"]
+        data = form.cleaned_data
         job = import_job_create(
-            upload=upload,
-            name=upload.name or "upload",
-            owner=request.user,
-            source=form.cleaned_data["source"],
-            trigger=f"admin:{request.user}",
+            upload=data["file"], source=data["source"], owner=request.user, via="admin"
         )
         messages.success(request, f"{job.name}: queued; this page follows its progress.")
         return HttpResponseRedirect(reverse("admin:prospects_importjob_change", args=[job.pk]))

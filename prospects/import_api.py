@@ -76,13 +76,9 @@ class ProspectImport(APIView):
     def post(self, request: Request) -> Response:
         incoming = ImportSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        upload = incoming.validated_data["file"]
+        data = incoming.validated_data
         job = import_job_create(
-            upload=upload,
-            name=upload.name or "upload",
-            owner=request.user,
-            source=incoming.validated_data["source"],
-            trigger=f"api:{request.user}",
+            upload=data["file"], source=data["source"], owner=request.user, via="api"
         )
         url = job_url(job)
         body = {"id": job.pk, "url": url, "state": job.state}

@@ -26,7 +26,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 PREFIX = 4  # letters of a word that name its block
 MIN_WORD = 3  # shorter words ("de", "do", "e") are in too many names to tell anything apart
@@ -84,14 +84,16 @@ def similar_pairs(fresh: list[Named], everyone: list[Named], threshold: float) -
     found: dict[int, dict[int, float]] = defaultdict(dict)
     for members in _blocks(fresh, everyone).values():
         members.sort()
+        texts = [text for text, _pk in members]
         for position, (text, pk) in enumerate(members):
             if pk not in new_ids:
                 continue
             start = max(0, position - WINDOW)
-            for other_text, other in members[start : position + WINDOW + 1]:
-                if other == pk or other in found[pk]:
-                    continue
-                score = fuzz.ratio(text, other_text, score_cutoff=threshold)
-                if score:
+            window = texts[start : position + WINDOW + 1]
+            for _text, score, offset in process.extract(
+                text, window, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+            ):
+                other = members[start + offset][1]
+                if other != pk:
                     found[pk][other] = score
     return _best(found)

@@ -69,13 +69,14 @@ def task_seconds() -> float:
     return float(settings.Q_CLUSTER.get("timeout", 240)) / 4
 
 
-def import_job_create(
-    *, upload: File, name: str, owner: Any, source: str, trigger: str
-) -> ImportJob:
-    """Store the upload and queue its import; the task starts once this commits."""
+def import_job_create(*, upload: File, owner: Any, source: str, via: str) -> ImportJob:
+    """Store the upload and queue its import (``via``: "api", "admin" ...); the task starts
+    once this commits."""
+    name = str(upload.name or "upload").rsplit("/", 1)[-1]
+    trigger = f"{via}:{owner}" if owner is not None else via
     job = ImportJob(name=name[:255], source=source[:64], trigger=trigger[:64])
     job.owner = owner if getattr(owner, "is_authenticated", False) else None
-    job.file.save(name.rsplit("/", 1)[-1] or "upload", upload, save=False)  # storage I/O first
+    job.file.save(name, upload, save=False)  # the storage I/O, before the transaction
     with transaction.atomic():
         job.save()
         enqueue(TASK, job.pk)

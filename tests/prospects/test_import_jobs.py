@@ -33,9 +33,7 @@ GENERIC = (IMPORTS / "generic.csv").read_bytes()
 
 def make_job(data: bytes = GENERIC, name: str = "generic.csv") -> ImportJob:
     """A job as the API makes it; its task is not run (the test transaction never commits)."""
-    return import_job_create(
-        upload=ContentFile(data), name=name, owner=None, source="", trigger="test"
-    )
+    return import_job_create(upload=ContentFile(data, name=name), owner=None, source="", via="test")
 
 
 def outcome(job: ImportJob) -> tuple[Any, ...]:
@@ -210,6 +208,8 @@ def test_the_admin_import_page_runs_a_job_and_shows_its_progress(
     assert '<progress id="import-progress" value="8" max="8">' in detail
     assert "missing name" in detail and "Done" in detail
     assert client.get("/admin/prospects/importjob/add/").status_code == 403  # read only
+    jobs = client.get("/admin/prospects/importjob/").content.decode()
+    assert "8 / 8" in jobs and "Import prospects" in jobs
     assert set(Prospect.objects.values_list("lead_source", flat=True)) == {"fair"}
 
 

@@ -1,18 +1,21 @@
 """Import files of prospects fast, with the same per-row dedup as ``prospect_create``.
 
-Rows are read lazily and handled in chunks (``CHUNK`` rows). For a chunk: one query per key
-kind finds the prospects that already exist (by contact email, website domain, normalized
-name + city), then the rows are decided one by one, in file order, against those and against
-the rows before them in the file (``prospects.import_plan``); then new prospects, their
-"created" events and contacts are inserted in bulk (COPY on PostgreSQL, ``prospects.bulk``) and
-filled-in prospects saved with ``bulk_update``, all in one transaction. A row is ``created``, ``updated`` (it filled a blank field or added a contact
-to an existing prospect) or a ``duplicate`` (it changed nothing), so importing a file twice
-changes nothing the second time.
+Rows are read lazily, mapped by a thread of their own (``read_ahead``), and handled in batches
+of ``CHUNK`` parser items (``read_batches``). For a batch: one query per key kind finds the
+prospects that already exist (by contact email, website domain, normalized name + city), then
+the rows are decided one by one, in file order, against those and against the rows before them
+in the file (``prospects.import_plan``); then new prospects, their "created" events and
+contacts are inserted in bulk (COPY on PostgreSQL, ``prospects.bulk``) and filled-in prospects
+saved with ``bulk_update``, all in one transaction. A row is ``created``, ``updated`` (it filled
+a blank field or added a contact to an existing prospect) or a ``duplicate`` (it changed
+nothing), so importing a file twice changes nothing the second time.
 
-When the chunk's transaction hits a unique constraint (another import or API call inserted the
-same prospect meanwhile) or a value the database refuses, the chunk is replayed row by row, so
-only the offending row is reported. Near-duplicate hints are computed once, at the end, for
-every prospect created.
+When the batch's transaction hits a unique constraint (another import or API call inserted the
+same prospect meanwhile) or a value the database refuses, the batch is replayed row by row, so
+only the offending row is reported. ``import_items`` / ``import_file`` (the command, sourcing,
+the legacy migration) compute near-duplicate hints once, at the end, for every prospect
+created; an import job (``import_jobs``: the API, the admin) runs the same batches from a task,
+each committed with its checkpoint.
 """
 
 from __future__ import annotations

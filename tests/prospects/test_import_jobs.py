@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.client import BOUNDARY, encode_multipart
-from django_q.models import Task
+from django_q.models import Schedule, Task
 from rest_framework.test import APIClient
 
 from prospects.models import Contact, ImportJob, PipelineRun, Prospect, ProspectEvent
@@ -163,6 +163,24 @@ def test_a_job_whose_file_cannot_be_read_fails_with_an_error(api: APIClient) -> 
     body = api.get(f"{URL}/{job.pk}").json()
     assert body["state"] == "failed" and body["errors"][0]["line"] == 0
     assert body["errors"][0]["detail"].startswith("the file cannot be read")
+
+
+def test_an_unexpected_error_is_retried_then_fails_the_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(batch: Any) -> Any:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(import_jobs, "import_batch", broken)
+    job = make_job()
+    assert "retrying" in import_job_run(job.pk)
+    retry = Schedule.objects.get(func="prospects.tasks.import_job")
+    assert retry.args == repr((job.pk, 2)) and outcome(job)[0] == "running"
+    assert "retrying" in import_job_run(job.pk, attempt=2)
+    assert import_job_run(job.pk, attempt=3).endswith("failed")
+    job.refresh_from_db()
+    assert job.state == "failed" and rows_in_database() == (0, 0, 0)
+    assert job.errors == [{"line": 0, "detail": "import stopped: RuntimeError: database went away"}]
 
 
 def test_the_errors_kept_are_capped_and_all_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -87,9 +87,15 @@ def _variant(rng: random.Random, row: list[str]) -> list[str]:
     return [f"{name} Lda", "", country, "", email.upper(), *rest]
 
 
-def generate(path: Path, rows: int, seed: int = 7) -> None:
+CROWDED_CITY = "Lisboa"
+
+
+def generate(path: Path, rows: int, seed: int = 7, one_city: int = 0) -> None:
+    """``one_city`` rows (every k-th) are in CROWDED_CITY, named alike ("Hotel Teste Número
+    000010", the near-duplicate check's worst case); the default file has none."""
     rng = random.Random(seed)
     cities = [f"{rng.choice(WORDS)}-{i}" for i in range(300)]
+    every = rows // one_city if one_city else 0
     made: list[list[str]] = []
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -103,6 +109,8 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             else:
                 row = _hotel(rng, n, cities)
                 made.append(row)
+            if every and n % every == 0 and n // every < one_city:
+                row = [f"Hotel Teste Número {n:06d}", CROWDED_CITY, *row[2:]]
             writer.writerow(row)
 
 

@@ -20,6 +20,7 @@ from inboxes import api as inboxes_api
 from outreach import api as outreach_api
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api
+from prospects import import_api
 
 
 def api(route: str, view: Any, name: str) -> URLPattern:
@@ -55,7 +56,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     api("prospects", prospects_api.ProspectListCreate.as_view(), "prospects"),
-    api("prospects/import", prospects_api.ProspectImport.as_view(), "prospects-import"),
+    api("prospects/import", import_api.ProspectImport.as_view(), "prospects-import"),
+    api(
+        r"prospects/import/(?P<pk>\d+)",
+        import_api.ImportJobDetail.as_view(),
+        "prospects-import-job",
+    ),
     api("admin/trigger-scrape", prospects_api.TriggerScrape.as_view(), "trigger-scrape"),
     api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
     api("emails", EmailList.as_view(), "emails"),

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from core.errors import JenguError
 from core.tasking import enqueue
+from prospects import import_admin  # noqa: F401  (registers the import pages)
 from prospects.forms import ContactForm, ProspectForm, StageActionForm
 from prospects.models import (
     Contact,

@@ -1,4 +1,5 @@
-"""GET/POST /api/prospects (the seed's endpoints), plus detail and CSV import."""
+"""GET/POST /api/prospects (the seed's endpoints), plus detail and trigger-scrape (the import:
+``prospects.import_api``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,9 +16,7 @@ from core.api.filters import bool_param, choice_param
 from core.api.permissions import IsStaff
 from prospects.models import Contact, Prospect
 from prospects.pipeline.daily import scrape_now
-from prospects.pipeline.runs import record_import
 from prospects.services import ProspectInput, prospect_create, prospect_search_q
-from prospects.services.imports import import_file
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -181,28 +179,6 @@ class ProspectListCreate(generics.ListCreateAPIView):
 class ProspectDetail(generics.RetrieveAPIView):
     serializer_class = ProspectSerializer
     queryset = Prospect.objects.prefetch_related("contacts")
-
-
-class ImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="CSV, Sales Navigator CSV, JSON Lines or D1 SQL dump")
-    source = serializers.CharField(  # type: ignore[assignment]  # the form field's name
-        max_length=64, required=False, allow_blank=True, default=""
-    )
-
-
-class ProspectImport(APIView):
-    """``POST /api/prospects/import`` (multipart ``file``): the same import as the command."""
-
-    parser_classes = [MultiPartParser, FormParser]
-
-    @extend_schema(request={"multipart/form-data": ImportSerializer}, responses={200: dict})
-    def post(self, request: Request) -> Response:
-        incoming = ImportSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        upload = incoming.validated_data["file"]
-        summary = import_file(upload, upload.name, source=incoming.validated_data["source"])
-        run = record_import(summary, trigger=f"api:{request.user}", name=upload.name)
-        return Response({**summary.as_dict(), "run": run.pk})
 
 
 class TriggerScrape(APIView):

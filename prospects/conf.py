@@ -31,6 +31,7 @@ KNOBS: dict[str, tuple[str, Any]] = {
     "DUPLICATE_THRESHOLD": ("JENGU_DUPLICATE_THRESHOLD", 88.0),
     "PIPELINE_ENRICH_LIMIT": ("JENGU_PIPELINE_ENRICH_LIMIT", 500),
     "TASK_MAX_ATTEMPTS": ("JENGU_PIPELINE_TASK_ATTEMPTS", 3),
+    "IMPORT_MAX_BYTES": ("JENGU_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
 }
 
 
@@ -46,6 +47,17 @@ def knob(key: str) -> Any:
     if isinstance(default, float):
         return float(value)
     return str(value)
+
+
+class KnobLimit:
+    """A view's ``max_body_bytes`` (read by ``core.ingress``) that follows a knob: looked up
+    on the class at each request, so a changed setting applies at once."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __get__(self, instance: object, owner: type | None = None) -> int:
+        return int(knob(self.key))
 
 
 def vendor_key(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -219,6 +220,55 @@ class PipelineRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+
+def new_checkpoint() -> dict:
+    """Where a new import job starts (services.import_jobs explains each key)."""
+    return {"items": 0, "rows_complete": False, "ids": None, "city": ""}
+
+
+class ImportJob(models.Model):
+    """A file of prospects imported by a task, in checkpointed chunks (services.import_jobs)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/jobs/%Y/%m/")
+    name = models.CharField(max_length=255, help_text="The uploaded file's name.")
+    source = models.CharField(
+        max_length=64, blank=True, help_text="lead_source for rows without one"
+    )
+    format = models.CharField(max_length=32, blank=True)
+    trigger = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0, help_text="Records in the file.")
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    hints = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="The first row errors.")
+    error_count = models.PositiveIntegerField(default=0)
+    checkpoint = models.JSONField(default=new_checkpoint, blank=True)
+    run = models.ForeignKey(
+        PipelineRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} {self.name} ({self.state})"
 
 
 class CrawlHost(models.Model):

@@ -26,6 +26,7 @@ from prospects.pipeline import daily
 from prospects.pipeline.runs import run_hold
 from prospects.services.crawl import HostBusy
 from prospects.services.enrich import prospect_enrich
+from prospects.services.import_jobs import import_job_run
 from prospects.services.score import prospect_score
 from prospects.services.verify import contact_verify
 
@@ -140,3 +141,8 @@ def enrich_prospect(prospect_id: int, run_id: int | None = None, attempt: int = 
 
 def find_contact_email(contact_id: int, run_id: int | None = None, attempt: int = 1) -> str:
     return _guarded(FIND, contact_id, run_id, attempt)
+
+
+def import_job(job_id: int, attempt: int = 1) -> str:
+    """An uploaded file's import, a budget of work per delivery (services.import_jobs)."""
+    return import_job_run(job_id, attempt=attempt)

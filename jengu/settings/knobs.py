@@ -46,6 +46,8 @@ JENGU = {
     "ALERT_WEBHOOK_URL": secret("ALERT_WEBHOOK_URL"),
     "ALERT_WEBHOOK_SECRET": secret("ALERT_WEBHOOK_SECRET"),
     "METRICS_TOKEN": secret("METRICS_TOKEN"),
+    # The prospect import's upload (50 MB); every other request body keeps Django's 2.5 MB.
+    "IMPORT_MAX_BYTES": env.int("JENGU_IMPORT_MAX_BYTES", default=50 * 1024 * 1024),
 }
 
 # --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------

@@ -3,7 +3,8 @@
 Exact duplicates never get in (normalized keys with unique constraints, see ``keys``). What
 is left are similar names in one city ("Casa do Largo" / "Casa de Largo"): a pair whose
 ``normalize.similarity`` reaches ``DUPLICATE_THRESHOLD`` (default 88) becomes a
-``DuplicateHint`` with the newer prospect as ``prospect`` and the older as ``other``.
+``DuplicateHint`` with the newer prospect as ``prospect`` and the older as ``other``. Which
+names are compared: ``blocking`` (blocks of a city, a window in each, a few hints per name).
 
 Merging keeps ``other`` and folds ``prospect`` into it: every row that points at the dropped
 prospect (contacts, timeline events, enrollments, outbound emails, inbound messages, earlier
@@ -19,13 +20,12 @@ from itertools import islice
 from typing import Any
 
 from django.db import transaction
-from rapidfuzz import fuzz, process
 
 from core.errors import Conflict
 from core.services import actor_label, audit_record
 from prospects.conf import knob
 from prospects.models import DuplicateHint, Prospect, ProspectEvent
-from prospects.normalize import similarity
+from prospects.services.blocking import similar_pairs
 from prospects.services.keys import FILLABLE, survivor
 
 IN_BATCH = 2000  # ids / keys per IN (...) query: well under SQLite's variable limit
@@ -38,33 +38,10 @@ def _batches(values: Iterable[Any], size: int = IN_BATCH) -> Iterable[list[Any]]
         yield batch
 
 
-def _sorted_tokens(name: str) -> str:
-    return " ".join(sorted(name.split()))
-
-
-def _city_pairs(
-    fresh: list[tuple[int, str]], everyone: list[tuple[int, str]], threshold: float
-) -> list[tuple[int, int, float]]:
-    """Pairs (newer id, older id, similarity) at or above the threshold.
-
-    token_sort_ratio is ratio() of the words sorted; sorting each name once here, instead of
-    in every comparison, makes a city of thousands of hotels affordable.
-    """
-    names = [_sorted_tokens(name) for _, name in everyone]
-    pairs = []
-    for pk, name in fresh:
-        for _match, _score, index in process.extract(
-            _sorted_tokens(name), names, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
-        ):
-            other_pk, other_name = everyone[index]
-            if other_pk != pk:
-                pairs.append((max(pk, other_pk), min(pk, other_pk), similarity(name, other_name)))
-    return pairs
-
-
 def hints_for_keys(fresh_keys: Iterable[tuple[int, str, str]]) -> int:
     """Create the review hints of new prospects, given as (id, name key, city key), against
-    their city; returns how many pairs were found (existing and dismissed hints stay)."""
+    their city (compared within blocks, ``prospects.services.blocking``); returns how many
+    pairs were found (existing and dismissed hints stay)."""
     threshold = float(knob("DUPLICATE_THRESHOLD"))
     fresh: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for pk, name_key, city_key in fresh_keys:
@@ -77,7 +54,7 @@ def hints_for_keys(fresh_keys: Iterable[tuple[int, str, str]]) -> int:
         for pk, name_key, city_key in rows.values_list("pk", "name_key", "city_key"):
             everyone[city_key].append((pk, name_key))
         for city in cities:
-            for newer, older, score in _city_pairs(fresh[city], everyone[city], threshold):
+            for newer, older, score in similar_pairs(fresh[city], everyone[city], threshold):
                 pairs[(newer, older)] = score
     hints = [DuplicateHint(prospect_id=a, other_id=b, similarity=s) for (a, b), s in pairs.items()]
     DuplicateHint.objects.bulk_create(hints, batch_size=1000, ignore_conflicts=True)

@@ -1,26 +1,28 @@
 """Import files of prospects fast, with the same per-row dedup as ``prospect_create``.
 
-Rows are read lazily and handled in chunks (``CHUNK`` rows). For a chunk: one query per key
-kind finds the prospects that already exist (by contact email, website domain, normalized
-name + city), then the rows are decided one by one, in file order, against those and against
-the rows before them in the file (``prospects.import_plan``); then new prospects, their
-"created" events and contacts are inserted in bulk (COPY on PostgreSQL, ``prospects.bulk``) and
-filled-in prospects saved with ``bulk_update``, all in one transaction. A row is ``created``, ``updated`` (it filled a blank field or added a contact
-to an existing prospect) or a ``duplicate`` (it changed nothing), so importing a file twice
-changes nothing the second time.
+Rows are read lazily, mapped by a thread of their own (``read_ahead``), and handled in batches
+of ``CHUNK`` parser items (``read_batches``). For a batch: one query per key kind finds the
+prospects that already exist (by contact email, website domain, normalized name + city), then
+the rows are decided one by one, in file order, against those and against the rows before them
+in the file (``prospects.import_plan``); then new prospects, their "created" events and
+contacts are inserted in bulk (COPY on PostgreSQL, ``prospects.bulk``) and filled-in prospects
+saved with ``bulk_update``, all in one transaction. A row is ``created``, ``updated`` (it filled
+a blank field or added a contact to an existing prospect) or a ``duplicate`` (it changed
+nothing), so importing a file twice changes nothing the second time.
 
-When the chunk's transaction hits a unique constraint (another import or API call inserted the
-same prospect meanwhile) or a value the database refuses, the chunk is replayed row by row, so
-only the offending row is reported. Near-duplicate hints are computed once, at the end, for
-every prospect created.
+When the batch's transaction hits a unique constraint (another import or API call inserted the
+same prospect meanwhile) or a value the database refuses, the batch is replayed row by row, so
+only the offending row is reported. ``import_items`` / ``import_file`` (the command, sourcing,
+the legacy migration) compute near-duplicate hints once, at the end, for every prospect
+created; an import job (``import_jobs``: the API, the admin) runs the same batches from a task,
+each committed with its checkpoint.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from queue import Full, Queue
 from typing import Any, BinaryIO
 
@@ -114,28 +116,78 @@ def import_entries(entries: list[Entry]) -> ImportSummary:
     return summary
 
 
-def _entries(
-    items: Iterable[Row | RowError], fmt: str, source: str, summary: ImportSummary
-) -> Iterator[Entry]:
+@dataclass
+class Batch:
+    """Rows read from a file and mapped, ready for the database (built off the database)."""
+
+    entries: list[Entry] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0  # rows read (``ImportSummary.rows``)
+    records: int = 0  # rows and refused records: one per line that holds one
+    items: int = 0  # parser items (rows and row errors) consumed: a job's checkpoint
+    last_line: int = 0
+
+
+def _new_record(item: Row | RowError, previous: int) -> bool:
+    """A row and the error about its address share a line: one record."""
+    return bool(item.line) and item.line != previous
+
+
+def count_records(items: Iterable[Row | RowError]) -> int:
+    count, previous = 0, 0
     for item in items:
-        if isinstance(item, RowError):
-            summary.errors.append(item)
-            continue
-        summary.rows += 1
-        mapped = row_input(item, fmt, source)
-        summary.errors += [RowError(item.line, problem) for problem in mapped.problems]
-        if mapped.data is not None:
-            yield Entry(item.line, mapped.data, mapped.domain, mapped.name_key)
+        count += _new_record(item, previous)
+        previous = item.line
+    return count
 
 
-def read_ahead(entries: Iterator[Entry], size: int) -> Iterator[list[Entry]]:
-    """Chunks of ``entries``, parsed by a thread of their own while the caller waits on the
+def read_batches(
+    items: Iterable[Row | RowError], *, fmt: str, source: str, size: int = CHUNK, skip: int = 0
+) -> Iterator[Batch]:
+    """Batches of at most ``size`` parser items, after the first ``skip`` items (already
+    imported: the parser gives the same items in the same order every time)."""
+    batch, previous = Batch(), 0
+    for index, item in enumerate(items):
+        if index >= skip:
+            _add_item(batch, item, fmt, source, previous)
+            if batch.items >= size:
+                yield batch
+                batch = Batch()
+        previous = item.line
+    if batch.items:
+        yield batch
+
+
+def _add_item(batch: Batch, item: Row | RowError, fmt: str, source: str, previous: int) -> None:
+    batch.items += 1
+    batch.records += _new_record(item, previous)
+    batch.last_line = max(batch.last_line, item.line)
+    if isinstance(item, RowError):
+        batch.errors.append(item)
+        return
+    batch.rows += 1
+    mapped = row_input(item, fmt, source)
+    batch.errors += [RowError(item.line, problem) for problem in mapped.problems]
+    if mapped.data is not None:
+        batch.entries.append(Entry(item.line, mapped.data, mapped.domain, mapped.name_key))
+
+
+def import_batch(batch: Batch) -> ImportSummary:
+    """Write one batch (``import_entries``); its summary carries the batch's row errors too."""
+    summary = import_entries(batch.entries) if batch.entries else ImportSummary()
+    summary.rows += batch.rows
+    summary.errors = batch.errors + summary.errors
+    return summary
+
+
+def read_ahead(batches: Iterator[Batch]) -> Generator[Batch, None, None]:
+    """``batches``, read and mapped by a thread of their own while the caller waits on the
     database: reading is pure Python, the database round trips release the GIL, so the two
-    overlap. The thread touches no database connection."""
-    queue: Queue[list[Entry] | BaseException | None] = Queue(maxsize=READ_AHEAD)
+    overlap. The thread touches no database connection. Close the generator to stop it early."""
+    queue: Queue[Batch | BaseException | None] = Queue(maxsize=READ_AHEAD)
     stop = threading.Event()
 
-    def offer(item: list[Entry] | BaseException | None) -> None:
+    def offer(item: Batch | BaseException | None) -> None:
         while not stop.is_set():
             try:
                 queue.put(item, timeout=0.1)
@@ -145,8 +197,10 @@ def read_ahead(entries: Iterator[Entry], size: int) -> Iterator[list[Entry]]:
 
     def read() -> None:
         try:
-            while not stop.is_set() and (chunk := list(islice(entries, size))):
-                offer(chunk)
+            for batch in batches:
+                if stop.is_set():
+                    return
+                offer(batch)
             offer(None)
         except BaseException as exc:  # handed to the caller, raised there
             offer(exc)
@@ -171,14 +225,12 @@ def import_items(
     progress: Progress | None = None,
     chunk_size: int = CHUNK,
 ) -> ImportSummary:
+    """Import in the caller's process (the command, sourcing, the legacy migration)."""
     summary = ImportSummary(format=fmt)
-    parsed = ImportSummary()  # rows read and their errors, filled by the reading thread
-    entries = _entries(items, fmt, source or fmt, parsed)
-    for chunk in read_ahead(entries, chunk_size):
-        summary.add(import_entries(chunk))
+    for batch in read_ahead(read_batches(items, fmt=fmt, source=source or fmt, size=chunk_size)):
+        summary.add(import_batch(batch))
         if progress:
-            progress(chunk[-1].line)
-    summary.rows, summary.errors = parsed.rows, parsed.errors + summary.errors
+            progress(batch.last_line)
     if summary.created_keys:
         summary.hints = hints_for_keys(summary.created_keys)
     return summary

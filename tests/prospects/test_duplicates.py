@@ -14,6 +14,7 @@ from core.models import AuditLog
 from outreach.models import Enrollment, InboundMessage, OutboundEmail
 from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect, ProspectEvent
 from prospects.services import ProspectInput, prospect_create
+from prospects.services.blocking import MAX_HINTS
 from prospects.services.dedup import duplicate_merge
 from prospects.services.imports import import_file
 from tests.factories import CampaignFactory
@@ -53,6 +54,21 @@ def test_a_dismissed_pair_stays_dismissed_on_reimport(tmp_path: Path) -> None:
     DuplicateHint.objects.update(status=DuplicateHint.Status.DISMISSED)
     import_file("name,city\nCasa de Largo,Lisboa\n", "x.csv")
     assert list(DuplicateHint.objects.values_list("status", flat=True)) == ["dismissed"]
+
+
+def test_a_crowded_city_gives_a_bounded_number_of_hints_and_still_finds_pairs() -> None:
+    """2,000 nearly identical names in one city: each name is compared with a few neighbours
+    in its blocks, never with the whole city (200 such rows made 15,539 hints before)."""
+    create("Casa do Largo", "Lisboa")
+    create("Tivoli Oriente", "Lisboa")
+    rows = [f"Hotel Teste Número {i:04d},Lisboa" for i in range(2000)]
+    rows += ["Casa de Largo,Lisboa", "Tivloi Oriente,Lisboa"]
+    summary = import_file("name,city\n" + "\n".join(rows) + "\n", "crowded.csv")
+    assert summary.created == 2002
+    assert 0 < summary.hints <= 2002 * MAX_HINTS
+    assert DuplicateHint.objects.count() == summary.hints
+    for newer, older in (("Casa de Largo", "Casa do Largo"), ("Tivloi Oriente", "Tivoli Oriente")):
+        assert DuplicateHint.objects.filter(prospect__name=newer, other__name=older).exists()
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""``POST /api/prospects/import`` (multipart) and ``POST /api/admin/trigger-scrape``."""
+"""``POST /api/prospects/import`` (multipart, a background job) and
+``POST /api/admin/trigger-scrape``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from prospects.models import PipelineRun, Prospect
+from prospects.models import ImportJob, PipelineRun, Prospect
 from tests.prospects.sites import no_vendors, places  # noqa: F401
 from tests.servers.s3 import ACCESS_KEY, REGION, SECRET_KEY
 from tests.servers.vendors import PlacesFake, make_place
@@ -25,23 +26,38 @@ def upload(client: APIClient, name: str, **extra: Any) -> Any:
     return client.post("/api/prospects/import", data, format="multipart")
 
 
-def test_upload_answers_with_the_summary(api: APIClient) -> None:
-    response = upload(api, "generic.csv")
-    assert response.status_code == 200
-    body = response.json()
+def finished(client: APIClient, response: Any) -> dict[str, Any]:
+    """The job's body once it is done or failed, polled as a client would."""
+    assert response.status_code == 202, response.content
+    for _ in range(10):
+        body = client.get(response.json()["url"]).json()
+        if body["state"] in ("done", "failed"):
+            return body
+    raise AssertionError(f"the import is still {body['state']}")
+
+
+def test_upload_answers_with_the_summary(api: APIClient, run_tasks: Any) -> None:
+    with run_tasks(execute=True):
+        response = upload(api, "generic.csv")
+    body = finished(api, response)
     assert (body["created"], body["updated"], body["duplicates"]) == (5, 0, 0)
     assert body["errors"][0] == {"line": 4, "detail": "missing name"}
     assert [e["line"] for e in body["errors"]] == [4, 5, 8, 9]
     assert PipelineRun.objects.get(pk=body["run"]).kind == "import"
-    again = upload(api, "generic.csv").json()
+    with run_tasks(execute=True):
+        response = upload(api, "generic.csv")
+    again = finished(api, response)
     assert (again["created"], again["updated"], again["duplicates"]) == (0, 0, 5)
 
 
-def test_upload_of_a_sql_dump_and_a_source(user_api: APIClient) -> None:
-    body = upload(user_api, "latin1.csv", source="trade_fair").json()
-    assert body["created"] == 3
+def test_upload_of_a_sql_dump_and_a_source(user_api: APIClient, run_tasks: Any) -> None:
+    with run_tasks(execute=True):
+        response = upload(user_api, "latin1.csv", source="trade_fair")
+    assert finished(user_api, response)["created"] == 3
     assert set(Prospect.objects.values_list("lead_source", flat=True)) == {"trade_fair"}
-    assert upload(user_api, "d1_export.sql").json()["created"] == 4
+    with run_tasks(execute=True):
+        response = upload(user_api, "d1_export.sql")
+    assert finished(user_api, response)["created"] == 4
 
 
 def test_missing_file_is_a_400_naming_the_field(api: APIClient) -> None:
@@ -53,7 +69,7 @@ def test_missing_file_is_a_400_naming_the_field(api: APIClient) -> None:
 
 def test_import_needs_authentication(anon_client: APIClient) -> None:
     assert upload(anon_client, "generic.csv").status_code == 401
-    assert Prospect.objects.count() == 0
+    assert Prospect.objects.count() == 0 and ImportJob.objects.count() == 0
 
 
 def test_trigger_scrape_imports_waiting_files_and_places(
@@ -129,20 +145,24 @@ def test_trigger_scrape_reads_an_s3_bucket(
     assert any(key.startswith("imports/done/") and key.endswith("-feed.jsonl") for key in keys)
 
 
-def test_binary_junk_and_nul_characters_are_reported_not_a_server_error(api: APIClient) -> None:
+def test_binary_junk_and_nul_characters_are_reported_not_a_server_error(
+    api: APIClient, run_tasks: Any
+) -> None:
     webp = b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0e\x00\x00\x00/\x00\x00\x00\x00\x07\x10\x11\x0fDD\x03"
-    response = api.post(
-        "/api/prospects/import",
-        {"file": SimpleUploadedFile("file.webp", webp)},
-        format="multipart",
-    )
-    assert response.status_code == 200
-    assert response.json()["created"] == 0 and response.json()["errors"]
+    with run_tasks(execute=True):
+        response = api.post(
+            "/api/prospects/import",
+            {"file": SimpleUploadedFile("file.webp", webp)},
+            format="multipart",
+        )
+    body = finished(api, response)
+    assert body["created"] == 0 and body["errors"]
     jsonl = b'{"name": "Hotel \\u0000Nul", "city": "Porto"}\n'
-    response = api.post(
-        "/api/prospects/import",
-        {"file": SimpleUploadedFile("nul.jsonl", jsonl)},
-        format="multipart",
-    )
-    assert response.status_code == 200 and response.json()["created"] == 1
+    with run_tasks(execute=True):
+        response = api.post(
+            "/api/prospects/import",
+            {"file": SimpleUploadedFile("nul.jsonl", jsonl)},
+            format="multipart",
+        )
+    assert finished(api, response)["created"] == 1
     assert Prospect.objects.get().name == "Hotel Nul"

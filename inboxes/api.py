@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsStaff
+from core.api.serializers import StrictSerializer
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
 
@@ -79,19 +80,23 @@ class InboxStatus(APIView):
         return Response({"inboxes": [health_row(i) for i in Inbox.objects.all()]})
 
 
-class PauseSerializer(serializers.Serializer):
+class PauseSerializer(StrictSerializer):
     inboxId = serializers.CharField(max_length=64)
     reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default="paused by operator"
     )
 
 
-class ResumeSerializer(serializers.Serializer):
+class ResumeSerializer(StrictSerializer):
     inboxId = serializers.CharField(max_length=64)
+
+
+UNKNOWN_INBOX = {404: "No inbox with this key or id (code `inbox_not_found`)."}
 
 
 class PauseInbox(APIView):
     permission_classes = [IsStaff]
+    error_responses = UNKNOWN_INBOX
 
     @extend_schema(request=PauseSerializer, responses={200: dict})
     def post(self, request: Request) -> Response:
@@ -106,6 +111,7 @@ class PauseInbox(APIView):
 
 class ResumeInbox(APIView):
     permission_classes = [IsStaff]
+    error_responses = UNKNOWN_INBOX
 
     @extend_schema(request=ResumeSerializer, responses={200: dict})
     def post(self, request: Request) -> Response:

@@ -9,11 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsStaff
+from core.api.serializers import StrictSerializer
 from outreach import services
 from outreach.models import STRATEGIES
 
 
-class SendEmailSerializer(serializers.Serializer):
+class SendEmailSerializer(StrictSerializer):
     prospectId = serializers.IntegerField(min_value=1)
     contactId = serializers.IntegerField(min_value=1, required=False)
     strategy = serializers.ChoiceField(choices=[s for s, _ in STRATEGIES], required=False)
@@ -21,6 +22,15 @@ class SendEmailSerializer(serializers.Serializer):
 
 class SendEmail(APIView):
     """Queue a prospect's next email now (202). Sent by the next pass inside the send window."""
+
+    error_responses = {
+        404: "No such prospect, or no such contact of it.",
+        409: "The address is suppressed, an email to it is in flight, its sequence is "
+        "finished, or its next step is not due yet (`code` says which).",
+        422: "The prospect has no contact email, or the send policy does not allow its "
+        "verification status.",
+        429: "The warmup limit of every usable inbox is reached for today, or too many requests.",
+    }
 
     @extend_schema(request=SendEmailSerializer, responses={202: dict})
     def post(self, request: Request) -> Response:
@@ -43,7 +53,7 @@ class SendEmail(APIView):
         )
 
 
-class TriggerSendSerializer(serializers.Serializer):
+class TriggerSendSerializer(StrictSerializer):
     count = serializers.IntegerField(min_value=1, max_value=1000, required=False)
 
 

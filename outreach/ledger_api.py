@@ -13,12 +13,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.filters import choice_param, int_param
+from core.api.filters import MAX_ID, choice_param, int_param
+from core.api.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, page_size
 from outreach.models import InboundMessage, OutboundEmail
 
 RANK = {"outbound": 1, "inbound": 0}  # tie-break between rows created in the same microsecond
@@ -90,7 +91,7 @@ def _decode(cursor: str) -> tuple[datetime, int, int]:
         assert ts is not None
         return ts, RANK[direction], int(pk)
     except Exception:
-        raise ValidationError({"cursor": ["Invalid cursor."]}) from None
+        raise NotFound("Invalid cursor.") from None  # as DRF's cursor pagination answers
 
 
 def _after(qs: QuerySet[Any], rank: int, cursor: tuple[datetime, int, int] | None) -> QuerySet[Any]:
@@ -104,21 +105,27 @@ def _after(qs: QuerySet[Any], rank: int, cursor: tuple[datetime, int, int] | Non
 
 
 class EmailList(APIView):
+    error_responses = {404: "A cursor that points to no page."}
+
     @extend_schema(
         parameters=[
-            OpenApiParameter("prospect", int),
+            OpenApiParameter("prospect", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
             OpenApiParameter("status", enum=STATUSES),
             OpenApiParameter("direction", enum=list(RANK)),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
+            OpenApiParameter("cursor", str, description=CURSOR_PARAMETER["description"]),
+            OpenApiParameter(
+                "page_size",
+                dict(PAGE_SIZE_PARAMETER["schema"]),
+                description=PAGE_SIZE_PARAMETER["description"],
+            ),
         ],
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
         direction = choice_param(request, "direction", list(RANK))
         status = choice_param(request, "status", STATUSES)
-        prospect = int_param(request, "prospect")
-        size = min(max(int_param(request, "page_size") or 50, 1), 500)
+        prospect = int_param(request, "prospect", minimum=1, maximum=MAX_ID)
+        size = page_size(request)
         cursor = (
             _decode(request.query_params["cursor"]) if request.query_params.get("cursor") else None
         )

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import KeyOrIdField
 from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
 from inboxes import services
@@ -81,14 +82,14 @@ class InboxStatus(APIView):
 
 
 class PauseSerializer(StrictSerializer):
-    inboxId = serializers.CharField(max_length=64)
+    inboxId = KeyOrIdField()
     reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default="paused by operator"
     )
 
 
 class ResumeSerializer(StrictSerializer):
-    inboxId = serializers.CharField(max_length=64)
+    inboxId = KeyOrIdField()
 
 
 UNKNOWN_INBOX = {404: "No inbox with this key or id (code `inbox_not_found`)."}

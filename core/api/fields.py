@@ -71,3 +71,26 @@ class WebsiteField(serializers.CharField):
         raise serializers.ValidationError(
             "Enter an http(s) URL or a domain (ASCII; other characters percent-encoded)."
         )
+
+
+@extend_schema_field(
+    {
+        "description": "A key (e.g. `smtp-1`) or a numeric id.",
+        "anyOf": [
+            {"type": "string", "pattern": NOT_BLANK, "maxLength": 64},
+            {"type": "integer", "minimum": 1},
+        ],
+    }
+)
+class KeyOrIdField(NotBlankCharField):
+    """``inboxId``: the key or the numeric id (contracts.md), as a string or a JSON number."""
+
+    json_types = (str, int)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=64, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return str(data)
+        return super().to_internal_value(data)

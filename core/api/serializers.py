@@ -23,6 +23,9 @@ _JSON_TYPES: list[tuple[type[serializers.Field], tuple[type, ...], str]] = [
 def _wrong_type(field: serializers.Field, value: Any) -> str | None:
     if value is None:
         return None  # DRF's own "This field may not be null."
+    own = getattr(field, "json_types", None)  # a field that takes more than one JSON type
+    if own is not None:
+        return None if isinstance(value, own) and not isinstance(value, bool) else "Wrong type."
     for kind, types, name in _JSON_TYPES:
         if isinstance(field, kind):
             if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
@@ -45,6 +48,7 @@ class StrictSerializer(serializers.Serializer):
     refuses_unknown_fields = True
 
     def to_internal_value(self, data: Any) -> Any:
+        errors: dict[str, Any] = {}
         if isinstance(data, Mapping):
             check_fields(data)
             errors = {name: ["Unknown field."] for name in sorted(set(data) - set(self.fields))}
@@ -53,6 +57,12 @@ class StrictSerializer(serializers.Serializer):
                     problem = _wrong_type(field, data[name]) if name in data else None
                     if problem:
                         errors[name] = [problem]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:  # every field's problem in one answer
+            if not errors or not isinstance(exc.detail, dict):
+                raise
+            errors = {**exc.detail, **errors}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value

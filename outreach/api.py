@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,7 +11,31 @@ from rest_framework.views import APIView
 from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
 from outreach import services
-from outreach.models import STRATEGIES
+from outreach.models import STRATEGIES, OutboundEmail
+
+QUEUED = inline_serializer(
+    "QueuedEmail",
+    fields={
+        "id": serializers.IntegerField(),
+        "status": serializers.ChoiceField(choices=OutboundEmail.Status.choices),
+        "send_after": serializers.DateTimeField(),
+        "recipient": serializers.CharField(),
+    },
+)
+PASS_REPORT = inline_serializer(
+    "SendPassReport",
+    fields={
+        "sent": serializers.IntegerField(),
+        "failed": serializers.IntegerField(),
+        "outcomes": serializers.DictField(child=serializers.IntegerField()),
+        "skipped": serializers.ListField(
+            child=inline_serializer(
+                "SkippedEmail",
+                fields={"id": serializers.IntegerField(), "reason": serializers.CharField()},
+            )
+        ),
+    },
+)
 
 
 class SendEmailSerializer(StrictSerializer):
@@ -32,7 +56,7 @@ class SendEmail(APIView):
         429: "The warmup limit of every usable inbox is reached for today, or too many requests.",
     }
 
-    @extend_schema(request=SendEmailSerializer, responses={202: dict})
+    @extend_schema(request=SendEmailSerializer, responses={202: QUEUED})
     def post(self, request: Request) -> Response:
         data = SendEmailSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -62,7 +86,7 @@ class TriggerSend(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(request=TriggerSendSerializer, responses={200: dict})
+    @extend_schema(request=TriggerSendSerializer, responses={200: PASS_REPORT})
     def post(self, request: Request) -> Response:
         data = TriggerSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)

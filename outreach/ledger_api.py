@@ -12,7 +12,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers as s
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -80,6 +86,68 @@ def inbound_row(m: InboundMessage) -> dict[str, Any]:
     }
 
 
+# The answer's shape, for the schema (the rows are built above).
+def _row(name: str, direction: str, **fields: s.Field) -> s.Serializer:
+    common: dict[str, s.Field] = {
+        "id": s.IntegerField(),
+        "direction": s.ChoiceField(choices=[direction]),
+        "prospect": s.IntegerField(allow_null=True),
+        "contact": s.IntegerField(allow_null=True),
+        "inbox": s.CharField(allow_null=True, help_text="The inbox key."),
+        "from": s.CharField(),
+        "to": s.CharField(),
+        "subject": s.CharField(),
+        "body_text": s.CharField(),
+        "message_id": s.CharField(),
+        "bounce_reason": s.CharField(),
+        "created_at": s.DateTimeField(),
+    }
+    return inline_serializer(name, fields={**common, **fields})
+
+
+EMAIL_ROW = PolymorphicProxySerializer(
+    component_name="EmailRow",
+    resource_type_field_name="direction",
+    serializers={
+        "outbound": _row(
+            "OutboundRow",
+            "outbound",
+            status=s.ChoiceField(choices=OutboundEmail.Status.choices),
+            in_reply_to=s.CharField(),
+            step=s.IntegerField(),
+            strategy=s.CharField(),
+            ai_provider=s.CharField(),
+            ai_model=s.CharField(),
+            offline=s.BooleanField(),
+            attempts=s.IntegerField(),
+            last_error=s.CharField(),
+            send_after=s.DateTimeField(),
+            sent_at=s.DateTimeField(allow_null=True),
+        ),
+        "inbound": _row(
+            "InboundRow",
+            "inbound",
+            status=s.ChoiceField(choices=[INBOUND_STATUS]),
+            kind=s.ChoiceField(choices=InboundMessage.Kind.choices),
+            intent=s.CharField(),
+            confidence=s.FloatField(allow_null=True),
+            matched_outbound=s.IntegerField(allow_null=True),
+            match=s.CharField(),
+            flags=s.JSONField(),
+            received_at=s.DateTimeField(allow_null=True),
+        ),
+    },
+)
+EMAIL_PAGE = inline_serializer(
+    "EmailPage",
+    fields={
+        "next": s.URLField(allow_null=True),
+        "previous": s.URLField(allow_null=True),
+        "results": s.ListField(child=EMAIL_ROW),
+    },
+)
+
+
 def _encode(ts: datetime, direction: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{ts.isoformat()}|{direction}|{pk}".encode()).decode()
 
@@ -119,7 +187,7 @@ class EmailList(APIView):
                 description=PAGE_SIZE_PARAMETER["description"],
             ),
         ],
-        responses={200: dict},
+        responses={200: EMAIL_PAGE},
     )
     def get(self, request: Request) -> Response:
         direction = choice_param(request, "direction", list(RANK))

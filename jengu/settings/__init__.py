@@ -219,6 +219,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema maps the attack surface of an internal tool: signed-in users only (README "API").
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "InboxStatusEnum": "inboxes.models.Inbox.Status",
+        "EmailStatusEnum": "outreach.models.OutboundEmail.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.schema.refuse_control_characters",

@@ -21,13 +21,15 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events, from_schema
 
 from core.models import DeadLetter
-from tests.factories import ContactFactory, InboxFactory
+from outreach.models import InboundMessage, OutboundEmail
+from tests.factories import ContactFactory, EnrollmentFactory, InboxFactory
 
 MIN_REQUESTS = 500
 SEED = int(os.environ.get("JENGU_FUZZ_SEED", "17"))  # another seed explores anew
@@ -56,10 +58,32 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 @pytest.fixture
 def seeded() -> None:
-    """Something behind the ids, so the generated requests reach past the 404s."""
-    InboxFactory(key="smtp-1")
+    """Something behind the ids, so the generated requests reach past the 404s, and rows of
+    each kind in the lists, so their documented shapes are checked against real answers."""
+    inbox = InboxFactory(key="smtp-1")
     for _ in range(3):
         ContactFactory()
+    enrollment = EnrollmentFactory()
+    email = OutboundEmail.objects.create(
+        enrollment=enrollment,
+        step=1,
+        prospect=enrollment.prospect,
+        contact=enrollment.contact,
+        inbox=inbox,
+        recipient=enrollment.contact.email,
+        subject="Rooms for the summer",
+        message_id="<fuzz-1@sender.example>",
+        send_after=timezone.now(),
+    )
+    InboundMessage.objects.create(
+        inbox=inbox,
+        from_address=email.recipient,
+        subject="Re: Rooms for the summer",
+        kind="reply",
+        matched_outbound=email,
+        prospect=enrollment.prospect,
+        received_at=timezone.now(),
+    )
     DeadLetter.objects.create(kind="task", task_name="console.tasks.weekly_maintenance")
     DeadLetter.objects.create(kind="send", error="550 5.1.1")
 

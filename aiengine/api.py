@@ -17,6 +17,6 @@ class RateLimitStatus(APIView):
     the provider is backing off after a 429 right now.
     """
 
-    @extend_schema(responses={200: OpenApiResponse(description="providers and budget")})
+    @extend_schema(responses={200: OpenApiResponse(dict, description="providers and budget")})
     def get(self, request: Request) -> Response:
         return Response(rate_limit_status())

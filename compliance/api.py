@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
 from compliance.models import Suppression
+from core.api.filters import choice_param
 
 
 class SuppressionSerializer(serializers.ModelSerializer):
@@ -34,6 +35,6 @@ class SuppressionList(generics.ListAPIView):
             qs = qs.filter(Q(email__iexact=email) | Q(domain__iexact=email.rpartition("@")[2]))
         if domain := params.get("domain", "").strip().lower():
             qs = qs.filter(domain__iexact=domain)
-        if reason := params.get("reason"):
+        if reason := choice_param(self.request, "reason", Suppression.Reason.values):
             qs = qs.filter(reason=reason)
         return qs

@@ -20,12 +20,12 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.models import Suppression
+from core.api.filters import int_param
 from core.services import emergency_stop_active
 from inboxes.models import Inbox, InboxDay
 from inboxes.services import local_date, warmup_limit
@@ -220,8 +220,6 @@ def forecast(*, n: int | None = None, now: datetime | None = None) -> dict[str, 
 
 
 # --- GET /api/status/forecast ---------------------------------------------------------------
-class ForecastQuery(serializers.Serializer):
-    n = serializers.IntegerField(required=False, min_value=0, max_value=MAX_N)
 
 
 class ForecastStatus(APIView):
@@ -231,14 +229,11 @@ class ForecastStatus(APIView):
         parameters=[
             OpenApiParameter(
                 "n",
-                int,
-                required=False,
+                {"type": "integer", "minimum": 0, "maximum": MAX_N},
                 description="How many prospects; default the ready ones with a sendable contact.",
             )
         ],
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        query = ForecastQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(forecast(n=query.validated_data.get("n")))
+        return Response(forecast(n=int_param(request, "n", minimum=0, maximum=MAX_N)))

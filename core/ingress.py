@@ -9,8 +9,10 @@
 - A JSON body nested deeper than ``MAX_JSON_DEPTH`` answers 400, on every URL (checked here,
   whether or not the view reads the body).
 - A JSON string (key or value) with those characters answers 400 naming the field
-  (``StrictJSONParser``, the API's JSON parser). The parser runs when a view first reads
-  ``request.data``, after DRF has checked authentication and permissions (401/403 before 400).
+  (``StrictJSONParser``, the API's parser: bodies are JSON, except the multipart import, whose
+  fields ``core.api.serializers.StrictSerializer`` checks with ``check_fields``). A parser runs
+  when a view first reads ``request.data``, after DRF has checked authentication and
+  permissions (401/403 before 400).
 
 Every answer has the API's error shape, ``{"detail", "code", "fields"?}``.
 """
@@ -23,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 
@@ -161,3 +163,11 @@ class StrictJSONParser(JSONParser):
             raise ParseError(f"JSON parse error - {exc}") from exc
         _check(data, "", 1)
         return data
+
+
+def check_fields(data: Any) -> None:
+    """The character rule on already-parsed data (a dict or a form's QueryDict), for what
+    reaches a serializer through another parser (the multipart import)."""
+    if isinstance(data, QueryDict):
+        data = {name: values[0] if len(values) == 1 else values for name, values in data.lists()}
+    _check(data, "", 1)

@@ -5,15 +5,87 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import KeyOrIdField
 from core.api.permissions import IsStaff
+from core.api.serializers import StrictSerializer
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
+
+
+def _shape(name: str, **fields: serializers.Field) -> serializers.Serializer:
+    """An answer's shape, for the schema."""
+    return inline_serializer(name, fields=fields)
+
+
+def _inbox_fields() -> dict[str, serializers.Field]:
+    return {
+        "inboxId": serializers.CharField(help_text="The inbox key."),
+        "id": serializers.IntegerField(),
+        "address": serializers.CharField(),
+        "provider": serializers.ChoiceField(choices=Inbox.Provider.choices),
+        "status": serializers.ChoiceField(choices=Inbox.Status.choices),
+    }
+
+
+_COUNTS = ("limit", "reserved", "sent", "remaining")
+WARMUP = _shape(
+    "WarmupStatus",
+    inboxes=serializers.ListField(
+        child=_shape(
+            "WarmupRow",
+            **_inbox_fields(),
+            week=serializers.IntegerField(),
+            day=serializers.IntegerField(),
+            date=serializers.DateField(),
+            timezone=serializers.CharField(),
+            **{name: serializers.IntegerField() for name in _COUNTS},
+            resets_at=serializers.DateTimeField(),
+        )
+    ),
+    totals=_shape(
+        "WarmupTotals",
+        **{name: serializers.IntegerField() for name in (*_COUNTS, "inboxes", "active")},
+    ),
+)
+HEALTH = _shape(
+    "InboxHealthList",
+    inboxes=serializers.ListField(
+        child=_shape(
+            "InboxHealth",
+            **_inbox_fields(),
+            pause_reason=serializers.CharField(),
+            paused_at=serializers.DateTimeField(allow_null=True),
+            circuit=serializers.ChoiceField(choices=Inbox.Circuit.choices),
+            consecutive_failures=serializers.IntegerField(),
+            bounce_rate=serializers.FloatField(),
+            bounce_sample=serializers.IntegerField(),
+            complaint_rate=serializers.FloatField(),
+            last_error=serializers.CharField(),
+            last_error_at=serializers.DateTimeField(allow_null=True),
+            last_success_at=serializers.DateTimeField(allow_null=True),
+            last_checked_at=serializers.DateTimeField(allow_null=True),
+        )
+    ),
+)
+CHANGE = _shape(
+    "InboxChange",
+    inboxId=serializers.CharField(),
+    status=serializers.ChoiceField(choices=Inbox.Status.choices),
+    changed=serializers.BooleanField(),
+)
+REGISTRY = _shape(
+    "InboxRegistryReport",
+    **{
+        name: serializers.ListField(child=serializers.CharField())
+        for name in ("created", "updated", "disabled", "unchanged", "errors")
+    },
+)
 
 
 def warmup_row(inbox: Inbox, now: Any) -> dict[str, Any]:
@@ -42,7 +114,7 @@ def warmup_row(inbox: Inbox, now: Any) -> dict[str, Any]:
 class WarmupStatus(APIView):
     """Per inbox: warmup week and day, today's limit, reserved, sent, remaining, reset time."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: WARMUP})
     def get(self, request: Request) -> Response:
         now = timezone.now()
         rows = [warmup_row(i, now) for i in Inbox.objects.exclude(status=Inbox.Status.DISABLED)]
@@ -76,26 +148,30 @@ def health_row(inbox: Inbox) -> dict[str, Any]:
 
 
 class InboxStatus(APIView):
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: HEALTH})
     def get(self, request: Request) -> Response:
         return Response({"inboxes": [health_row(i) for i in Inbox.objects.all()]})
 
 
-class PauseSerializer(serializers.Serializer):
-    inboxId = serializers.CharField(max_length=64)
+class PauseSerializer(StrictSerializer):
+    inboxId = KeyOrIdField()
     reason = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default="paused by operator"
     )
 
 
-class ResumeSerializer(serializers.Serializer):
-    inboxId = serializers.CharField(max_length=64)
+class ResumeSerializer(StrictSerializer):
+    inboxId = KeyOrIdField()
+
+
+UNKNOWN_INBOX = {404: "No inbox with this key or id (code `inbox_not_found`)."}
 
 
 class PauseInbox(APIView):
     permission_classes = [IsStaff]
+    error_responses = UNKNOWN_INBOX
 
-    @extend_schema(request=PauseSerializer, responses={200: dict})
+    @extend_schema(request=PauseSerializer, responses={200: CHANGE})
     def post(self, request: Request) -> Response:
         data = PauseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -108,8 +184,9 @@ class PauseInbox(APIView):
 
 class ResumeInbox(APIView):
     permission_classes = [IsStaff]
+    error_responses = UNKNOWN_INBOX
 
-    @extend_schema(request=ResumeSerializer, responses={200: dict})
+    @extend_schema(request=ResumeSerializer, responses={200: CHANGE})
     def post(self, request: Request) -> Response:
         data = ResumeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,7 +198,7 @@ class ResumeInbox(APIView):
 class InitializeInboxes(APIView):
     permission_classes = [IsStaff]
 
-    @extend_schema(request=None, responses={200: dict})
+    @extend_schema(request=None, responses={200: REGISTRY})
     def post(self, request: Request) -> Response:
         report = services.initialize_inboxes(actor=request.user)
         return Response(report.as_dict())

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, include, path, re_path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from aiengine import api as aiengine_api
 from compliance import api as compliance_api
@@ -43,6 +44,13 @@ def moved_admin(old_app: str, new_app: str, models: list[str]) -> URLPattern:
     )
 
 
+def signed_in(view: Any) -> Any:
+    """The API docs pages: an anonymous browser goes to the admin login, then comes back."""
+    return login_required(view, login_url="admin:login")
+
+
+handler404 = "core.api.errors.not_found"  # JSON under /api/, Django's page elsewhere
+
 urlpatterns = [
     re_path(r"^health/?$", health.health, name="health"),
     api("health", health.health, "api-health"),  # the same view: no authentication
@@ -52,9 +60,18 @@ urlpatterns = [
     moved_admin("outreach", "compliance", ["suppression", "unsubscribetoken"]),
     moved_admin("aiengine", "jengu", ["providerwindow", "providerstate"]),
     path("admin/", admin.site.urls),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    # Signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]; README "API").
+    path("api/schema/", ops.SchemaView.as_view(), name="schema"),
+    path(
+        "api/docs/",
+        signed_in(SpectacularSwaggerView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
+    path(
+        "api/redoc/",
+        signed_in(SpectacularRedocView.as_view(url_name="schema")),
+        name="api-redoc",
+    ),
     api("prospects", prospects_api.ProspectListCreate.as_view(), "prospects"),
     api("prospects/import", import_api.ProspectImport.as_view(), "prospects-import"),
     api(

@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsStaff
+from core.api.serializers import StrictSerializer
 from outreach import services
-from outreach.models import STRATEGIES
+from outreach.models import STRATEGIES, OutboundEmail
+
+QUEUED = inline_serializer(
+    "QueuedEmail",
+    fields={
+        "id": serializers.IntegerField(),
+        "status": serializers.ChoiceField(choices=OutboundEmail.Status.choices),
+        "send_after": serializers.DateTimeField(),
+        "recipient": serializers.CharField(),
+    },
+)
+PASS_REPORT = inline_serializer(
+    "SendPassReport",
+    fields={
+        "sent": serializers.IntegerField(),
+        "failed": serializers.IntegerField(),
+        "outcomes": serializers.DictField(child=serializers.IntegerField()),
+        "skipped": serializers.ListField(
+            child=inline_serializer(
+                "SkippedEmail",
+                fields={"id": serializers.IntegerField(), "reason": serializers.CharField()},
+            )
+        ),
+    },
+)
 
 
-class SendEmailSerializer(serializers.Serializer):
+class SendEmailSerializer(StrictSerializer):
     prospectId = serializers.IntegerField(min_value=1)
     contactId = serializers.IntegerField(min_value=1, required=False)
     strategy = serializers.ChoiceField(choices=[s for s, _ in STRATEGIES], required=False)
@@ -22,7 +47,16 @@ class SendEmailSerializer(serializers.Serializer):
 class SendEmail(APIView):
     """Queue a prospect's next email now (202). Sent by the next pass inside the send window."""
 
-    @extend_schema(request=SendEmailSerializer, responses={202: dict})
+    error_responses = {
+        404: "No such prospect, or no such contact of it.",
+        409: "The address is suppressed, an email to it is in flight, its sequence is "
+        "finished, or its next step is not due yet (`code` says which).",
+        422: "The prospect has no contact email, or the send policy does not allow its "
+        "verification status.",
+        429: "The warmup limit of every usable inbox is reached for today, or too many requests.",
+    }
+
+    @extend_schema(request=SendEmailSerializer, responses={202: QUEUED})
     def post(self, request: Request) -> Response:
         data = SendEmailSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -43,7 +77,7 @@ class SendEmail(APIView):
         )
 
 
-class TriggerSendSerializer(serializers.Serializer):
+class TriggerSendSerializer(StrictSerializer):
     count = serializers.IntegerField(min_value=1, max_value=1000, required=False)
 
 
@@ -52,7 +86,7 @@ class TriggerSend(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(request=TriggerSendSerializer, responses={200: dict})
+    @extend_schema(request=TriggerSendSerializer, responses={200: PASS_REPORT})
     def post(self, request: Request) -> Response:
         data = TriggerSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)

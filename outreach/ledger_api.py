@@ -12,13 +12,20 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers as s
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.filters import choice_param, int_param
+from core.api.filters import MAX_ID, choice_param, int_param
+from core.api.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, page_size
 from outreach.models import InboundMessage, OutboundEmail
 
 RANK = {"outbound": 1, "inbound": 0}  # tie-break between rows created in the same microsecond
@@ -79,6 +86,68 @@ def inbound_row(m: InboundMessage) -> dict[str, Any]:
     }
 
 
+# The answer's shape, for the schema (the rows are built above).
+def _row(name: str, direction: str, **fields: s.Field) -> s.Serializer:
+    common: dict[str, s.Field] = {
+        "id": s.IntegerField(),
+        "direction": s.ChoiceField(choices=[direction]),
+        "prospect": s.IntegerField(allow_null=True),
+        "contact": s.IntegerField(allow_null=True),
+        "inbox": s.CharField(allow_null=True, help_text="The inbox key."),
+        "from": s.CharField(),
+        "to": s.CharField(),
+        "subject": s.CharField(),
+        "body_text": s.CharField(),
+        "message_id": s.CharField(),
+        "bounce_reason": s.CharField(),
+        "created_at": s.DateTimeField(),
+    }
+    return inline_serializer(name, fields={**common, **fields})
+
+
+EMAIL_ROW = PolymorphicProxySerializer(
+    component_name="EmailRow",
+    resource_type_field_name="direction",
+    serializers={
+        "outbound": _row(
+            "OutboundRow",
+            "outbound",
+            status=s.ChoiceField(choices=OutboundEmail.Status.choices),
+            in_reply_to=s.CharField(),
+            step=s.IntegerField(),
+            strategy=s.CharField(),
+            ai_provider=s.CharField(),
+            ai_model=s.CharField(),
+            offline=s.BooleanField(),
+            attempts=s.IntegerField(),
+            last_error=s.CharField(),
+            send_after=s.DateTimeField(),
+            sent_at=s.DateTimeField(allow_null=True),
+        ),
+        "inbound": _row(
+            "InboundRow",
+            "inbound",
+            status=s.ChoiceField(choices=[INBOUND_STATUS]),
+            kind=s.ChoiceField(choices=InboundMessage.Kind.choices),
+            intent=s.CharField(),
+            confidence=s.FloatField(allow_null=True),
+            matched_outbound=s.IntegerField(allow_null=True),
+            match=s.CharField(),
+            flags=s.JSONField(),
+            received_at=s.DateTimeField(allow_null=True),
+        ),
+    },
+)
+EMAIL_PAGE = inline_serializer(
+    "EmailPage",
+    fields={
+        "next": s.URLField(allow_null=True),
+        "previous": s.URLField(allow_null=True),
+        "results": s.ListField(child=EMAIL_ROW),
+    },
+)
+
+
 def _encode(ts: datetime, direction: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{ts.isoformat()}|{direction}|{pk}".encode()).decode()
 
@@ -90,7 +159,7 @@ def _decode(cursor: str) -> tuple[datetime, int, int]:
         assert ts is not None
         return ts, RANK[direction], int(pk)
     except Exception:
-        raise ValidationError({"cursor": ["Invalid cursor."]}) from None
+        raise NotFound("Invalid cursor.") from None  # as DRF's cursor pagination answers
 
 
 def _after(qs: QuerySet[Any], rank: int, cursor: tuple[datetime, int, int] | None) -> QuerySet[Any]:
@@ -104,21 +173,27 @@ def _after(qs: QuerySet[Any], rank: int, cursor: tuple[datetime, int, int] | Non
 
 
 class EmailList(APIView):
+    error_responses = {404: "A cursor that points to no page."}
+
     @extend_schema(
         parameters=[
-            OpenApiParameter("prospect", int),
+            OpenApiParameter("prospect", {"type": "integer", "minimum": 1, "maximum": MAX_ID}),
             OpenApiParameter("status", enum=STATUSES),
             OpenApiParameter("direction", enum=list(RANK)),
-            OpenApiParameter("cursor", str),
-            OpenApiParameter("page_size", int),
+            OpenApiParameter("cursor", str, description=CURSOR_PARAMETER["description"]),
+            OpenApiParameter(
+                "page_size",
+                dict(PAGE_SIZE_PARAMETER["schema"]),
+                description=PAGE_SIZE_PARAMETER["description"],
+            ),
         ],
-        responses={200: dict},
+        responses={200: EMAIL_PAGE},
     )
     def get(self, request: Request) -> Response:
         direction = choice_param(request, "direction", list(RANK))
         status = choice_param(request, "status", STATUSES)
-        prospect = int_param(request, "prospect")
-        size = min(max(int_param(request, "page_size") or 50, 1), 500)
+        prospect = int_param(request, "prospect", minimum=1, maximum=MAX_ID)
+        size = page_size(request)
         cursor = (
             _decode(request.query_params["cursor"]) if request.query_params.get("cursor") else None
         )

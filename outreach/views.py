@@ -1,7 +1,8 @@
 """One-click unsubscribe (RFC 8058). POST unsubscribes; GET only shows a confirm page.
 
 No auth, no CSRF, no cookies: mail clients POST ``List-Unsubscribe=One-Click`` with nothing else.
-Link scanners fetch GETs, so a GET never changes anything. Neither answer redirects.
+Link scanners fetch GETs, and mail scanners check links with HEAD, so neither changes anything:
+HEAD answers as GET does (status and headers), without the body. No answer redirects.
 """
 
 from __future__ import annotations
@@ -16,8 +17,16 @@ from outreach.services import unsubscribe_by_token
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    response = _answer(request, token)
+    if request.method == "HEAD":  # gunicorn drops a HEAD body, Django's own handler does not
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response
+
+
+def _answer(request: HttpRequest, token: str) -> HttpResponse:
     if unsubscribe_token_email(token) is None:
         return render(request, "outreach/unsubscribe.html", {"state": "invalid"}, status=400)
     if request.method == "POST":

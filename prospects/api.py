@@ -6,14 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import NotBlankCharField, WebsiteField
 from core.api.filters import bool_param, choice_param
 from core.api.permissions import IsStaff
+from core.api.serializers import StrictSerializer
 from prospects.models import Contact, Prospect
 from prospects.pipeline.daily import scrape_now
 from prospects.services import ProspectInput, prospect_create, prospect_search_q
@@ -42,6 +44,9 @@ class ProspectSerializer(serializers.ModelSerializer):
     source = serializers.CharField(  # type: ignore[assignment]  # the seed's field name
         source="lead_source", read_only=True
     )
+    # Plain strings: "" when unknown, and imports keep what their file said (no URI promise).
+    website = serializers.CharField(read_only=True, help_text='http(s) URL; "" when unknown.')
+    source_url = serializers.CharField(read_only=True, help_text='Where it was found; "" if not.')
 
     class Meta:
         model = Prospect
@@ -87,13 +92,13 @@ class ProspectSerializer(serializers.ModelSerializer):
         return contact.name if contact else ""
 
 
-class ProspectCreateSerializer(serializers.Serializer):
+class ProspectCreateSerializer(StrictSerializer):
     """The seed's fields (name, city, country, website, contact_email, contact_name, source)."""
 
-    name = serializers.CharField(max_length=255)
+    name = NotBlankCharField(max_length=255)
     city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     country = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
-    website = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    website = WebsiteField(required=False, default="")
     contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
     contact_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
@@ -110,23 +115,8 @@ class ProspectCreateSerializer(serializers.Serializer):
     )
     notes = serializers.CharField(required=False, allow_blank=True, default="")
     tags = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, default=list
+        child=NotBlankCharField(max_length=64), required=False, default=list
     )
-
-    def validate_name(self, value: str) -> str:
-        if not value.strip():
-            raise serializers.ValidationError("This field may not be blank.")
-        return value.strip()
-
-    def validate_website(self, value: str) -> str:
-        value = value.strip()
-        if value and "://" not in value:
-            value = f"https://{value}"
-        if value and not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("Enter an http(s) URL or a domain.")
-        if value:
-            serializers.URLField().run_validators(value)
-        return value
 
     def to_input(self) -> ProspectInput:
         data: dict[str, Any] = dict(self.validated_data)
@@ -134,13 +124,15 @@ class ProspectCreateSerializer(serializers.Serializer):
         return ProspectInput(**data)
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("stage", enum=Prospect.Stage.values),
-        OpenApiParameter("tier", enum=Prospect.Tier.values),
-        OpenApiParameter("archived", bool),
-        OpenApiParameter("search", str, description="Name, city, domain or contact email."),
-    ]
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("stage", enum=Prospect.Stage.values),
+            OpenApiParameter("tier", enum=Prospect.Tier.values),
+            OpenApiParameter("archived", bool),
+            OpenApiParameter("search", str, description="Name, city, domain or contact email."),
+        ]
+    )
 )
 class ProspectListCreate(generics.ListCreateAPIView):
     serializer_class = ProspectSerializer

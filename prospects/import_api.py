@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.serializers import StrictSerializer
 from prospects.conf import KnobLimit
 from prospects.models import ImportJob
 from prospects.services.import_jobs import import_job_create
@@ -25,8 +26,12 @@ def job_url(job: ImportJob) -> str:
     return f"/api/prospects/import/{job.pk}"
 
 
-class ImportSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="CSV, Sales Navigator CSV, JSON Lines or D1 SQL dump")
+class ImportSerializer(StrictSerializer):
+    # An empty file is an import of no rows: the schema's binary cannot say "not empty" in a
+    # way its tools honour, so the API does not refuse one either.
+    file = serializers.FileField(
+        allow_empty_file=True, help_text="CSV, Sales Navigator CSV, JSON Lines or D1 SQL dump"
+    )
     source = serializers.CharField(  # type: ignore[assignment]  # the form field's name
         max_length=64, required=False, allow_blank=True, default=""
     )

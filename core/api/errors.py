@@ -6,7 +6,8 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,6 +39,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"detail": str(exc), "code": "too_large"}, status=413)
     if isinstance(exc, TooManyFieldsSent):
         return Response({"detail": str(exc), "code": "too_many_fields"}, status=400)
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        exc = _throttled_instead(exc, context)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -56,3 +59,24 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "code": codes if isinstance(codes, str) else "error",
         }
     return response
+
+
+def _throttled_instead(exc: exceptions.APIException, context: dict[str, Any]) -> Exception:
+    """A client without valid credentials is throttled too (API_THROTTLE_ANON): DRF checks
+    permissions before throttles, so its refusals would otherwise never count."""
+    view, request = context.get("view"), context.get("request")
+    if view is None or request is None:
+        return exc
+    try:
+        view.check_throttles(request)
+    except exceptions.Throttled as throttled:
+        return throttled
+    return exc
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: a URL under /api/ that matches no route (``/api/prospects/abc``) answers in
+    the error shape like every other API error; other URLs get Django's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+    return page_not_found(request, exception)

@@ -1,10 +1,12 @@
-"""/api/admin/emergency-stop and /api/admin/dead-letters."""
+"""/api/admin/emergency-stop, /api/admin/dead-letters and /api/schema/."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, serializers
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,10 +14,11 @@ from rest_framework.views import APIView
 from core import services
 from core.api.filters import bool_param, choice_param
 from core.api.permissions import IsStaff
+from core.api.serializers import StrictSerializer
 from core.models import DeadLetter
 
 
-class EmergencyStopSerializer(serializers.Serializer):
+class EmergencyStopSerializer(StrictSerializer):
     active = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
 
@@ -59,6 +62,11 @@ class DeadLetterSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    # "" while open: a blank choice the enum must list (read-only fields lose it otherwise)
+    resolution = serializers.ChoiceField(
+        choices=DeadLetter.Resolution.choices, allow_blank=True, read_only=True
+    )
+
 
 @extend_schema(
     parameters=[
@@ -80,8 +88,12 @@ class DeadLetterList(generics.ListAPIView):
         return qs
 
 
+ALREADY_RESOLVED = {409: "The dead letter is already resolved (code `already_resolved`)."}
+
+
 class DeadLetterReplay(APIView):
     permission_classes = [IsStaff]
+    error_responses = ALREADY_RESOLVED
 
     @extend_schema(request=None, responses={200: DeadLetterSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -91,8 +103,20 @@ class DeadLetterReplay(APIView):
 
 class DeadLetterDiscard(APIView):
     permission_classes = [IsStaff]
+    error_responses = ALREADY_RESOLVED
 
     @extend_schema(request=None, responses={200: DeadLetterSerializer})
     def post(self, request: Request, pk: int) -> Response:
         letter = services.deadletter_discard(letter_id=pk, actor=request.user)
         return Response(DeadLetterSerializer(letter).data)
+
+
+class SchemaView(SpectacularAPIView):
+    """``/api/schema/``: the schema in YAML or JSON (``?format=json``); an error (401 without
+    credentials) in JSON whatever was asked, like every other error of the API."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response

@@ -202,11 +202,11 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
+        # JSON only: form encodings cannot say null, a number or a list, and DRF reads a missing
+        # form checkbox as false. The import sets its own (multipart) parser.
         "core.ingress.StrictJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",  # error answers documented
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -221,6 +221,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema maps the attack surface of an internal tool: signed-in users only (README "API").
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "InboxStatusEnum": "inboxes.models.Inbox.Status",
+        "EmailStatusEnum": "outreach.models.OutboundEmail.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.refuse_control_characters",
+    ],
 }
 
 # --- task queue (django-q2) -----------------------------------------------------------------

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from compliance.models import Suppression
 from compliance.services import unsubscribe_token_for
 from outreach.services import run_send_pass
 from outreach.services.policy import in_window, parse_days, parse_hours
+from outreach.views import unsubscribe
 from tests.outreach.helpers import TUESDAY_10, enrolled, header_line, smtp_inbox
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,26 @@ def test_one_click_post_suppresses_without_csrf_or_cookies(smtp_server, settings
     assert "Set-Cookie" not in response.headers and not response.cookies
     assert Suppression.objects.get(email=address).reason == "unsubscribe"
     assert client.post(f"/u/{token}/").status_code == 200  # twice is fine
+
+
+def test_head_answers_like_get_without_a_body_and_changes_nothing(smtp_server, settings) -> None:
+    """Mail scanners check links with HEAD: same status and headers as GET, no body, and no
+    unsubscribe (only POST does that). Called through the handler, which keeps a body that
+    the test client and gunicorn would drop."""
+    token, _address = _token_from_sent_mail(smtp_server, settings)
+    get = Client().get(f"/u/{token}")
+    head = unsubscribe(RequestFactory().head(f"/u/{token}"), token=token)
+    assert head.status_code == 200 == get.status_code
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(get.content))
+    assert head["Content-Type"] == get["Content-Type"] and head["Cache-Control"] == "no-store"
+    assert Client().head(f"/u/{token}/").status_code == 200
+    assert not Suppression.objects.exists()
+
+
+def test_head_with_an_invalid_token_is_a_400_without_a_body() -> None:
+    head = unsubscribe(RequestFactory().head("/u/not-a-real-token"), token="not-a-real-token")
+    assert (head.status_code, head.content) == (400, b"")
 
 
 def test_an_invalid_token_gives_400_and_changes_nothing() -> None:

@@ -1,5 +1,7 @@
 """Inbound throughput: IMAP fetch -> parsed, matched, classified (offline) and stored, against a
-bare imaplib fetch of the same 5,000 messages from the same Dovecot, in the same run.
+bare imaplib fetch of the same 5,000 messages from the same Dovecot, in the same run. The reader
+alone (``inboxes.clients.readers.read_new``, cursor saved, nothing stored) is timed too: it is the
+part the IMAP client library decides.
 
     .venv/bin/python bench/inbound.py [--messages 5000]
 """
@@ -59,15 +61,12 @@ def bare_fetch(user) -> tuple[int, float]:
     return got, time.perf_counter() - start
 
 
-def jengu_fetch(user) -> tuple[int, float]:
+def bench_inbox(user, key: str):
     from inboxes.models import Inbox
-    from outreach.models import InboundMessage
-    from outreach.services.reader import check_inbox
 
-    InboundMessage.objects.all().delete()
-    Inbox.objects.filter(key="bench-imap").delete()
-    inbox = Inbox.objects.create(
-        key="bench-imap",
+    Inbox.objects.filter(key=key).delete()
+    return Inbox.objects.create(
+        key=key,
         provider="smtp",
         address=user.name,
         username=user.name,
@@ -76,6 +75,26 @@ def jengu_fetch(user) -> tuple[int, float]:
         imap_port=user.port,
         smtp_host="unused",
     )
+
+
+def reader_fetch(user) -> tuple[int, float]:
+    from inboxes.clients.readers import commit, read_new
+
+    inbox = bench_inbox(user, "bench-imap-reader")
+    got = 0
+    start = time.perf_counter()
+    while (batch := read_new(inbox)).messages:
+        got += len(batch.messages)
+        commit(inbox, batch)
+    return got, time.perf_counter() - start
+
+
+def jengu_fetch(user) -> tuple[int, float]:
+    from outreach.models import InboundMessage
+    from outreach.services.reader import check_inbox
+
+    InboundMessage.objects.all().delete()
+    inbox = bench_inbox(user, "bench-imap")
     start = time.perf_counter()
     while True:
         result = check_inbox(inbox.pk)
@@ -102,10 +121,15 @@ def main() -> None:
         user = server.add_user("bench@jengu.test", "bench-password")
         fill(server, user, args.messages)
         bare_n, bare_s = bare_fetch(user)
+        read_n, read_s = reader_fetch(user)
         ours_n, ours_s = jengu_fetch(user)
     bare_rate, ours_rate = bare_n / bare_s, ours_n / ours_s
     print(
         f"bare imaplib fetch:          {bare_n} messages in {bare_s:.2f}s = {bare_rate:,.0f} msg/s"
+    )
+    print(
+        f"jengu reader (read_new):     {read_n} messages in {read_s:.2f}s = "
+        f"{read_n / read_s:,.0f} msg/s"
     )
     print(
         f"jengu fetch+classify+store:  {ours_n} messages in {ours_s:.2f}s = {ours_rate:,.0f} msg/s"

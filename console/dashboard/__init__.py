@@ -24,6 +24,7 @@ from console.dashboard.svg import (
     meter,
     warmup_chart,
 )
+from console.dashboard.tasks import task_pages
 from console.forecast import forecast
 from inboxes.models import Inbox
 from prospects.models import Prospect
@@ -126,6 +127,7 @@ def dashboard_context(now: datetime | None = None) -> dict[str, Any]:
     inboxes = queries.shown_inboxes()
     funnel, prospects = funnel_chart()
     dead_letters, open_letters = dead_letter_chart()
+    queue = queries.queue_numbers(now)
     return {
         "now": now,
         "demo": settings.JENGU["DEMO"],
@@ -139,7 +141,8 @@ def dashboard_context(now: datetime | None = None) -> dict[str, Any]:
         "replies_chart": replies_chart(now),
         "dead_letter_chart": dead_letters,
         "open_letters": open_letters,
-        "queue": queries.queue_numbers(now),
+        "queue": queue,
+        "tasks": task_pages(queue["queue"], now),
         "ai": ai_panel(now),
         "forecast": forecast_summary(now),
         "alerts": queries.recent_alerts(),

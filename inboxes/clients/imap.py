@@ -1,22 +1,32 @@
-"""IMAP: implicit TLS on 993, STARTTLS otherwise (required unless loopback/plaintext allowed)."""
+"""IMAP through imapclient: implicit TLS on 993, STARTTLS otherwise (required unless the host is
+loopback or SMTP_ALLOW_PLAINTEXT is set).
+
+imapclient parses the server's answers (SELECT's UIDVALIDITY, SEARCH's UIDs, FETCH's literals,
+LIST's flags and names) and encodes folder names in modified UTF-7 (RFC 3501 5.1.3) on the way
+out and decodes them on the way back, so none of that is written here.
+"""
 
 from __future__ import annotations
 
-import base64
-import imaplib
 import logging
-import re
+import ssl
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from typing import Any
+from contextlib import contextmanager
 
 from django.conf import settings
+from imapclient import IMAPClient, imap_utf7
+from imapclient.exceptions import IMAPClientError
+from imapclient.imapclient import SENT
 
+from inboxes.clients.base import Batch, Fetched
 from inboxes.clients.tls import client_context, is_loopback
 from inboxes.models import Inbox
 
 log = logging.getLogger(__name__)
 TIMEOUT = 30
+IMPLICIT_TLS_PORT = 993  # IMAPS; any other port uses STARTTLS
+# What a refusing server (NO/BAD, a failed login or SELECT) or the network raises.
+FAILURES = (IMAPClientError, OSError)
 
 
 class IMAPError(Exception):
@@ -24,99 +34,71 @@ class IMAPError(Exception):
 
 
 @contextmanager
-def connect(inbox: Inbox) -> Iterator[imaplib.IMAP4]:
+def connect(inbox: Inbox) -> Iterator[IMAPClient]:
+    """A logged-in connection; any server or network failure comes out as ``IMAPError``."""
     host, port = inbox.imap_host, inbox.imap_port
     if not host:
         raise IMAPError(f"inbox {inbox.key} has no IMAP host")
     try:
-        if port == 993:
-            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-                host, port, ssl_context=client_context(), timeout=TIMEOUT
-            )
-        else:
-            conn = imaplib.IMAP4(host, port, timeout=TIMEOUT)
-            if "STARTTLS" in conn.capabilities:
-                conn.starttls(ssl_context=client_context())
-            elif not (is_loopback(host) or settings.JENGU["SMTP_ALLOW_PLAINTEXT"]):
-                conn.logout()
-                raise IMAPError(f"{host} offers no TLS; refusing to send the password")
-        conn.login(inbox.username or inbox.address, inbox.password)
-    except (imaplib.IMAP4.error, OSError) as exc:
+        context = client_context()
+        implicit = port == IMPLICIT_TLS_PORT
+        with IMAPClient(host, port, ssl=implicit, ssl_context=context, timeout=TIMEOUT) as conn:
+            if not implicit:
+                _starttls(conn, host, context)
+            conn.login(inbox.username or inbox.address, inbox.password)
+            yield conn  # leaving the block logs out, or closes the socket of a dead server
+    except FAILURES as exc:
         raise IMAPError(f"IMAP {host}:{port}: {exc}") from exc
+
+
+def _starttls(conn: IMAPClient, host: str, context: ssl.SSLContext) -> None:
+    if conn.has_capability("STARTTLS"):
+        conn.starttls(context)
+    elif not (is_loopback(host) or settings.JENGU["SMTP_ALLOW_PLAINTEXT"]):
+        raise IMAPError(f"{host} offers no TLS; refusing to send the password")
+
+
+def folder_name(name: str) -> str:
+    """A configured folder name as imapclient wants it: in Unicode, since it does the encoding.
+
+    A name already in modified UTF-7 (copied from a mail client's settings, e.g.
+    "[Gmail]/Messages envoy&AOk-s") is decoded first, so it is not encoded a second time."""
+    if not name.isascii() or "&" not in name:
+        return name
     try:
-        yield conn
-    finally:
-        with suppress(imaplib.IMAP4.error, OSError):
-            conn.logout()
-
-
-def quote(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-# A name already in modified UTF-7: "&" only ever opens a base64 run closed by "-" ("&-" is "&").
-_SHIFTED = re.compile(r"&[A-Za-z0-9+,]*-")
-
-
-def mailbox_name(name: str) -> str:
-    """A folder name as IMAP sends it: modified UTF-7 (RFC 3501 5.1.3), e.g. Outlook's French
-    "Éléments envoyés" is "&AMk-l&AOk-ments envoy&AOk-s". A name already in that form (as LIST
-    returns it, or as copied from a mail client's settings) is kept as it is."""
-    if name.isascii() and "&" not in _SHIFTED.sub("", name):
+        decoded = imap_utf7.decode(name.encode())
+    except UnicodeDecodeError:  # "R&D": a plain ampersand, not a shifted run
         return name
-    out: list[str] = []
-    run: list[str] = []  # characters outside printable ASCII, sent as one base64 run
-
-    def close_run() -> None:
-        if run:
-            data = base64.b64encode("".join(run).encode("utf-16-be")).decode()
-            out.append("&" + data.rstrip("=").replace("/", ",") + "-")
-            run.clear()
-
-    for char in name:
-        if " " <= char <= "~":
-            close_run()
-            out.append("&-" if char == "&" else char)
-        else:
-            run.append(char)
-    close_run()
-    return "".join(out)
+    return decoded if imap_utf7.encode(decoded) == name.encode() else name
 
 
-def quote_mailbox(name: str) -> str:
-    return quote(mailbox_name(name))
+def fetch_new(inbox: Inbox, limit: int) -> Batch:
+    """Messages above the saved UID, oldest first; everything again if UIDVALIDITY changed."""
+    with connect(inbox) as conn:
+        folder = folder_name(inbox.imap_folder or "INBOX")
+        selected = conn.select_folder(folder, readonly=inbox.imap_readonly)
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        reset = inbox.imap_uidvalidity is not None and uidvalidity != inbox.imap_uidvalidity
+        last = 0 if reset else inbox.imap_last_uid
+        # "n:*" always matches the highest UID, even when it is below n: filter.
+        uids = sorted(uid for uid in conn.search(["UID", f"{last + 1}:*"]) if uid > last)[:limit]
+        fetched = conn.fetch(uids, ["BODY.PEEK[]"])  # PEEK: reading leaves \Seen to the user
+    bodies = {uid: data.get(b"BODY[]") for uid, data in fetched.items()}
+    if missing := [uid for uid in uids if bodies.get(uid) is None]:  # expunged meanwhile
+        log.warning("IMAP messages gone before FETCH", extra={"inbox": inbox.key, "uids": missing})
+    messages = [Fetched(bodies[uid], str(uid)) for uid in uids if bodies.get(uid) is not None]
+    cursor = {"imap_uidvalidity": uidvalidity, "imap_last_uid": max(uids, default=last)}
+    return Batch(messages=messages, cursor=cursor, reset=reset)
 
 
-# One LIST answer: (flags) delimiter name; the name is an atom, a quoted string or a literal.
-_LIST_LINE = re.compile(r'^\((?P<flags>[^)]*)\) (?:"(?:[^"\\]|\\.)*"|NIL) (?P<name>.*)$', re.I)
+def sent_folder(conn: IMAPClient, inbox: Inbox) -> str | None:
+    """The configured Sent folder, else the one LIST flags \\Sent (RFC 6154 SPECIAL-USE).
 
-
-def special_use_folder(lines: list[Any], flag: str = "\\Sent") -> str | None:
-    """The mailbox that LIST marks with ``flag`` (RFC 6154), e.g. "[Gmail]/Sent Mail"."""
-    for line in lines:
-        literal = None
-        if isinstance(line, tuple):  # imaplib: (b'(\\Sent) "/" {9}', b'Sent Mail')
-            line, literal = line[0], line[1].decode(errors="replace")
-        if not isinstance(line, bytes | str):
-            continue
-        text = line.decode(errors="replace") if isinstance(line, bytes) else line
-        found = _LIST_LINE.match(text.strip())
-        if not found or flag.lower() not in found["flags"].lower().split():
-            continue
-        name = literal if literal is not None else found["name"]
-        if name.startswith('"') and name.endswith('"') and len(name) > 1:
-            name = re.sub(r"\\(.)", r"\1", name[1:-1])
-        return name
-    return None
-
-
-def sent_folder(conn: imaplib.IMAP4, inbox: Inbox) -> str | None:
-    """The configured Sent folder, else the one flagged \\Sent (RFC 6154), else "Sent"."""
+    imapclient guesses by the usual names ("Sent", "Sent Items", ...) only when the server
+    flags no folder, and only among folders that exist."""
     if inbox.imap_sent_folder:
-        return inbox.imap_sent_folder
-    status, lines = conn.list()
-    flagged = special_use_folder(lines) if status == "OK" else None
-    return flagged or "Sent"
+        return folder_name(inbox.imap_sent_folder)
+    return conn.find_special_folder(SENT)
 
 
 def find_in_sent(inbox: Inbox, message_id: str) -> bool | None:
@@ -124,11 +106,10 @@ def find_in_sent(inbox: Inbox, message_id: str) -> bool | None:
     try:
         with connect(inbox) as conn:
             folder = sent_folder(conn, inbox)
-            status, _ = conn.select(quote_mailbox(folder or "Sent"), readonly=True)
-            if status != "OK":
-                return None
-            status, data = conn.uid("SEARCH", "HEADER", "Message-ID", quote(message_id))
-            return status == "OK" and bool(data and data[0] and data[0].split())
-    except (IMAPError, imaplib.IMAP4.error, OSError) as exc:
+            if folder is None:
+                raise IMAPError("no folder is flagged \\Sent and none has a usual Sent name")
+            conn.select_folder(folder, readonly=True)
+            return bool(conn.search(["HEADER", "Message-ID", message_id]))
+    except IMAPError as exc:
         log.warning("sent-folder lookup failed", extra={"inbox": inbox.key, "error": str(exc)})
         return None

@@ -8,7 +8,6 @@ messages and changes nothing.
 from __future__ import annotations
 
 import logging
-import re
 
 from inboxes.clients.base import Batch, Fetched
 from inboxes.models import Inbox
@@ -26,31 +25,9 @@ def read_new(inbox: Inbox, limit: int = BATCH) -> Batch:
 
 
 def _imap(inbox: Inbox, limit: int) -> Batch:
-    from inboxes.clients.imap import connect, quote_mailbox
+    from inboxes.clients.imap import fetch_new
 
-    with connect(inbox) as conn:
-        folder = quote_mailbox(inbox.imap_folder or "INBOX")
-        status, _ = conn.select(folder, readonly=inbox.imap_readonly)
-        if status != "OK":
-            raise OSError(f"cannot open folder {inbox.imap_folder!r}")
-        uidvalidity = int(conn.response("UIDVALIDITY")[1][0])
-        reset = inbox.imap_uidvalidity is not None and uidvalidity != inbox.imap_uidvalidity
-        last = 0 if reset else inbox.imap_last_uid
-        status, data = conn.uid("SEARCH", f"UID {last + 1}:*")
-        # "n:*" always matches the highest UID, even below n: filter.
-        uids = sorted(u for u in map(int, (data[0] or b"").split()) if u > last)[:limit]
-        batch = Batch(
-            reset=reset,
-            cursor={"imap_uidvalidity": uidvalidity, "imap_last_uid": max(uids, default=last)},
-        )
-        for start in range(0, len(uids), 50):
-            chunk = ",".join(map(str, uids[start : start + 50]))
-            status, parts = conn.uid("FETCH", chunk, "(UID BODY.PEEK[])")
-            for part in parts:
-                if isinstance(part, tuple):
-                    uid = re.search(rb"UID (\d+)", part[0])
-                    batch.messages.append(Fetched(part[1], uid.group(1).decode() if uid else ""))
-    return batch
+    return fetch_new(inbox, limit)
 
 
 def _graph(inbox: Inbox, limit: int) -> Batch:

@@ -13,7 +13,6 @@ import pytest
 from inboxes.clients import graph as graph_client
 from inboxes.clients import transport_for
 from inboxes.clients.graph import GraphTransport
-from inboxes.clients.imap import special_use_folder
 from inboxes.clients.maildir import MaildirTransport
 from inboxes.clients.smtp import SMTPTransport
 from inboxes.models import Inbox
@@ -422,19 +421,3 @@ def test_imap_find_sent_uses_the_configured_folder_with_a_space(
 
     assert SMTPTransport(inbox).find_sent("<sent.4@jengu.test>") is True
     assert SMTPTransport(inbox).find_sent("<sent.5@jengu.test>") is False
-
-
-@pytest.mark.parametrize(
-    ("lines", "folder"),
-    [
-        ([b'(\\HasNoChildren) "/" INBOX', b'(\\HasNoChildren \\Sent) "/" Sent'], "Sent"),
-        ([b'(\\HasNoChildren \\Sent) "/" "[Gmail]/Sent Mail"'], "[Gmail]/Sent Mail"),
-        ([b'(\\Sent \\HasNoChildren) "." "Sent Items"'], "Sent Items"),
-        ([(b'(\\HasNoChildren \\Sent) "/" {9}', b"Sent Mail"), b""], "Sent Mail"),
-        ([b'(\\HasNoChildren \\Sentinel) "/" Other', b'(\\Drafts) "/" Drafts'], None),
-    ],
-)
-def test_the_sent_folder_is_read_from_the_special_use_flag(
-    lines: list[Any], folder: str | None
-) -> None:
-    assert special_use_folder(lines) == folder

@@ -30,16 +30,10 @@ pytestmark = pytest.mark.django_db
 LEASE_GONE = TUESDAY_10 + timedelta(minutes=6)
 
 
-class _SentMessagesDovecot(DovecotServer):
-    """A server whose \\Sent mailbox is "Sent Messages" (as iCloud's): no folder named "Sent"."""
-
-    def _config(self) -> str:
-        return super()._config().replace("mailbox Sent {", 'mailbox "Sent Messages" {')
-
-
 @pytest.fixture(scope="module")
 def sent_messages_server() -> Iterator[DovecotServer]:
-    with _SentMessagesDovecot() as server:
+    """A server whose \\Sent mailbox is "Sent Messages" (as iCloud's): no folder named "Sent"."""
+    with DovecotServer({"mailbox Sent {": 'mailbox "Sent Messages" {'}) as server:
         yield server
 
 

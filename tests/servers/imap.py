@@ -160,7 +160,10 @@ class DovecotServer:
 
     host = "127.0.0.1"
 
-    def __init__(self) -> None:
+    def __init__(self, edits: dict[str, str] | None = None) -> None:
+        """``edits``: replacements in the generated dovecot.conf, e.g. which folder is flagged
+        \\Sent (``{"mailbox Sent {": 'mailbox "Sent Items" {'}``) or no TLS at all."""
+        self.edits = edits or {}
         self.root: Path | None = None
         self.port = 0
         self.ssl_port = 0
@@ -253,6 +256,14 @@ class DovecotServer:
         return path.read_text(errors="replace") if path and path.exists() else ""
 
     def _config(self) -> str:
+        config = self._base_config()
+        for old, new in self.edits.items():
+            if old not in config:
+                raise ValueError(f"{old!r} is not in the Dovecot configuration")
+            config = config.replace(old, new)
+        return config
+
+    def _base_config(self) -> str:
         assert self.root is not None and self._accounts is not None
         cert, key = certs.server_cert_files()
         acc, root = self._accounts, self.root

@@ -6,13 +6,17 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone
+from django_q.models import Failure, Schedule, Task
+from django_q.tasks import async_task
 
 from aiengine import ratelimit
+from console.dashboard.tasks import changelist
 from core.models import Alert, AuditLog, DeadLetter, Switch
 from core.services import emergency_stop_active
 from outreach.models import InboundMessage
@@ -141,3 +145,57 @@ def test_only_open_dead_letters_are_counted(admin_client: Client) -> None:
     page = admin_client.get("/admin/").content.decode()
     assert "Send failed: 1" in page
     assert "Send failed: 2" not in page
+
+
+# --- the task queue: django-q2's own admin pages, linked with their counts ------------------
+def _task(name: str, *, success: bool, now: Any) -> None:
+    Task.objects.create(
+        id=uuid4().hex,
+        name=name,
+        func="outreach.tasks.send_due",
+        started=now,
+        stopped=now,
+        success=success,
+        result="SMTP timed out" if not success else "12 sent",
+    )
+
+
+@pytest.mark.django_db
+def test_the_dashboard_links_the_task_queue_pages_of_django_q2(admin_client: Client) -> None:
+    now = timezone.now()
+    _task("send-pass-failed", success=False, now=now)
+    _task("send-pass-old-failure", success=False, now=now - timedelta(days=2))
+    _task("send-pass-ok", success=True, now=now)
+    async_task("outreach.tasks.check_replies", task_name="replies-waiting")  # the ORM queue
+    Schedule.objects.create(
+        name="send-due",
+        func="outreach.tasks.send_due",
+        schedule_type=Schedule.MINUTES,
+        minutes=5,
+        next_run=now + timedelta(minutes=3),
+    )
+
+    page = admin_client.get("/admin/").content.decode()
+
+    card = page[page.index('id="tasks"') :]
+    card = card[: card.index("</section>")]
+    rows = re.findall(r'<a href="([^"]+)">([^<]+)</a>:\s*<strong[^>]*>([^<]+)</strong>', card)
+    assert [(label, count) for _, label, count in rows] == [
+        ("Failed tasks", "1"),  # in the last 24 h
+        ("Queued tasks", "1"),
+        ("Scheduled tasks", "1"),
+        ("Successful tasks", "1"),
+    ]
+    assert "manage.py qinfo" in card and "manage.py qmonitor" in card
+    # each link opens django-q2's own admin page, listing what was counted
+    listed = ["send-pass-failed", "outreach.tasks.check_replies", "send-due", "send-pass-ok"]
+    for (url, label, _), name in zip(rows, listed, strict=True):
+        listing = admin_client.get(url)
+        assert listing.status_code == 200, label
+        assert name in listing.content.decode(), label
+
+
+def test_a_task_page_django_q2_does_not_register_is_not_linked() -> None:
+    # The queued-task page exists only with the ORM broker; the base Task model has none at all.
+    assert changelist(Task) is None
+    assert changelist(Failure) == "/admin/django_q/failure/"

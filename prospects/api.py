@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 from core.api.filters import bool_param, choice_param
 from core.api.permissions import IsStaff
 from prospects.models import Contact, Prospect
+from prospects.normalize import email_problem
 from prospects.pipeline.daily import scrape_now
 from prospects.pipeline.runs import record_import
 from prospects.services import ProspectInput, prospect_create, prospect_search_q
@@ -89,6 +91,17 @@ class ProspectSerializer(serializers.ModelSerializer):
         return contact.name if contact else ""
 
 
+@extend_schema_field(OpenApiTypes.EMAIL)
+class AddressField(serializers.CharField):
+    """An email address under Jengu's syntax rules (email-validator); a 400 gives its reason."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = str(super().to_internal_value(data))
+        if value and (problem := email_problem(value)):
+            raise serializers.ValidationError(problem)
+        return value
+
+
 class ProspectCreateSerializer(serializers.Serializer):
     """The seed's fields (name, city, country, website, contact_email, contact_name, source)."""
 
@@ -96,7 +109,7 @@ class ProspectCreateSerializer(serializers.Serializer):
     city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     country = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     website = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_email = AddressField(required=False, allow_blank=True, default="")
     contact_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )

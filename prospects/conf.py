@@ -31,6 +31,8 @@ KNOBS: dict[str, tuple[str, Any]] = {
     "DUPLICATE_THRESHOLD": ("JENGU_DUPLICATE_THRESHOLD", 88.0),
     "PIPELINE_ENRICH_LIMIT": ("JENGU_PIPELINE_ENRICH_LIMIT", 500),
     "TASK_MAX_ATTEMPTS": ("JENGU_PIPELINE_TASK_ATTEMPTS", 3),
+    # "" = var/disposable_overrides.txt (prospects.emails.overrides_path)
+    "DISPOSABLE_OVERRIDES": ("JENGU_DISPOSABLE_OVERRIDES", ""),
 }
 
 

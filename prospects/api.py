@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +23,7 @@ from core.api.filters import bool_param, choice_param
 from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
 from prospects.models import Contact, Prospect
+from prospects.normalize import email_problem
 from prospects.pipeline.daily import scrape_now
 from prospects.services import ProspectInput, prospect_create, prospect_search_q
 
@@ -92,6 +99,17 @@ class ProspectSerializer(serializers.ModelSerializer):
         return contact.name if contact else ""
 
 
+@extend_schema_field(OpenApiTypes.EMAIL)
+class AddressField(serializers.CharField):
+    """An email address under Jengu's syntax rules (email-validator); a 400 gives its reason."""
+
+    def to_internal_value(self, data: Any) -> str:
+        value = str(super().to_internal_value(data))
+        if value and (problem := email_problem(value)):
+            raise serializers.ValidationError(problem)
+        return value
+
+
 class ProspectCreateSerializer(StrictSerializer):
     """The seed's fields (name, city, country, website, contact_email, contact_name, source)."""
 
@@ -99,7 +117,7 @@ class ProspectCreateSerializer(StrictSerializer):
     city = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     country = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     website = WebsiteField(required=False, default="")
-    contact_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    contact_email = AddressField(required=False, allow_blank=True, default="")
     contact_name = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default=""
     )

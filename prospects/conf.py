@@ -32,6 +32,8 @@ KNOBS: dict[str, tuple[str, Any]] = {
     "PIPELINE_ENRICH_LIMIT": ("JENGU_PIPELINE_ENRICH_LIMIT", 500),
     "TASK_MAX_ATTEMPTS": ("JENGU_PIPELINE_TASK_ATTEMPTS", 3),
     "IMPORT_MAX_BYTES": ("JENGU_IMPORT_MAX_BYTES", 50 * 1024 * 1024),
+    # "" = var/disposable_overrides.txt (prospects.emails.overrides_path)
+    "DISPOSABLE_OVERRIDES": ("JENGU_DISPOSABLE_OVERRIDES", ""),
 }
 
 

@@ -1,5 +1,9 @@
 """Normalized keys for deduplicating prospects: names, cities, domains and email addresses.
 
+Hosts (``normalize_domain``) are the website key; the organisation behind a host is
+``registrable_domain`` (the Public Suffix List of ``publicsuffixlist``). Addresses are checked
+and normalized by email-validator (``email_address``), syntax only.
+
 Pure functions, no Django. The keys are stored next to the raw values (``name_key``,
 ``city_key``, ``domain``) and carry the database's unique constraints, so changing a rule here
 means re-keying existing rows.
@@ -27,14 +31,13 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from functools import cache
 from urllib.parse import urlsplit
 
+import idna
+from email_validator import EmailNotValidError, EmailSyntaxError, validate_email
+from publicsuffixlist import PSLFILE, PublicSuffixList
 from rapidfuzz import fuzz
-
-try:  # IDNA 2008 with UTS 46 mapping; httpx depends on it, so it is normally present
-    import idna as _idna
-except ImportError:  # pragma: no cover - the stdlib codec (IDNA 2003) is the fallback
-    _idna = None  # type: ignore[assignment]
 
 LEADING_NOISE = frozenset(
     {"the", "hotel", "le", "la", "les", "l", "el", "los", "las", "il", "lo", "gli"}
@@ -53,19 +56,22 @@ _ASCII_SEPARATORS_RE = re.compile(r"[^a-z0-9]+")
 _WWW_RE = re.compile(r"^(?:www\d{0,3}|m)\.(?=[^.]+\.)")
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _HOST_RE = re.compile(rf"(?:{_LABEL}\.)+(?:[a-z]{{2,63}}|xn--[a-z0-9-]{{1,59}})", re.ASCII)
-_LOCAL_RE = re.compile(
-    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*", re.ASCII | re.IGNORECASE
-)
 
-# Hosts shared by many businesses: a website there says nothing about which business it is.
+# Hosts shared by many businesses: a page there (a Facebook page, a Booking.com listing) says
+# nothing about which business it is. Site builders that give each customer a subdomain are not
+# here: the Public Suffix List's private section makes each of those one site (see below).
 PLATFORM_DOMAINS = frozenset(
     {
         "facebook.com", "instagram.com", "linkedin.com", "twitter.com", "x.com",
         "tripadvisor.com", "booking.com", "airbnb.com", "expedia.com", "hotels.com",
         "google.com", "goo.gl", "maps.app.goo.gl", "youtube.com", "linktr.ee",
-        "wixsite.com", "business.site", "blogspot.com", "wordpress.com",
     }
 )  # fmt: skip
+# Site builders with one subdomain per customer that the bundled list does not carry (checked
+# against publicsuffixlist 1.1.2.20261023, which has blogspot.com and wixsite.com): read as if
+# they were in its private section, so ``hotel.business.site`` is one site like
+# ``hotel.wixsite.com``.
+EXTRA_PRIVATE_SUFFIXES = ("business.site", "wordpress.com")
 
 
 def fold_latin(text: str) -> str:
@@ -130,11 +136,8 @@ def _host_to_ascii(host: str) -> str:
     """Lower-case ASCII (punycode) form of a host name, or "" when it is not a valid one."""
     host = host.strip().rstrip(".").lower()
     if not host.isascii():
-        try:
-            if _idna is not None:
-                host = _idna.encode(host, uts46=True).decode("ascii")
-            else:  # pragma: no cover
-                host = host.encode("idna").decode("ascii")
+        try:  # IDNA 2008 with the UTS 46 mapping (full-width letters, case)
+            host = idna.encode(host, uts46=True).decode("ascii")
         except (UnicodeError, ValueError):
             return ""
     if len(host) > 253 or not _HOST_RE.fullmatch(host):
@@ -151,8 +154,9 @@ def _is_ip_address(host: str) -> bool:
 
 
 def normalize_domain(url_or_domain: str) -> str:
-    """The registrable host of a website, e.g. ``https://www.Hotel-Example.com/contact?x`` ->
-    ``hotel-example.com``.
+    """The host of a website, e.g. ``https://www.Hotel-Example.com/contact?x`` ->
+    ``hotel-example.com``: the dedup key compares hosts, so ``paris.chain.com`` and
+    ``rome.chain.com`` stay two hotels (``registrable_domain`` gives the organisation).
 
     Strips the scheme, user info, port, path, a trailing dot and a leading ``www.``/``wwwN.``/
     ``m.``. Unicode host names come back in their ASCII (punycode) form, so both spellings give
@@ -175,35 +179,94 @@ def normalize_domain(url_or_domain: str) -> str:
     return _WWW_RE.sub("", _host_to_ascii(host))
 
 
+@cache
+def _public_suffixes() -> PublicSuffixList:
+    """The Public Suffix List bundled with ``publicsuffixlist`` (read from its package folder;
+    nothing is fetched at run time: a new list comes with a new pinned version), plus
+    ``EXTRA_PRIVATE_SUFFIXES``. Unlisted top-level domains follow the list's default rule
+    ``*`` (``accept_unknown``), so ``.example`` and ``.test`` hosts have an organisation too."""
+    with open(PSLFILE, "rb") as bundled:
+        lines = [*bundled, *(suffix.encode() for suffix in EXTRA_PRIVATE_SUFFIXES)]
+    return PublicSuffixList(lines, accept_unknown=True)
+
+
+def registrable_domain(host_or_email: str) -> str:
+    """The organisation behind a host, URL or email address: its registrable domain under the
+    Public Suffix List, in ASCII (punycode) form.
+
+    ``info@paris.hotelgroup.co.uk`` and ``https://www.hotelgroup.co.uk`` give
+    ``hotelgroup.co.uk`` (never ``co.uk``); ``reservas.grupo-hoteles.example`` gives
+    ``grupo-hoteles.example`` (default rule ``*``); a site builder's customer is its own
+    organisation (``alfama.wixsite.com``). "" for a public suffix itself (``co.uk``,
+    ``blogspot.com``), an IP address or anything that is not a host name.
+    """
+    return _organisation(normalize_domain(host_or_email))
+
+
+def _organisation(host: str) -> str:
+    """``registrable_domain`` of a host already normalized (``normalize_domain``)."""
+    return (_public_suffixes().privatesuffix(host) or "") if host else ""
+
+
+def is_platform_host(host: str) -> bool:
+    """True for a normalized host shared by many businesses: a public suffix itself
+    (``wixsite.com``, ``co.uk``) or a host under ``PLATFORM_DOMAINS``."""
+    if not host:
+        return False
+    labels = host.split(".")
+    suffixes = (".".join(labels[i:]) for i in range(len(labels) - 1))
+    return not _organisation(host) or any(s in PLATFORM_DOMAINS for s in suffixes)
+
+
 def is_platform_domain(domain: str) -> bool:
-    """True for hosts shared by many businesses (facebook.com, booking.com, ...): such a
-    "website" must not be used as a dedup key."""
-    host = normalize_domain(domain)
-    return any(host == d or host.endswith("." + d) for d in PLATFORM_DOMAINS)
+    """``is_platform_host`` of a URL, host or email address: such a "website" must not be used
+    as a dedup key, and an address there is nobody's business address."""
+    return is_platform_host(normalize_domain(domain))
 
 
-def email_syntax_ok(email: str) -> bool:
-    """True for ``local@domain`` with a dot-atom local part (ASCII, at most 64 characters) and a
-    valid host name with a real-looking TLD. Quoted local parts and IP literals are refused:
-    nobody we write to uses them."""
-    if not isinstance(email, str) or len(email) > 254 or email.count("@") != 1:
-        return False
-    local, domain = email.split("@")
-    if not 1 <= len(local) <= 64 or not _LOCAL_RE.fullmatch(local):
-        return False
-    return bool(_host_to_ascii(domain)) and domain == domain.strip()
+def email_address(text: str) -> str:
+    """``text`` (taken as given, no stripping) as Jengu stores an address: lower-cased, with its
+    domain in ASCII (punycode). Raises ``EmailNotValidError`` with email-validator's reason.
+
+    Syntax and normalisation only (no DNS: MX checks belong to the verifier). The rules are
+    email-validator's, with reserved test domains (``.example``, ``.test``) accepted, the
+    RFC 5321 length limits enforced (``strict``), quoted local parts and IP literals refused,
+    and internationalised local parts (``josé@``) refused: they need SMTPUTF8 end to end, which
+    Jengu's SMTP sender does not ask for. Internationalised domains are fine (punycode).
+    """
+    found = validate_email(
+        text,
+        check_deliverability=False,
+        test_environment=True,
+        allow_smtputf8=False,
+        strict=True,
+    )
+    # The library lets a one-letter top-level domain through; none exists, and "hotel.p" is a
+    # truncated "hotel.pt" far more often than an address.
+    if len(found.ascii_domain.rsplit(".", 1)[-1]) < 2:
+        raise EmailSyntaxError("The part after the @-sign is not within a valid top-level domain.")
+    return f"{(found.ascii_local_part or found.local_part).lower()}@{found.ascii_domain}"
+
+
+def email_problem(email: str) -> str:
+    """Why ``email`` (taken as given) is not a usable address, in email-validator's words; ""
+    when it is one."""
+    try:
+        email_address(email)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return ""
 
 
 def normalize_email(email: str) -> str:
-    """Stripped, lower-cased address with an ASCII domain; "" when it is not a valid address.
-
-    A ``mailto:`` prefix and surrounding ``<...>`` are tolerated.
+    """Stripped, lower-cased address with an ASCII domain; "" when it is not a valid address
+    (``email_address``'s rules). A ``mailto:`` prefix and surrounding ``<...>`` are tolerated.
     """
     text = (email or "").strip()
     if text.lower().startswith("mailto:"):
         text = text[len("mailto:") :]
     text = text.strip().removeprefix("<").removesuffix(">").strip()
-    if not email_syntax_ok(text):
+    try:
+        return email_address(text)
+    except EmailNotValidError:
         return ""
-    local, domain = text.split("@")
-    return f"{local.lower()}@{_host_to_ascii(domain)}"

@@ -16,6 +16,8 @@ from inboxes import services as inboxes
 from inboxes.bounces import Analysis, Consequence, Verdict
 from outreach import transitions
 from outreach.models import Enrollment, InboundMessage, OutboundEmail
+from outreach.services.company import company_enrollments
+from outreach.services.sequences import enrollments_stop
 from outreach.services.settle import record_soft_bounce
 from outreach.services.suppression import suppress
 from prospects.models import Contact, Prospect
@@ -158,18 +160,14 @@ def _reply(msg: InboundMessage, analysis: Analysis, verdict: Classification | No
 
 
 def _stop_company(msg: InboundMessage, prospect_id: int) -> None:
-    """A reply stops every enrollment at that prospect's company."""
+    """A reply stops every enrollment at that prospect's company (``company_enrollments``:
+    the prospect, and others at the replying address's organisation)."""
     now = timezone.now()
-    ids = list(
-        Enrollment.objects.filter(
-            prospect_id=prospect_id, status=Enrollment.Status.ACTIVE
-        ).values_list("pk", flat=True)
-    )
-    Enrollment.objects.filter(pk__in=ids).update(
-        status=Enrollment.Status.REPLIED, stopped_reason=f"reply from {msg.from_address}"
-    )
-    transitions.cancel(
-        OutboundEmail.objects.filter(enrollment_id__in=ids), error="prospect replied"
+    enrollments_stop(
+        ids=company_enrollments(msg.from_address, prospect_id),
+        reason=f"reply from {msg.from_address}",
+        status=Enrollment.Status.REPLIED,
+        email_error="prospect replied",
     )
     prospect_record_reply(
         prospect_id=prospect_id,

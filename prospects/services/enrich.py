@@ -21,7 +21,7 @@ from prospects.clients import VendorError, places
 from prospects.clients.web import WebClient
 from prospects.emails import is_disposable, is_role_address
 from prospects.models import Contact, Prospect, ProspectEvent
-from prospects.normalize import is_platform_domain, normalize_domain, similarity
+from prospects.normalize import is_platform_domain, registrable_domain, similarity
 from prospects.property import property_type_for
 from prospects.services.crawl import Crawl, crawl_site, web_client
 from prospects.services.keys import domain_key
@@ -81,14 +81,14 @@ def _adopt_website(prospect: Prospect, url: str, result: EnrichResult) -> None:
 
 def _site_emails(crawl: Crawl, prospect: Prospect) -> list[str]:
     """Published addresses worth a contact: no platform or disposable domains; the site's own
-    domain first."""
-    own = normalize_domain(crawl.start_url)
+    organisation first (``sales@hotelgroup.pt`` on ``paris.hotelgroup.pt`` is the hotel's)."""
+    own = registrable_domain(prospect.domain or crawl.start_url)
     usable = [
         e
         for e in crawl.info.emails
         if not is_platform_domain(e.split("@")[1]) and not is_disposable(e)
     ]
-    usable.sort(key=lambda e: 0 if e.endswith("@" + (prospect.domain or own)) else 1)
+    usable.sort(key=lambda e: 0 if own and registrable_domain(e) == own else 1)
     return usable[:MAX_SITE_EMAILS]
 
 

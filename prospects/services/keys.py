@@ -12,7 +12,7 @@ from typing import Any
 
 from prospects.models import Contact, Prospect
 from prospects.normalize import (
-    PLATFORM_DOMAINS,
+    is_platform_host,
     normalize_city,
     normalize_domain,
     normalize_email,
@@ -46,14 +46,13 @@ class ProspectInput:
 
 def host_key(host: str) -> str:
     """A normalized host as a dedup key: "" for a shared platform's (a Facebook page or a
-    Booking.com listing says nothing about which business it is)."""
-    labels = host.split(".")
-    suffixes = (".".join(labels[i:]) for i in range(len(labels) - 1))
-    return "" if any(suffix in PLATFORM_DOMAINS for suffix in suffixes) else host
+    Booking.com listing says nothing about which business it is). A site builder's customer
+    (``alfama.wixsite.com``) is one site and keeps its key."""
+    return "" if is_platform_host(host) else host
 
 
 def domain_key(website: str) -> str:
-    """The dedup key of a website: its registrable host, unless a platform's."""
+    """The dedup key of a website: its host (not its organisation), unless a platform's."""
     return host_key(normalize_domain(website))
 
 

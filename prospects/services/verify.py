@@ -1,7 +1,8 @@
 """Email finding and verification of one contact.
 
-Built-in checks always run, in this order, and the first failure decides ``invalid``: syntax,
-disposable domain, MX (a domain that does not exist, has a null MX, or has neither MX nor an
+Built-in checks always run, in this order, and the first failure decides ``invalid``: syntax
+(email-validator, ``prospects.normalize.email_address``), disposable domain
+(``prospects.emails.is_disposable``), MX (a domain that does not exist, has a null MX, or has neither MX nor an
 address record). A DNS timeout decides nothing. Whether the address is a role mailbox
 (``info@``) is recorded on the contact (``is_role``) and in the evidence; it is not a status.
 
@@ -31,8 +32,9 @@ from django.utils import timezone
 from prospects.clients import VendorError, apollo, hunter, millionverifier
 from prospects.clients.mx import MxResult, lookup_mx, make_resolver
 from prospects.conf import knob
-from prospects.emails import candidate_patterns, is_disposable, is_role_address, syntax_ok
+from prospects.emails import candidate_patterns, is_disposable, is_role_address
 from prospects.models import Contact, ProspectEvent
+from prospects.normalize import email_problem
 
 Status = Contact.Verification
 MV_STATUS = {
@@ -80,8 +82,10 @@ class Verifier:
 
     def builtin(self, email: str, evidence: dict[str, Any]) -> str:
         """The deciding built-in check's name, or "" when they all pass."""
-        evidence["syntax"] = syntax_ok(email)
-        if not evidence["syntax"]:
+        problem = email_problem(email)
+        evidence["syntax"] = not problem
+        if problem:
+            evidence["syntax_error"] = problem  # email-validator's reason, for the operator
             return "syntax"
         domain = email.rsplit("@", 1)[1]
         evidence["disposable"] = is_disposable(domain)

@@ -113,6 +113,40 @@ def test_api_validation_names_each_bad_field(api) -> None:
     assert Prospect.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        (
+            "josé@miramar.pt",
+            "Internationalized characters before the @-sign are not supported: 'é'.",
+        ),
+        (
+            "gm@miramar.local",
+            "The part after the @-sign is a special-use or reserved name that cannot be used "
+            "with email.",
+        ),
+        ("gm@miramar", "The part after the @-sign is not valid. It should have a period."),
+    ],
+)
+def test_api_400_for_a_contact_email_gives_the_reason(api, address: str, reason: str) -> None:
+    response = api.post(
+        "/api/prospects", {"name": "Miramar", "contact_email": address}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"contact_email": [reason]}
+    assert Prospect.objects.count() == 0
+
+
+def test_api_accepts_an_internationalised_domain_and_stores_it_as_punycode(api) -> None:
+    response = api.post(
+        "/api/prospects",
+        {"name": "Gasthof Müller", "contact_email": "Info@München-Hotel.de"},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert response.json()["contact_email"] == "info@xn--mnchen-hotel-dlb.de"
+
+
 def test_api_list_filters_and_search(api) -> None:
     for name, stage in [("Alpha Inn", "ready"), ("Beta Lodge", "new"), ("Gamma Hotel", "ready")]:
         result = prospect_create(data=ProspectInput(name=name, city="Porto"))

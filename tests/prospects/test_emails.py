@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from prospects.emails import (
@@ -10,7 +15,7 @@ from prospects.emails import (
     role_localparts,
     syntax_ok,
 )
-from prospects.normalize import normalize_domain
+from prospects.normalize import email_problem, normalize_domain
 
 
 @pytest.mark.parametrize(
@@ -73,11 +78,62 @@ def test_real_domains_are_not_disposable(value: str) -> None:
     assert not is_disposable(value)
 
 
-def test_disposable_list_is_a_few_hundred_clean_domains() -> None:
+def test_disposable_list_is_the_maintained_blocklist_of_clean_domains() -> None:
     domains = disposable_domains()
-    assert len(domains) >= 250
+    assert len(domains) >= 5000  # the package's list; the hand-kept one had 386
+    assert {"tempmail.plus", "tmail.ws"} <= domains  # two the hand-kept list missed
     assert all(normalize_domain(domain) == domain for domain in domains)
     assert not domains & {"gmail.com", "outlook.com", "yahoo.com", "icloud.com", "proton.me"}
+    # privacy relays forward to a real person: not throwaway
+    assert not domains & {"duck.com", "simplelogin.com", "mozmail.com"}
+
+
+@pytest.fixture
+def overrides(tmp_path: Path, settings: Any) -> Path:
+    """The operator's override file at its default place, ``var/disposable_overrides.txt``."""
+    settings.VAR_DIR = tmp_path
+    return tmp_path / "disposable_overrides.txt"
+
+
+def test_an_operator_can_allow_a_listed_domain(overrides: Path) -> None:
+    assert is_disposable("someone@mailinator.com")
+    overrides.write_text("# our partner's staff really use it\nallow  mailinator.com\n")
+    assert not is_disposable("someone@mailinator.com")
+    assert not is_disposable("inbox.mailinator.com")
+    assert "mailinator.com" not in disposable_domains()
+    assert is_disposable("yopmail.com")  # the rest of the list still holds
+
+
+def test_an_operator_can_deny_a_domain_the_list_does_not_know(overrides: Path) -> None:
+    assert not is_disposable("burner-hotel-mail.example")
+    overrides.write_text("deny burner-hotel-mail.example  # seen in March\n")
+    assert is_disposable("ana@burner-hotel-mail.example")
+    assert is_disposable("x.burner-hotel-mail.example")
+    assert "burner-hotel-mail.example" in disposable_domains()
+
+
+def test_an_edited_override_file_counts_without_a_restart(overrides: Path) -> None:
+    overrides.write_text("deny burner-hotel-mail.example\n")
+    assert is_disposable("burner-hotel-mail.example")
+    overrides.write_text("allow burner-hotel-mail.example\n")
+    stat = overrides.stat()
+    os.utime(overrides, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert not is_disposable("burner-hotel-mail.example")
+    overrides.unlink()
+    assert not is_disposable("burner-hotel-mail.example")
+
+
+def test_the_override_file_can_live_elsewhere_and_bad_lines_are_skipped(
+    tmp_path: Path, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    elsewhere = tmp_path / "ops" / "disposable.txt"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("block mailinator.com\nallow\ndeny n/a\nallow yopmail.com\n")
+    settings.JENGU = {**settings.JENGU, "DISPOSABLE_OVERRIDES": str(elsewhere)}
+    with caplog.at_level(logging.WARNING, logger="prospects.emails"):
+        assert not is_disposable("yopmail.com")
+    assert is_disposable("mailinator.com")
+    assert [r.getMessage().rsplit(" line ", 1)[1][:1] for r in caplog.records] == ["1", "2", "3"]
 
 
 def test_role_list_has_the_documented_words_and_no_personal_names() -> None:
@@ -151,3 +207,29 @@ def test_no_candidates_without_a_latin_first_name_or_a_domain(
 )
 def test_syntax_check(address: str, ok: bool) -> None:
     assert syntax_ok(address) is ok
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["ana@gone-hotel.test", "gm@miramar.example", "reservas@alfama-azul.example.com"],
+)
+def test_reserved_test_domains_are_accepted(address: str) -> None:
+    assert syntax_ok(address)
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("josé@hotel.pt", "Internationalized characters before the @-sign are not supported"),
+        ("ana@hotel.local", "special-use or reserved name"),
+        ("ana@hotel.invalid", "special-use or reserved name"),
+        ("ana@ab--hotel.pt", "two letters followed by two dashes"),
+        ("ana@xn--zz.pt", "not valid IDNA"),
+        ("ana@hotel", "It should have a period"),
+        ("ana@hotel.p", "not within a valid top-level domain"),
+        ("x" * 65 + "@hotel.pt", "too long before the @-sign"),
+    ],
+)
+def test_a_refused_address_comes_with_the_libraries_reason(address: str, reason: str) -> None:
+    assert not syntax_ok(address)
+    assert reason in email_problem(address)

@@ -14,6 +14,7 @@ from prospects.services import ProspectInput, prospect_create
 from prospects.services.enrich import prospect_enrich
 from prospects.tasks import enrich_prospect
 from tests.prospects.sites import SiteServer, no_vendors, places, sites  # noqa: F401
+from tests.servers.http import Response
 from tests.servers.vendors import PlacesFake, make_place
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sites")]
@@ -73,6 +74,26 @@ def test_addresses_of_other_domains_come_after_the_sites_own(no_vendors: None) -
     emails = list(prospect.contacts.order_by("pk").values_list("email", "is_primary"))
     assert emails[0] == ("info@gasthof-mueller.test", True)
     assert emails[-1] == ("studio@pixel-agentur.test", False)
+
+
+def test_addresses_of_the_sites_organisation_come_first(
+    sites: SiteServer, no_vendors: None
+) -> None:
+    page = (
+        "<html><head><title>Hotel Group Paris</title></head><body>"
+        "<p>Web design: studio@pixel-agentur.test</p>"
+        "<p>Group sales: sales@hotelgroup.test</p>"
+        "<p>Front desk: info@paris.hotelgroup.test</p></body></html>"
+    )
+    sites.add("paris.hotelgroup.test", "/", Response(200, page, {"Content-Type": "text/html"}))
+    prospect = new("Hotel Group Paris", "http://paris.hotelgroup.test/", city="Paris")
+    prospect_enrich(prospect=prospect)
+    emails = list(prospect.contacts.order_by("pk").values_list("email", flat=True))
+    assert emails == [
+        "sales@hotelgroup.test",
+        "info@paris.hotelgroup.test",
+        "studio@pixel-agentur.test",
+    ]
 
 
 def test_a_redirect_to_a_new_domain_moves_the_website(no_vendors: None) -> None:

@@ -200,7 +200,10 @@ def test_similarity_of_an_empty_name_is_zero() -> None:
     [
         ("https://www.facebook.com/hotelalfamaazul", True),
         ("https://www.booking.com/hotel/pt/alfama-azul.html", True),
-        ("https://alfama-azul.wixsite.com/home", True),
+        ("https://wixsite.com/", True),
+        ("co.uk", True),
+        # issue 18: a site builder's customer is one site (Public Suffix List, private section)
+        ("https://alfama-azul.wixsite.com/home", False),
         ("https://www.alfama-azul.pt", False),
         ("", False),
     ],

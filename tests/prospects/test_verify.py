@@ -93,6 +93,33 @@ def test_disposable_and_broken_addresses_are_invalid_without_asking_dns(
     assert mx.queries == []
 
 
+def test_a_syntax_failure_records_the_libraries_reason(no_vendors: None, mx: DNSTestServer) -> None:
+    checked = verify(contact("ana..lima@alfama-azul.test"))
+    assert checked.verification == "invalid"
+    evidence = checked.verification_evidence
+    assert (evidence["decided_by"], evidence["syntax"]) == ("syntax", False)
+    assert evidence["syntax_error"] == "An email address cannot have two periods in a row."
+    assert mx.queries == []
+
+
+def test_the_operators_disposable_overrides_decide_verification(
+    no_vendors: None, mx: DNSTestServer, settings: Any, tmp_path: Any
+) -> None:
+    settings.VAR_DIR = tmp_path
+    (tmp_path / "disposable_overrides.txt").write_text(
+        "deny alfama-azul.test\nallow mailinator.com\n"
+    )
+    denied = verify(contact("ana.ribeiro@alfama-azul.test"))
+    assert (denied.verification, denied.verification_evidence["decided_by"]) == (
+        "invalid",
+        "disposable",
+    )
+    allowed = verify(contact("someone@mailinator.com", domain="mailinator.com"))
+    assert allowed.verification_evidence["disposable"] is False
+    assert allowed.verification == "invalid"  # no MX for it on the test DNS: the next check
+    assert allowed.verification_evidence["decided_by"] == "mx"
+
+
 @pytest.mark.parametrize(
     ("result", "status"),
     [

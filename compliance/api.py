@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
 from compliance.models import Suppression
-from core.api.filters import choice_param
+from core.api.filters import StrictChoiceFilter
 
 
 class SuppressionSerializer(serializers.ModelSerializer):
@@ -16,25 +16,22 @@ class SuppressionSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "domain", "reason", "source", "detail", "created_by", "created_at"]
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("email", str),
-        OpenApiParameter("domain", str),
-        OpenApiParameter("reason", enum=Suppression.Reason.values),
-    ]
-)
+class SuppressionFilter(django_filters.FilterSet):
+    email = django_filters.CharFilter(
+        method="filter_email", label="The address, or any address of its domain."
+    )
+    domain = django_filters.CharFilter(lookup_expr="iexact")
+    reason = StrictChoiceFilter(choices=Suppression.Reason.choices)
+
+    def filter_email(
+        self, qs: QuerySet[Suppression], name: str, email: str
+    ) -> QuerySet[Suppression]:
+        return qs.filter(Q(email__iexact=email) | Q(domain__iexact=email.rpartition("@")[2]))
+
+
 class SuppressionList(generics.ListAPIView):
     """Why is this address suppressed? ``?email=`` matches the address or its domain."""
 
     serializer_class = SuppressionSerializer
-
-    def get_queryset(self) -> QuerySet[Suppression]:
-        qs = Suppression.objects.all()
-        params = self.request.query_params
-        if email := params.get("email", "").strip().lower():
-            qs = qs.filter(Q(email__iexact=email) | Q(domain__iexact=email.rpartition("@")[2]))
-        if domain := params.get("domain", "").strip().lower():
-            qs = qs.filter(domain__iexact=domain)
-        if reason := choice_param(self.request, "reason", Suppression.Reason.values):
-            qs = qs.filter(reason=reason)
-        return qs
+    queryset = Suppression.objects.all()
+    filterset_class = SuppressionFilter

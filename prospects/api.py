@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_field,
-    extend_schema_view,
-)
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.fields import NotBlankCharField, WebsiteField
-from core.api.filters import bool_param, choice_param
+from core.api.filters import StrictBooleanFilter, StrictChoiceFilter
 from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
 from prospects.models import Contact, Prospect
@@ -142,32 +138,22 @@ class ProspectCreateSerializer(StrictSerializer):
         return ProspectInput(**data)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        parameters=[
-            OpenApiParameter("stage", enum=Prospect.Stage.values),
-            OpenApiParameter("tier", enum=Prospect.Tier.values),
-            OpenApiParameter("archived", bool),
-            OpenApiParameter("search", str, description="Name, city, domain or contact email."),
-        ]
+class ProspectFilter(django_filters.FilterSet):
+    stage = StrictChoiceFilter(choices=Prospect.Stage.choices)
+    tier = StrictChoiceFilter(choices=Prospect.Tier.choices)
+    archived = StrictBooleanFilter()
+    search = django_filters.CharFilter(
+        method="filter_search", label="Name, city, domain or contact email."
     )
-)
+
+    def filter_search(self, qs: QuerySet[Prospect], name: str, term: str) -> QuerySet[Prospect]:
+        return qs.filter(pk__in=Prospect.objects.filter(prospect_search_q(term)).values("pk"))
+
+
 class ProspectListCreate(generics.ListCreateAPIView):
     serializer_class = ProspectSerializer
-
-    def get_queryset(self) -> QuerySet[Prospect]:
-        qs = Prospect.objects.prefetch_related("contacts")
-        request = self.request
-        if stage := choice_param(request, "stage", Prospect.Stage.values):
-            qs = qs.filter(stage=stage)
-        if tier := choice_param(request, "tier", Prospect.Tier.values):
-            qs = qs.filter(tier=tier)
-        archived = bool_param(request, "archived")
-        if archived is not None:
-            qs = qs.filter(archived=archived)
-        if term := request.query_params.get("search", "").strip():
-            qs = qs.filter(pk__in=Prospect.objects.filter(prospect_search_q(term)).values("pk"))
-        return qs
+    queryset = Prospect.objects.prefetch_related("contacts")
+    filterset_class = ProspectFilter
 
     @extend_schema(
         request=ProspectCreateSerializer,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+import django_filters
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import generics, serializers
 from rest_framework.renderers import JSONRenderer
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import services
-from core.api.filters import bool_param, choice_param
+from core.api.filters import StrictBooleanFilter, StrictChoiceFilter
 from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
 from core.models import DeadLetter
@@ -68,24 +68,17 @@ class DeadLetterSerializer(serializers.ModelSerializer):
     )
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter("kind", enum=DeadLetter.Kind.values),
-        OpenApiParameter("resolved", bool),
-    ]
-)
+class DeadLetterFilter(django_filters.FilterSet):
+    kind = StrictChoiceFilter(choices=DeadLetter.Kind.choices)
+    # resolved=true keeps the rows whose resolved_at is set
+    resolved = StrictBooleanFilter(field_name="resolved_at", lookup_expr="isnull", exclude=True)
+
+
 class DeadLetterList(generics.ListAPIView):
     permission_classes = [IsStaff]
     serializer_class = DeadLetterSerializer
-
-    def get_queryset(self) -> QuerySet[DeadLetter]:
-        qs = DeadLetter.objects.all()
-        if kind := choice_param(self.request, "kind", DeadLetter.Kind.values):
-            qs = qs.filter(kind=kind)
-        resolved = bool_param(self.request, "resolved")
-        if resolved is not None:
-            qs = qs.filter(resolved_at__isnull=not resolved)
-        return qs
+    queryset = DeadLetter.objects.all()
+    filterset_class = DeadLetterFilter
 
 
 ALREADY_RESOLVED = {409: "The dead letter is already resolved (code `already_resolved`)."}

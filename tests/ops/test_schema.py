@@ -137,6 +137,13 @@ def test_website_is_documented_as_the_api_reads_it(schema, api: APIClient) -> No
         ("/api/emails?prospect=99999999999999999999999", "prospect"),
         ("/api/prospects?tier=", "tier"),
         ("/api/admin/dead-letters?kind=nope", "kind"),
+        # django-filter's stock fields would read these as "no filter" (core.api.filters)
+        ("/api/prospects?archived=maybe", "archived"),
+        ("/api/prospects?archived=", "archived"),
+        ("/api/prospects?stage=", "stage"),
+        ("/api/admin/dead-letters?resolved=", "resolved"),
+        ("/api/admin/dead-letters?kind=", "kind"),
+        ("/api/suppressions?reason=", "reason"),
     ],
 )
 def test_what_the_schema_refuses_is_a_400_naming_the_parameter(

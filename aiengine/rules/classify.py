@@ -159,6 +159,10 @@ def _positive(r: _Reply) -> Classification | None:
         (Intent.INTERESTED, lx.INTERESTED, 0.8),
     ):
         match = pattern.search(r.masked)
+        if match and hedge and intent == Intent.INTERESTED:
+            # "interesting idea, but not for us this year": the refusal is the message
+            reason = f"{hedge.group(0)!r} outweighs {match.group(0)!r}"
+            return Classification(Intent.NOT_INTERESTED, 0.6, reason)
         if match and hedge:
             reason = f"{intent.value} ({match.group(0)!r}) despite {hedge.group(0)!r}"
             return Classification(intent, 0.6, reason)

@@ -11,14 +11,14 @@ import re
 from datetime import date, timedelta
 
 _MONTH_NAMES = {
-    1: "january jan januar janvier enero ene janeiro gennaio gen janner",
-    2: "february feb februar fevrier fev febrero febr fevereiro febbraio",
-    3: "march mar marz mrz mars marzo marco",
+    1: "january jan januar januari janvier enero ene janeiro gennaio gen janner",
+    2: "february feb februar februari fevrier fev febrero febr fevereiro febbraio",
+    3: "march mar marz mrz maart mrt mars marzo marco",
     4: "april apr avril avr abril aprile",
-    5: "may mai mayo maio maggio mag",
+    5: "may mai mei mayo maio maggio mag",
     6: "june jun juni juin junio junho giugno giu",
     7: "july jul juli juillet juil julio julho luglio lug",
-    8: "august aug aout agosto ago",
+    8: "august aug augustus aout agosto ago",
     9: "september sep sept septembre septiembre setembro settembre",
     10: "october oct oktober okt octobre octubre outubro ottobre ott",
     11: "november nov novembre noviembre novembro",
@@ -26,13 +26,13 @@ _MONTH_NAMES = {
 }
 MONTHS = {name: num for num, names in _MONTH_NAMES.items() for name in names.split()}
 _WEEKDAY_NAMES = (
-    "monday mon montag lundi lunes segunda lunedi",
-    "tuesday tue tues dienstag mardi martes terca martedi",
-    "wednesday wed mittwoch mercredi miercoles quarta mercoledi",
-    "thursday thu thurs donnerstag jeudi jueves quinta giovedi",
-    "friday fri freitag vendredi viernes sexta venerdi",
-    "saturday sat samstag samedi sabado sabato",
-    "sunday sun sonntag dimanche domingo domenica",
+    "monday mon montag maandag lundi lunes segunda lunedi",
+    "tuesday tue tues dienstag dinsdag mardi martes terca martedi",
+    "wednesday wed mittwoch woensdag mercredi miercoles quarta mercoledi",
+    "thursday thu thurs donnerstag donderdag jeudi jueves quinta giovedi",
+    "friday fri freitag vrijdag vendredi viernes sexta venerdi",
+    "saturday sat samstag zaterdag samedi sabado sabato",
+    "sunday sun sonntag zondag dimanche domingo domenica",
 )
 WEEKDAYS = {name: num for num, names in enumerate(_WEEKDAY_NAMES) for name in names.split()}
 
@@ -55,11 +55,14 @@ _PATTERNS = (
 # Triggers in order of trust: a stated return beats "until", which beats "from".
 _TRIGGERS = (
     r"\b(back|return|returning|returns|wieder|zuruck|retour|de retour|reviens|regreso|regresare|"
-    r"vuelvo|volvere|retorno|retornarei|volto|rientro|rientrero|di ritorno)\b",
+    r"vuelvo|volvere|retorno|retornarei|regresso|volto|rientro|rientrero|torno|tornero|"
+    r"di ritorno|terug|weer op kantoor)\b",
     r"\b(until|till|til|through|thru|bis|jusqu'?(au|a|le)?|hasta|ate|fino (al|a)|al(?= \d)|"
-    r"to(?= (the )?\d))\b",
-    r"(\bab\b|\ba partir d[eu]s?\b|\ba partir del\b|\bdal\b|\bdesde\b)",
+    r"to(?= (the )?\d)|tot( en met)?)\b",
+    r"(\bab\b|\ba partir d[eu]s?\b|\ba partir del\b|\bdal\b|\bdesde\b|\bvanaf\b)",
 )
+# "ben 9 december terug", "ab 7.1. wieder da": the date stands before the word.
+_BACK_AFTER = re.compile(r"\b(terug|zuruck|wieder (da|im (buro|haus)|erreichbar))\b")
 _WINDOW = 48
 
 
@@ -70,6 +73,11 @@ def parse_return_date(folded: str, today: date) -> date | None:
             found = _date_after(folded[match.end() : match.end() + _WINDOW], today)
             if found:
                 return found
+    for match in _BACK_AFTER.finditer(folded):
+        before = folded[max(0, match.start() - 24) : match.start()]
+        found = _date_after(re.split(r"[.!?\n;]\s", before)[-1], today)
+        if found:
+            return found
     return None
 
 

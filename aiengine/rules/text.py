@@ -9,23 +9,24 @@ import unicodedata
 # Attribution lines that introduce the quoted original, in the languages we handle.
 # Gmail wraps long ones over two lines, so callers also test a line joined with the next.
 _ATTRIBUTION = re.compile(
-    r"^(on|am|le|el|em|il)\b.{0,240}\b((wrote|a ecrit|escribio|escreveu|ha scritto)\s*:?"
-    r"|schrieb\b.{0,160}:)\s*$"
+    r"^(on|am|le|el|em|il|op|no dia)\b.{0,240}\b((wrote|a ecrit|escribio|escreveu|ha scritto|"
+    r"het volgende geschreven)\s*:?|(schrieb|schreef)\b.{0,160}:)\s*$"
 )
 _ORIGINAL_MESSAGE = re.compile(
     r"^-{2,}\s*(original message|ursprungliche nachricht|message d'origine|mensaje original|"
     r"mensagem original|messaggio originale|forwarded message|weitergeleitete nachricht)\s*-{2,}"
 )
 _FORWARDED = re.compile(r"^(begin forwarded message|debut du message reexpedie)\s*:")
-_OUTLOOK_FROM = re.compile(r"^\*?(from|von|de|da)\s*:\*?\s*\S")
+_OUTLOOK_FROM = re.compile(r"^\*?(from|von|de|da|van)\s*:\*?\s*\S")
 _OUTLOOK_SENT = re.compile(
-    r"^\*?(sent|date|gesendet|datum|envoye|enviado|enviada|fecha|data|inviato)\s*:"
+    r"^\*?(sent|date|gesendet|datum|envoye|enviado|enviada|enviado el|fecha|data|inviato|"
+    r"verzonden|verstuurd)\s*:"
 )
 _RULE_LINE = re.compile(r"^_{8,}\s*$")
 _SIG_DASHES = re.compile(r"^--\s*$")
 _SENT_FROM = re.compile(
     r"^(sent from my|sent from outlook|get outlook for|von meinem .{0,30} gesendet|"
-    r"envoye de mon|enviado desde mi|enviado do meu|inviato da)"
+    r"envoye de mon|enviado desde mi|enviado do meu|inviato da|verstuurd vanaf mijn)"
 )
 # A sign-off on its own line (optionally followed by a first name) ends the typed text.
 _SIGN_OFF = re.compile(
@@ -34,12 +35,31 @@ _SIGN_OFF = re.compile(
     r"mit freundlichen grussen|freundliche grusse|viele grusse|beste grusse|liebe grusse|gruss|mfg|"
     r"cordialement|bien cordialement|bien a vous|salutations distinguees|"
     r"saludos( cordiales)?|un saludo|atentamente|atenciosamente|cumprimentos|abracos|"
-    r"cordiali saluti|distinti saluti|un saluto|saluti)[\s,.!-]*([^\W\d_]+)?\s*$"
+    r"cordiali saluti|distinti saluti|un saluto|saluti|buona giornata|belle journee|"
+    r"bonne (journee|continuation)|freundliche grusse( aus \w+)?|un abrazo|"
+    r"com os melhores cumprimentos|abraco|met vriendelijke groet(en)?|vriendelijke groet(en)?|"
+    r"hartelijke groet(en)?|groet(en|jes)?)[\s,.!-]*([^\W\d_]+)?\s*$"
+)
+# The first line of a legal footer or a newsletter notice ends the typed text: they talk of
+# "unsubscribing" and "deleting data" in every language and mean none of it.
+_FOOTER = re.compile(
+    r"^(confidentiality notice|disclaimer|this (e-?mail|message) and any attachments|"
+    r"please consider the environment|registered in england|"
+    r"ce (message|courriel) et (ses|toutes) (les )?pieces jointes|pensez a l'environnement|"
+    r"sas au capital|diese e-?mail enthalt vertrauliche|bitte denken sie an die umwelt|"
+    r"[\w .]+ gmbh\b.{0,20}sitz|aviso legal|proteccion de datos|antes de imprimir|"
+    r"este mensaje y sus (archivos )?adjuntos|le informazioni contenute in questo messaggio|"
+    r"questo messaggio e i suoi allegati|ai sensi del|p\. ?iva|prima di stampare|"
+    r"aviso de confidencialidade|esta mensagem e os seus anexos|"
+    r"para deixar de receber|dit e-?mailbericht is uitsluitend|denk aan het milieu|kvk \d|"
+    r"(to unsubscribe|pour ne plus recevoir|um sich abzumelden|para darse de baja|"
+    r"per cancellarsi|om (je|u) af te melden) )"
 )
 _GREETING = re.compile(
     r"^(hi|hello|hey|dear|good (morning|afternoon)|hallo|guten tag|sehr geehrte[rs]?|liebe[rs]?|"
     r"bonjour|bonsoir|cher|chere|hola|estimad[oa]|buenos dias|ola|bom dia|prezad[oa]|caro|cara|"
-    r"ciao|buongiorno|gentile)\b[^.!?]{0,40}$"
+    r"ciao|buongiorno|gentile|hoi|goedemorgen|goedemiddag|goedendag|beste|buenas tardes|"
+    r"boa tarde|salve)\b[^.!?]{0,40}$"
 )
 _HTML_HINT = re.compile(r"<(html|body|div|p|br|table|blockquote)\b", re.IGNORECASE)
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
@@ -79,6 +99,8 @@ def strip_quoted(body: str) -> str:
             break
         folded = fold(line).strip()
         if _SIG_DASHES.match(line.rstrip()) or (kept and _is_sign_off(folded, kept)):
+            break
+        if kept and _FOOTER.match(folded):
             break
         if not line.lstrip().startswith(">") and not _SENT_FROM.match(folded):
             kept.append(line.rstrip())

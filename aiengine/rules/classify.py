@@ -44,7 +44,19 @@ def classify_reply(
     today: datetime.date | None = None,
 ) -> Classification:
     """The intent of a reply, decided offline; `needs_llm` says whether to ask a model too."""
-    text = strip_quoted(body or "")
+    return classify_text(
+        subject=subject, text=strip_quoted(body or ""), headers=headers, today=today
+    )
+
+
+def classify_text(
+    *,
+    subject: str,
+    text: str,
+    headers: Mapping[str, str] | None = None,
+    today: datetime.date | None = None,
+) -> Classification:
+    """The same rules over text already reduced to what the author typed (no quoted email)."""
     folded = fold(text)
     lowered = {name.lower(): value for name, value in (headers or {}).items()}
     reply = _Reply(

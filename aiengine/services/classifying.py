@@ -58,13 +58,23 @@ def classify_reply_text(
     verdict = classify_reply(subject=subject, body=body, headers=headers or {}, today=today)
     if not needs_llm(verdict) or not configured_providers():
         return verdict
+    return classify_reply_llm(subject=subject, body=body, today=today, rules=verdict) or verdict
+
+
+def classify_reply_llm(
+    *, subject: str, body: str, today: datetime.date, rules: Classification
+) -> Classification | None:
+    """The LLM's verdict (details the rules found fill its gaps); None when no provider answered.
+
+    Called for the replies the rules are unsure of, and by the benchmark for every reply.
+    """
     text = (strip_quoted(body) or body)[:REPLY_MAX_CHARS]
     system, user, _version = render_prompt(
         "classify_reply",
         subject=subject,
         body=text,
         today=today,
-        rules_verdict={"intent": verdict.intent.value, "confidence": verdict.confidence},
+        rules_verdict={"intent": rules.intent.value, "confidence": rules.confidence},
     )
     request = StructuredRequest(
         system=system,
@@ -75,9 +85,7 @@ def classify_reply_text(
         max_tokens=CLASSIFY_MAX_TOKENS,
     )
     answer = call_llm(purpose=CLASSIFY, request=request, accept=_accept_classification)
-    if answer is None:
-        return verdict
-    return _merge(answer, verdict)
+    return _merge(answer, rules) if answer is not None else None
 
 
 def _accept_classification(data: dict[str, Any]) -> Classification:

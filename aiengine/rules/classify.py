@@ -204,7 +204,7 @@ def _declined_call(r: _Reply) -> Classification | None:
 def _question(r: _Reply) -> Classification | None:
     if "?" not in r.text:
         return None
-    return Classification(Intent.NEEDS_INFO, 0.5, "an unrecognised question")
+    return Classification(Intent.UNCLEAR, 0.5, "a question no rule recognises")
 
 
 def _unclear(r: _Reply) -> Classification:

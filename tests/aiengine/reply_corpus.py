@@ -7,6 +7,7 @@ Stdlib only (plus ``aiengine.rules``), so the offline benchmark needs no databas
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -115,4 +116,34 @@ def score(
     result = Score()
     for sample in samples:
         result.add(sample, classify(sample))
+    return result
+
+
+# Distinctive words of the corpus's legal footers and newsletter notices, in seven languages.
+FOOTER_MARKS = re.compile(
+    r"confidential|vertrauliche|confidenciales|riservate|confidencialidade|uitsluitend bestemd|"
+    r"consider the environment|an die umwelt|aan het milieu|medio ambiente|l'environnement|"
+    r"pensa all'ambiente|pense no ambiente|newsletter|lettre d'information|registered in|kvk |"
+    r"nipc|p\. iva|rcs |fn \d",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class QuotingScore:
+    """How well a quoted-text remover keeps the author's words and drops everything else."""
+
+    quoted_left: int = 0  # our quoted pitch (or its attribution) still in the text
+    footers_left: int = 0
+    reply_cut: int = 0  # the reply's first line lost
+
+
+def score_quoting(samples: Iterable[Sample], strip: Callable[[str], str]) -> QuotingScore:
+    result = QuotingScore()
+    for sample in samples:
+        text = strip(sample.body)
+        result.quoted_left += "jengu" in text.lower()
+        result.footers_left += bool(FOOTER_MARKS.search(text))
+        first = next((line.strip() for line in sample.body.splitlines() if line.strip()), "")
+        result.reply_cut += first not in text
     return result

@@ -23,7 +23,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "LEFT_COMPANY": (r"ne fait plus partie|ne travaille plus|(a|ont) quitte (l'hotel|la societe)",),
     "NOT_INTERESTED": (
         r"(pas|plus) interess(e|es|ee|ees)",
-        r"(ca|cela) ne (nous|m')interesse pas",
+        r"(ca|cela) ne (nous |m'|me )interesse (pas|guere)",
         r"non,? merci",
         r"pas besoin",
         r"(ce n'est )?pas pour nous",
@@ -35,7 +35,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"nous sommes (deja )?equipes",
         r"(pas|plus) pour (le moment|l'instant)|pas le moment|ce n'est pas le moment",
     ),
-    "NEGATED_MEETING": (r"(proposition|invitation) de (rendez-vous|rdv|reunion|rencontre)",),
+    "NEGATED_MEETING": (
+        r"(proposition|invitation) (de|a|pour) (un |une )?(rendez-vous|rdv|reunion|rencontre|"
+        r"appel|echange)",
+    ),
     "MEETING": (
         r"rendez-vous|rdv|(un |d'un )appel|(m'|nous )appeler|appelez-(moi|nous)|echanger par",
         r"(une )?(reunion|visio)|(on peut|nous pouvons|pouvons-nous) (en )?(parler|discuter|"

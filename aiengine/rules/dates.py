@@ -56,7 +56,7 @@ _PATTERNS = (
 _TRIGGERS = (
     r"\b(back|return|returning|returns|wieder|zuruck|retour|de retour|reviens|regreso|regresare|"
     r"vuelvo|volvere|retorno|retornarei|regresso|volto|rientro|rientrero|torno|tornero|"
-    r"di ritorno|terug|weer op kantoor)\b",
+    r"di ritorno|terug|weer op kantoor|reopen(s|ing)?|rouvr\w+|reabr\w+|riapr\w+|heropen\w*)\b",
     r"\b(until|till|til|through|thru|bis|jusqu'?(au|a|le)?|hasta|ate|fino (al|a)|al(?= \d)|"
     r"to(?= (the )?\d)|tot( en met)?)\b",
     r"(\bab\b|\ba partir d[eu]s?\b|\ba partir del\b|\bdal\b|\bdesde\b|\bvanaf\b)",

@@ -100,7 +100,7 @@ def strip_quoted(body: str) -> str:
         folded = fold(line).strip()
         if _SIG_DASHES.match(line.rstrip()) or (kept and _is_sign_off(folded, kept)):
             break
-        if kept and _FOOTER.match(folded):
+        if any(x.strip() for x in kept) and _FOOTER.match(folded):
             break
         if not line.lstrip().startswith(">") and not _SENT_FROM.match(folded):
             kept.append(line.rstrip())

@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from aiengine.rules import Classification, Intent, classify_reply
+from aiengine.rules.text import html_to_text
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SPLITS = ("tuning", "heldout")
@@ -144,6 +145,7 @@ def score_quoting(samples: Iterable[Sample], strip: Callable[[str], str]) -> Quo
         text = strip(sample.body)
         result.quoted_left += "jengu" in text.lower()
         result.footers_left += bool(FOOTER_MARKS.search(text))
-        first = next((line.strip() for line in sample.body.splitlines() if line.strip()), "")
+        typed = html_to_text(sample.body)
+        first = next((line.strip() for line in typed.splitlines() if line.strip()), "")
         result.reply_cut += first not in text
     return result

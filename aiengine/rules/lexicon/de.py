@@ -14,6 +14,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(bitte )?um loschung (meiner|unserer)",
         r"widerspreche der (nutzung|verwendung|verarbeitung)",
         r"nehmen sie (mich|uns) (bitte )?(aus|von)",
+        r"(bitte )?aus dem verteiler nehmen",
     ),
     "OUT_OF_OFFICE": (
         r"nicht im (buro|haus)",
@@ -39,11 +40,14 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"kein budget",
         r"(derzeit|im moment|aktuell|momentan|zurzeit) (nicht|kein|nichts)",
         r"(wir sind|sind) (sehr )?zufrieden",
+        r"vertrag (\w+ ){0,5}verlangert",
     ),
     "NEGATED_MEETING": (
         r"(an|fur) (einem|einen) (termin|telefonat|gesprach) (haben wir |fehlt uns )?"
         r"(kein interesse|keine zeit|nicht)",
         r"fur einen termin fehlt",
+        r"(ein|einen) (gesprach|termin|telefonat) lohnt sich (\w+ ){0,3}nicht",
+        r"budgetsitzung|(vorstands|team|gesellschafter)sitzung",
     ),
     "MEETING": (
         r"termin (vereinbaren|ausmachen|finden|vorschlagen)|(einen|kurzen) (\w+-)?termin|"
@@ -56,11 +60,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(gern|gerne) (eine |einen |ein )?demo|hatte gern eine demo|wann hatten sie (\w+ )?zeit",
         r"(schicken|senden) sie mir (\w+ )?einladung",
         r"lassen sie uns (telefonieren|sprechen|treffen)",
+        r"(teams|zoom)-?link|(hatte|habe) ich \d+ minuten",
     ),
     "DELEGATION": (
         r"wenden sie sich (bitte )?an|(ist|sind) (dafur )?zustandig|zustandig (ist|sind)|"
         r"(mein|meine|meinen|unsere|unser) (kollege|kollegin|kollegen)",
-        r"leite [^.!?\n]{0,60} weiter|leiten sie (das|dies) (bitte )?(an|weiter)",
+        r"leite (das|dies|es|ihre \w+) (\w+ )?an [^!?\n]{0,80} weiter|leiten sie (das|dies) (bitte )?(an|weiter)",
         r"(ihr|ihre) (ansprechpartner|ansprechpartnerin|nachfolger|nachfolgerin)",
         r"sprechen sie (am besten|bitte) mit|in kopie gesetzt|kummert sich um",
     ),
@@ -68,6 +73,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(mehr|weitere) (informationen|infos|details)|unterlagen|was (\w+ )?kostet|"
         r"kostet (das|es)|preis|kosten|gebuhren|wie funktioniert",
         r"(gibt es|haben sie) (eine )?(schnittstelle|referenzen)",
+        r"(schriftliches |konkretes )?angebot (schicken|senden|zukommen)",
     ),
     "ASSENT": (r"ja|perfekt|gerne",),
     "INTERESTED": (

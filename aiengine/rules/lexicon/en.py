@@ -22,7 +22,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(do not|don't|dont|never) (e-?mail|contact|write to|message) (me|us|this address)"
         r"( again| anymore)?",
         r"(no|not) (more|further) (e-?mails|emails|messages)",
-        r"delete (my|our) (data|details|e-?mail)",
+        r"(delete|erase) (my|our|all) (personal )?(data|details|e-?mail)",
+        r"stop sending (me |us )?(marketing|sales|promotional)",
     ),
     "OUT_OF_OFFICE": (
         r"out of (the )?office",
@@ -78,6 +79,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(bad|wrong) timing|timing (is not|isn't) right",
         r"maybe (later|next year|next season)",
         r"(we are|we're) (all )?(set|covered)",
+        r"(just )?(renewed|extended|signed) (our|the|a) (\w+ )?(contract|agreement)",
     ),
     "NEGATED_MEETING": (
         r"(not|never|no longer|won't be|wont be) (really )?(available|free|able|interested) (for|in|"
@@ -90,6 +92,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"before (we|i) (schedule|book|set up|arrange|agree to|commit to)",
         r"(offer|invitation|request) (of|for) a (meeting|call)",
         r"(budget|time) for (a )?(meeting|call|new tool)s?",
+        r"(not sure|don't think|do not think) (a|that a) (meeting|call|demo) would",
+        r"(budget|board|team|staff|owners'?|management|internal) (meeting|call)s?",
     ),
     "MEETING": (
         r"(set up|setup|schedule|book|arrange|organi[sz]e|hop on|jump on|get on|find time for)"
@@ -118,6 +122,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"\d{1,2}(:\d\d)? ?(am|pm) (works|would work|suits|is (good|fine|ok))",
         r"(i am|i'm|we are|we're) (free|available) (on|this|next|tomorrow|any|from)",
         r"(how|what) (does|do) (\w+ )?(" + DAY + r") (\d{1,2}(:\d\d)? ?(am|pm)? )?look",
+        r"(teams|zoom|meet|webex) (link|invite|invitation)|(i've|i have) got \d+ min",
     ),
     "SCHEDULING_DELEGATE": (
         r"(to|who will|she will|he will|will) (set up|schedule|book|arrange|organi[sz]e|find) "
@@ -160,6 +165,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(which|what) (other )?(hotels|properties|clients|customers|references)",
         r"what (exactly )?(is|are|do) (you|your|it|this)",
         r"do you have (any )?(case stud|references|examples)",
+        r"(send|share) (me |us )?(a |your )?(proposal|quote|quotation)",
     ),
     "ASSENT": (r"yes|yeah|yep|sure|ok|okay|great|perfect|fine",),
     "INTERESTED": (

@@ -13,6 +13,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(saquen|sacad|quiten|quitad)(me|nos) de",
         r"no (vuelvan|vuelva|volvais) a (contactar|escribir)",
         r"no (quiero|queremos) recibir (mas )?(correos|emails|mensajes|publicidad)",
+        r"(supriman|borren|eliminen) mis datos|(dejen|deje) de enviarme",
     ),
     "OUT_OF_OFFICE": (
         r"fuera de la oficina",
@@ -35,10 +36,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(por ahora|de momento|en este momento|ahora mismo) no|no (por ahora|de momento|"
         r"en este momento)",
         r"quizas mas adelante",
+        r"(acabamos de|hemos) (renovar|renovado|firmado) (el|un|nuestro) contrato",
     ),
     "NEGATED_MEETING": (
         r"(propuesta|invitacion) (de|para) (una )?(reunion|llamada)",
         r"(presupuesto|tiempo) (\w+ )?(para|de) reuniones",
+        r"no creo que una (reunion|llamada)",
+        r"(comite|reunion|junta) (de (enero|direccion|presupuesto)|directiva)",
     ),
     "MEETING": (
         r"(una )?(reunion|llamada|videollamada)|llam(a|e)me|podemos (hablar|vernos|quedar|"
@@ -57,7 +61,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "NEEDS_INFO": (
         r"(mas )?informacion|precio|cuanto cuesta|como funciona|mas detalles|(saber|conocer) mas|"
         r"referencias|tarifas|se integra|coste",
-        r"dossier|presentacion",
+        r"dossier|presentacion|propuesta (economica|comercial)|presupuesto detallado",
     ),
     "ASSENT": (r"si|claro|vale",),
     "INTERESTED": (

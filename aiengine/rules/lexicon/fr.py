@@ -12,6 +12,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(retirer|supprimer|enlever|rayer) (moi|mon adresse|mes coordonnees|mes donnees|nous)"
         r"|me retirer de|supprimez mes (donnees|coordonnees)",
         r"ne souhaite plus recevoir",
+        r"(cesser|cessez|arreter) tout envoi|effacer mes (donnees|coordonnees)",
     ),
     "OUT_OF_OFFICE": (
         r"absente? du bureau",
@@ -34,10 +35,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"pas de budget",
         r"nous sommes (deja )?equipes",
         r"(pas|plus) pour (le moment|l'instant)|pas le moment|ce n'est pas le moment",
+        r"(venons de|avons) (renouveler|renouvele|signe|prolonge) (notre|le|un) contrat",
     ),
     "NEGATED_MEETING": (
         r"(proposition|invitation) (de|a|pour) (un |une )?(rendez-vous|rdv|reunion|rencontre|"
         r"appel|echange)",
+        r"je ne pense pas qu'un (rendez-vous|rdv|appel|echange)",
+        r"(comite|reunion|conseil) (de direction|de janvier|budgetaire|d'administration)",
     ),
     "MEETING": (
         r"rendez-vous|rdv|(un |d'un )appel|(m'|nous )appeler|appelez-(moi|nous)|echanger par",
@@ -48,6 +52,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"une demo|quand (etes-vous|etes vous) disponible",
         r"volontiers pour un echange|envoyez-moi (vos disponibilites|une invitation)",
         r"je suis disponible",
+        r"(un )?lien (teams|zoom|meet)|(je vous propose|proposons) un (appel|creneau|echange)",
     ),
     "DELEGATION": (
         r"contacte[rz](?!-(moi|nous))|adressez-vous a|(mon|ma) (collegue|responsable)|"
@@ -60,6 +65,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"plus (d'informations|d'infos|de details|d'information)|documentation|plaquette|tarif|"
         r"prix|combien|comment (ca|cela) fonctionne",
         r"(avez-vous|avez vous) des references|frais d'installation|est-ce compatible",
+        r"devis|proposition (chiffree|commerciale|tarifaire)",
     ),
     "ASSENT": (r"oui|d'accord",),
     "INTERESTED": (

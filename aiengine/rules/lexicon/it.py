@@ -13,6 +13,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(rimuovermi|rimuoverci|cancellare il mio indirizzo|cancellare i miei dati|"
         r"cancellate i miei dati)",
         r"non (voglio|vogliamo) (piu )?ricevere",
+        r"non (inviarmi|inviarci|mandarmi|mandarci) piu|cancellare i miei dati",
     ),
     "OUT_OF_OFFICE": (
         r"fuori (ufficio|sede)",
@@ -33,16 +34,20 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(nessun|non abbiamo) budget",
         r"(per ora|al momento|per il momento) no|non (al|per il) momento|al momento non",
         r"(siamo )?soddisfatti",
+        r"(appena )?rinnovato (il|un) contratto",
     ),
     "NEGATED_MEETING": (
         r"(proposta|invito) (di|per un) (incontro|call|riunione|appuntamento)",
         r"(budget|tempo) (\w+ )?per (incontri|riunioni)",
+        r"non credo che (un|una) (incontro|call|riunione|chiamata)",
+        r"riunione (di budget|di direzione|del consiglio|di gennaio)",
     ),
     "MEETING": (
         r"(mi|ci) (puo|puoi|potete) chiamare|chiamami|mi chiami",
         r"(una )?(riunione|chiamata|videochiamata)|una call|appuntamento|sentirci|sentiamoci|"
         r"(possiamo|potremmo) parlare|fissiamo",
         r"una demo|quando e disponibile|(mi )?mandi un invito|le va bene",
+        r"(un )?link (teams|zoom|meet)|ho \d+ minuti",
     ),
     "DELEGATION": (
         r"contattare (il|la|i|le|l')|rivolgersi a|rivolgetevi a|(il mio|la mia|la nostra|"
@@ -53,6 +58,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "NEEDS_INFO": (
         r"(maggiori|piu) (informazioni|dettagli)|prezzo|quanto costa|come funziona",
         r"materiale informativo|presentazione|listino|tariffe|costi|referenze|funziona con",
+        r"preventivo|offerta (scritta|economica)",
     ),
     "ASSENT": (r"certo|va bene|perfetto",),
     "INTERESTED": (

@@ -13,6 +13,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(haal|haalt) (mij|me|ons) (alstublieft |aub )?(van|uit)",
         r"(mijn|onze) gegevens (\w+ ){0,3}verwijderen|verwijder (mijn|onze) gegevens",
         r"neem geen contact meer op",
+        r"geen (reclame|nieuwsbrieven|mailings) meer|gegevens te wissen",
     ),
     "OUT_OF_OFFICE": (
         r"(ik ben|ben) (afwezig|met (vakantie|verlof|zwangerschapsverlof))",
@@ -32,10 +33,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"geen budget",
         r"(op dit moment|momenteel|nu even) (niet|geen|niets)",
         r"(we zijn|zijn) tevreden",
+        r"contract (\w+ ){0,6}verlengd",
     ),
     "NEGATED_MEETING": (
         r"(aanbod|uitnodiging) voor (een )?(afspraak|gesprek)",
         r"(budget|tijd) (\w+ )?voor afspraken",
+        r"(een )?(gesprek|afspraak) lijkt me niet (zinvol|nodig)",
+        r"budgetoverleg|(directie|team)overleg",
     ),
     "MEETING": (
         r"(laten we|zullen we) (even )?(bellen|afspreken|een afspraak)|bel (me|mij)|"
@@ -43,6 +47,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(een )?(videogesprek|belafspraak)|(past|kan) (\w+ )?(maandag|dinsdag|woensdag|donderdag|"
         r"vrijdag)|(maandag|dinsdag|woensdag|donderdag|vrijdag) om \d{1,2}",
         r"een demo|wanneer heb je (\w+ )?tijd|stuur me een uitnodiging",
+        r"(teams|zoom)-?link|heb ik \d+ minuten",
     ),
     "DELEGATION": (
         r"neem (voortaan |dan )?contact op met|(mijn|onze) (collega|opvolger)|valt onder|"
@@ -51,7 +56,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "NEEDS_INFO": (
         r"(meer|extra) (informatie|info|details)|wat kost|kosten|prijs|prijslijst|brochure|"
-        r"presentatie|referenties|koppeling met|hoe werkt",
+        r"presentatie|referenties|koppeling met|hoe werkt|offerte",
     ),
     "ASSENT": (r"ja|prima|goed",),
     "INTERESTED": (

@@ -33,27 +33,32 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(sem|nao temos) orcamento",
         r"(agora|neste momento|de momento) nao|nao (neste|de) momento",
         r"(estamos )?satisfeitos",
+        r"(acabamos|acabamos de) (renovar|assinar) o contrato|renovamos o contrato",
     ),
     "NEGATED_MEETING": (
         r"(convite|proposta) (para|de) (a |uma )?(reuniao|chamada)",
         r"(orcamento|tempo) (\w+ )?para reunioes",
+        r"nao me parece que uma (reuniao|chamada)",
+        r"reuniao (de orcamento|de direcao|da administracao|de janeiro)",
     ),
     "MEETING": (
         r"(uma )?(reuniao|chamada|ligacao|videochamada)|me ligue|ligue-me|"
         r"(podemos|vamos) (conversar|falar|marcar)|agendar",
         r"(pode|podem) (me )?ligar|me liga|demonstracao|quando tem disponibilidade",
         r"envie-me um convite|da-lhe jeito",
+        r"(um )?link d[oa] (teams|zoom|meet)|tenho \d+ minutos",
     ),
     "DELEGATION": (
         r"(entre|entrar) em contato com|(meu|minha|nosso|nossa|a nossa|o nosso) (colega|"
         r"responsavel|diretora? comercial)|responsavel por",
         r"(vou encaminhar|encaminhei|encaminhe)|quem trata|(pode )?contacta-l[ao]|"
         r"(por favor )?contacte o|coloquei-a em copia|e melhor falar com|quem (a|o) substitui|"
-        r"trata dos fornecedores",
+        r"trata dos fornecedores|reencaminho|reencaminhei|encaminho para",
     ),
     "NEEDS_INFO": (
         r"(mais )?informacoes|preco|quanto custa|como funciona|mais detalhes",
         r"apresentacao|tabela de precos|referencias|custo|funciona com",
+        r"proposta (com valores|comercial)|orcamento detalhado",
     ),
     "ASSENT": (r"sim|claro",),
     "INTERESTED": (

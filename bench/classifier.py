@@ -18,6 +18,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ def quoting(samples: list[Sample]) -> None:
     head = ("accuracy", "quoted text left", "footer left", "reply text cut")
     print(f"  {'':26}" + "".join(f"{h:>20}" for h in head))
     for name, strip in STRATEGIES.items():
-        result = score(samples, lambda s, strip=strip: _with_strip(s, strip))
+        result = score(samples, partial(_with_strip, strip=strip))
         q = score_quoting(samples, strip)
         cells = (f"{100 * result.accuracy:.1f}%", q.quoted_left, q.footers_left, q.reply_cut)
         print(f"  {name:26}" + "".join(f"{c:>20}" for c in cells))

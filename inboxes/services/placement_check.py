@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -132,3 +133,31 @@ def placement_due(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     runs = PlacementRun.objects.filter(state=PlacementRun.State.WAITING, check_after__lte=now)
     return list(runs.values_list("pk", flat=True))
+
+
+def placement_latest(inbox: Inbox) -> dict[str, Any]:
+    """The inbox's latest finished placement run, for the status API; every key always there."""
+    latest = (
+        PlacementResult.objects.filter(inbox=inbox, run__state=PlacementRun.State.DONE)
+        .exclude(outcome__in=[Outcome.NOT_SENT, Outcome.UNREADABLE])
+        .select_related("run")
+        .order_by("-run_id")
+        .first()
+    )
+    if latest is None:
+        return {"run": None, "checked_at": None, "inbox": 0, "spam": 0, "missing": 0, "rate": None}
+    outcomes = list(
+        PlacementResult.objects.filter(run_id=latest.run_id, inbox=inbox).values_list(
+            "outcome", flat=True
+        )
+    )
+    counts = {o: outcomes.count(o) for o in (Outcome.INBOX, Outcome.SPAM, Outcome.MISSING)}
+    judged = sum(counts.values())
+    return {
+        "run": latest.run_id,
+        "checked_at": latest.run.checked_at,
+        "inbox": counts[Outcome.INBOX],
+        "spam": counts[Outcome.SPAM],
+        "missing": counts[Outcome.MISSING],
+        "rate": round(counts[Outcome.INBOX] / judged, 4) if judged else None,
+    }

@@ -120,6 +120,34 @@ def test_the_command_reports_inbox_spam_and_missing_per_inbox_and_seed(
     assert "spammy: 0% in the Inbox (0 inbox, 2 spam, 1 missing)" in text
 
 
+def test_the_status_api_shows_each_inbox_latest_placement(
+    seeds: list[str], sender: Callable[[str, str], Inbox], api: Any
+) -> None:
+    sender("spammy", SPAMMY)
+    idle = InboxFactory(key="idle")
+    run = placement_check(run_id=placement_send(run_id=placement_start(wait_minutes=0).pk).pk)
+
+    rows = {r["inboxId"]: r for r in api.get("/api/status/inboxes").json()["inboxes"]}
+
+    placement = rows["spammy"]["placement"]
+    assert placement["checked_at"] is not None
+    assert {k: v for k, v in placement.items() if k != "checked_at"} == {
+        "run": run.pk,
+        "inbox": 0,
+        "spam": 2,
+        "missing": 1,
+        "rate": 0.0,
+    }
+    assert rows[idle.key]["placement"] == {
+        "run": None,
+        "checked_at": None,
+        "inbox": 0,
+        "spam": 0,
+        "missing": 0,
+        "rate": None,
+    }
+
+
 def test_each_message_takes_a_warmup_slot_and_an_inbox_without_enough_is_skipped(
     seeds: list[str], sender: Callable[[str, str], Inbox]
 ) -> None:

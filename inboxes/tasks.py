@@ -6,7 +6,6 @@ from core.tasking import retry_later
 from inboxes.models import PlacementRun
 from inboxes.services.placement import placement_send as _send
 from inboxes.services.placement_check import placement_check as _check
-from inboxes.services.placement_check import placement_due
 
 
 def placement_send(run_id: int) -> str:
@@ -21,9 +20,3 @@ def placement_check(run_id: int) -> str:
     run = _check(run_id=run_id)
     counts = {o: run.results.filter(outcome=o).count() for o in ("inbox", "spam", "missing")}
     return f"run {run.pk}: {run.state}, " + ", ".join(f"{n} {o}" for o, n in counts.items())
-
-
-def placement_check_due() -> str:
-    """A safety net for a follow-up lost with a restart: check every overdue run."""
-    done = [_check(run_id=pk).pk for pk in placement_due()]
-    return f"checked {len(done)} overdue placement run(s)"

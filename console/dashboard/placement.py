@@ -67,6 +67,7 @@ def placement_panel(inbox: Inbox) -> dict[str, Any]:
             line=threshold * 100,
             line_label=f"alert below {threshold:.0%}",
             fmt=lambda v: f"{v:.0f}%",
+            max_value=100,
         ),
         "runs": len(columns),
         "latest": list(latest.filter(run_id=last_run.run_id)) if last_run else [],

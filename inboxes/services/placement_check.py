@@ -128,13 +128,6 @@ def placement_check(*, run_id: int, now: datetime | None = None) -> PlacementRun
     return run
 
 
-def placement_due(*, now: datetime | None = None) -> list[int]:
-    """Runs whose wait is over and that nobody checked (a lost follow-up task, a restart)."""
-    now = now or timezone.now()
-    runs = PlacementRun.objects.filter(state=PlacementRun.State.WAITING, check_after__lte=now)
-    return list(runs.values_list("pk", flat=True))
-
-
 def placement_latest(inbox: Inbox) -> dict[str, Any]:
     """The inbox's latest finished placement run, for the status API; every key always there."""
     latest = (

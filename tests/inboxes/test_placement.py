@@ -268,6 +268,6 @@ def test_the_inbox_page_charts_placement_over_time(
 
     assert 'id="inbox-placement"' in page
     assert page.count("2 inbox, 0 spam, 1 missing of 3") == 2  # one bar per run, with its tooltip
-    assert "alert below 80%" in page
+    assert "alert below 80%" in page and ">100%</text>" in page  # the scale is 0-100%
     assert 'class="jc-bar jc-bad"' in page  # 67% is under the line
     assert "Outlook" in page and "Missing" in page

@@ -9,15 +9,18 @@ from email.utils import make_msgid
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
 from core.models import AuditLog
+from core.services import emergency_stop_set
 from inboxes.clients.imap import connect_to
 from inboxes.clients.seeds import locate
-from inboxes.models import Inbox, PlacementRun, SeedMailbox
+from inboxes.models import Inbox, InboxDay, PlacementRun, SeedMailbox
+from inboxes.services.placement import placement_send, placement_start
 from inboxes.services.placement_seeds import seeds_sync
+from tests.factories import InboxFactory
 from tests.servers import certs
 from tests.servers.imap import ImapUser
 
@@ -190,3 +193,22 @@ def test_the_spam_folder_names_are_configurable_and_the_junk_flag_always_counts(
     assert placed["Quarantaine"] not in by_default
     assert by_default[placed["Junk"]].folder == "Junk"
     assert configured[placed["Quarantaine"]].where == "spam"
+
+
+# --- runs that send nothing ------------------------------------------------------------------
+def test_an_unknown_inbox_key_stops_the_command_with_its_name() -> None:
+    with pytest.raises(CommandError, match="no inbox nope"):
+        call_command("placement_test", "--inbox", "nope", "--wait", "0", stdout=io.StringIO())
+    assert not PlacementRun.objects.exists()
+
+
+def test_nothing_is_sent_during_an_emergency_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEED_MAILBOX_1", GOOD)
+    inbox = InboxFactory(provider=Inbox.Provider.SMTP, smtp_host="127.0.0.1", smtp_port=9)
+    emergency_stop_set(active=True, reason="test")
+
+    run = placement_send(run_id=placement_start(wait_minutes=0).pk)
+
+    assert run.notes == ["emergency stop is on: nothing sent"]
+    assert run.state == PlacementRun.State.DONE and not run.results.exists()
+    assert not InboxDay.objects.filter(inbox=inbox).exists()  # no warmup slot taken

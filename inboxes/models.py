@@ -178,7 +178,6 @@ class PlacementRun(models.Model):
         SENDING = "sending"
         WAITING = "waiting", "Waiting for delivery"
         DONE = "done"
-        FAILED = "failed"
 
     state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
     inbox_keys = models.JSONField(default=list, blank=True, help_text="Empty = every active inbox.")

@@ -28,7 +28,6 @@ class Migration(migrations.Migration):
                             ("sending", "Sending"),
                             ("waiting", "Waiting for delivery"),
                             ("done", "Done"),
-                            ("failed", "Failed"),
                         ],
                         default="queued",
                         max_length=16,

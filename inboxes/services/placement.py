@@ -43,8 +43,9 @@ Outcome = PlacementResult.Outcome
 def placement_start(
     *, inbox_keys: list[str] | None = None, wait_minutes: int | None = None, actor: Any = None
 ) -> PlacementRun:
-    """A new run (queued). Syncs the env seeds first; bad ``SEED_MAILBOX_N`` lines and unknown
-    inbox keys are kept in the run's notes, not raised, so one typo never blocks the test."""
+    """A new run (queued). An unknown inbox key is an error (the operator named it); the env
+    seeds are synced first, and a bad ``SEED_MAILBOX_N`` line goes to the run's notes rather than
+    raising, so one typo in one seed never blocks the test on the others."""
     keys = sorted(set(inbox_keys or []))
     unknown = sorted(
         set(keys) - set(Inbox.objects.filter(key__in=keys).values_list("key", flat=True))

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
+from inboxes.placement_admin import run_placement_test
 
 
 class InboxForm(forms.ModelForm):
@@ -110,7 +111,7 @@ class InboxAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    actions = ["pause", "resume"]
+    actions = ["pause", "resume", run_placement_test]
     inlines = [InboxDayInline]
     fieldsets = [
         (

@@ -16,6 +16,7 @@ from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
+from inboxes.services.placement_check import placement_latest
 
 
 def _shape(name: str, **fields: serializers.Field) -> serializers.Serializer:
@@ -70,6 +71,13 @@ HEALTH = _shape(
             last_error_at=serializers.DateTimeField(allow_null=True),
             last_success_at=serializers.DateTimeField(allow_null=True),
             last_checked_at=serializers.DateTimeField(allow_null=True),
+            placement=_shape(
+                "InboxPlacement",
+                run=serializers.IntegerField(allow_null=True),
+                checked_at=serializers.DateTimeField(allow_null=True),
+                **{k: serializers.IntegerField() for k in ("inbox", "spam", "missing")},
+                rate=serializers.FloatField(allow_null=True),
+            ),
         )
     ),
 )
@@ -144,6 +152,8 @@ def health_row(inbox: Inbox) -> dict[str, Any]:
         "last_error_at": inbox.last_error_at,
         "last_success_at": inbox.last_success_at,
         "last_checked_at": inbox.last_checked_at,
+        # The latest inbox-placement test: README "Inbox-placement tests".
+        "placement": placement_latest(inbox),
     }
 
 

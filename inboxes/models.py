@@ -144,3 +144,82 @@ class InboxDay(models.Model):
     @property
     def remaining(self) -> int:
         return max(0, self.limit - self.reserved - self.sent)
+
+
+# --- inbox-placement tests (README "Inbox-placement tests") --------------------------------------
+class SeedMailbox(models.Model):
+    """A mailbox the operator owns at a mailbox provider, read over IMAP to see where a test
+    message landed. ``seed-N`` for ``SEED_MAILBOX_N``, a slug for one made in the admin."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    source = models.CharField(
+        max_length=8, choices=Inbox.Source.choices, default=Inbox.Source.ADMIN
+    )
+    email = models.EmailField()
+    username = models.CharField(max_length=255, blank=True, help_text="Defaults to the email.")
+    password = EncryptedTextField(blank=True)
+    imap_host = models.CharField(max_length=255)
+    imap_port = models.PositiveIntegerField(default=993)
+    label = models.CharField(max_length=120, blank=True, help_text="e.g. Gmail, Outlook.com")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key} <{self.email}>" + (f" ({self.label})" if self.label else "")
+
+
+class PlacementRun(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        SENDING = "sending"
+        WAITING = "waiting", "Waiting for delivery"
+        DONE = "done"
+
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    inbox_keys = models.JSONField(default=list, blank=True, help_text="Empty = every active inbox.")
+    wait_minutes = models.PositiveIntegerField(default=10)
+    started_by = models.CharField(max_length=150, blank=True)
+    notes = models.JSONField(default=list, blank=True, help_text="Skipped inboxes, bad seeds.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    check_after = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"placement run #{self.pk} ({self.state})"
+
+
+class PlacementResult(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending"
+        INBOX = "inbox"
+        SPAM = "spam"
+        MISSING = "missing"
+        NOT_SENT = "not_sent", "Not sent"
+        UNREADABLE = "unreadable", "Seed unreadable"
+
+    run = models.ForeignKey(PlacementRun, on_delete=models.CASCADE, related_name="results")
+    inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="placements")
+    seed = models.ForeignKey(SeedMailbox, on_delete=models.CASCADE, related_name="placements")
+    message_id = models.CharField(max_length=255, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
+    folder = models.CharField(max_length=255, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "inbox_id", "seed_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "inbox", "seed"], name="placement_one_per_pair")
+        ]
+        indexes = [models.Index(fields=["inbox", "-run"], name="placement_by_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.inbox_id} -> {self.seed_id}: {self.outcome}"

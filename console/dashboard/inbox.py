@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
+from console.dashboard.placement import placement_panel
 from console.dashboard.rates import BOUNCES, COMPLAINTS, Rate, rate_chart
 from core.models import AuditLog
 from inboxes.models import Inbox
@@ -74,4 +75,5 @@ def inbox_health(inbox: Inbox, now: datetime) -> dict[str, Any]:
         "complaint_meter": _meter(inbox, COMPLAINTS, "complaint"),
         "complaint_pct": f"{inbox.complaint_rate:.2%}",
         "pause_rate": settings.JENGU["BOUNCE_PAUSE_RATE"],
+        "placement": placement_panel(inbox),
     }

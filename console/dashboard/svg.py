@@ -215,10 +215,12 @@ def column_chart(
     line: float | None = None,
     line_label: str = "",
     fmt: Callable[[float], str] = _num,
+    max_value: float | None = None,
 ) -> SafeString:
     if not columns:
         return _svg(40, label, [_text(WIDTH / 2, 24, "nothing to show", anchor="middle")])
-    plot = _Plot(len(columns), max(line or 0, *(c.value for c in columns)) or 1, left=36, top=14)
+    top_value = max(max_value or 0, line or 0, *(c.value for c in columns)) or 1
+    plot = _Plot(len(columns), top_value, left=36, top=14)
     body = plot.axis(fmt)
     every = max(1, round(len(columns) / 6))  # about six date labels, whatever the span
     for i, column in enumerate(columns):

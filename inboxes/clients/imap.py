@@ -36,16 +36,23 @@ class IMAPError(Exception):
 @contextmanager
 def connect(inbox: Inbox) -> Iterator[IMAPClient]:
     """A logged-in connection; any server or network failure comes out as ``IMAPError``."""
-    host, port = inbox.imap_host, inbox.imap_port
-    if not host:
+    if not inbox.imap_host:
         raise IMAPError(f"inbox {inbox.key} has no IMAP host")
+    login = inbox.username or inbox.address
+    with connect_to(inbox.imap_host, inbox.imap_port, login, inbox.password) as conn:
+        yield conn
+
+
+@contextmanager
+def connect_to(host: str, port: int, login: str, password: str) -> Iterator[IMAPClient]:
+    """``connect`` for any mailbox (a placement seed is not an inbox of ours)."""
     try:
         context = client_context()
         implicit = port == IMPLICIT_TLS_PORT
         with IMAPClient(host, port, ssl=implicit, ssl_context=context, timeout=TIMEOUT) as conn:
             if not implicit:
                 _starttls(conn, host, context)
-            conn.login(inbox.username or inbox.address, inbox.password)
+            conn.login(login, password)
             yield conn  # leaving the block logs out, or closes the socket of a dead server
     except FAILURES as exc:
         raise IMAPError(f"IMAP {host}:{port}: {exc}") from exc

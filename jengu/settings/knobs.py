@@ -50,6 +50,32 @@ JENGU = {
     "IMPORT_MAX_BYTES": env.int("JENGU_IMPORT_MAX_BYTES", default=50 * 1024 * 1024),
 }
 
+# --- inbox-placement tests (README "Inbox-placement tests"); seeds are SEED_MAILBOX_N ---------
+# Spam folders by name, beside any folder the server flags \Junk: Gmail, Outlook.com/365 (also
+# localized), Yahoo, GMX/Web.de, Dovecot. Matched case-insensitively on the name or its last part.
+JENGU["PLACEMENT_SPAM_FOLDERS"] = env.list(
+    "JENGU_PLACEMENT_SPAM_FOLDERS",
+    default=[
+        "[Gmail]/Spam",
+        "[Google Mail]/Spam",
+        "Junk",
+        "Spam",
+        "Junk Email",
+        "Junk E-mail",
+        "Bulk Mail",
+        "Spamverdacht",
+        "Junk-E-Mail",
+        "Courrier indésirable",
+        "Correo no deseado",
+        "Posta indesiderata",
+        "Lixo Eletrónico",
+        "Lixo Eletrônico",
+        "Ongewenste e-mail",
+    ],
+)
+JENGU["PLACEMENT_MIN_INBOX_RATE"] = env.float("JENGU_PLACEMENT_MIN_INBOX_RATE", default=0.8)
+JENGU["PLACEMENT_WAIT_MINUTES"] = env.int("JENGU_PLACEMENT_WAIT_MINUTES", default=10)
+
 # --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------
 # A compressed clock for the demo only (docs/demo.md): every hour of every day is a send window,
 # a few seconds between two sends of an inbox, and the crawler reaches the demo hotels' websites

@@ -19,6 +19,7 @@ from core import health
 from core.api import views as ops
 from inboxes import api as inboxes_api
 from outreach import api as outreach_api
+from outreach import approvals_api as approvals
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api
 from prospects import import_api
@@ -83,6 +84,12 @@ urlpatterns = [
     api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
     api("emails", EmailList.as_view(), "emails"),
     api("send-email", outreach_api.SendEmail.as_view(), "send-email"),
+    api("approvals", approvals.ApprovalList.as_view(), "approvals"),
+    api("approvals/approve", approvals.ApprovalBulkApprove.as_view(), "approvals-approve"),
+    api("approvals/reject", approvals.ApprovalBulkReject.as_view(), "approvals-reject"),
+    api(r"approvals/(?P<pk>\d+)", approvals.ApprovalDetail.as_view(), "approval-detail"),
+    api(r"approvals/(?P<pk>\d+)/approve", approvals.ApprovalApprove.as_view(), "approval-approve"),
+    api(r"approvals/(?P<pk>\d+)/reject", approvals.ApprovalReject.as_view(), "approval-reject"),
     api("suppressions", compliance_api.SuppressionList.as_view(), "suppressions"),
     api("status/warmup", inboxes_api.WarmupStatus.as_view(), "status-warmup"),
     api("status/inboxes", inboxes_api.InboxStatus.as_view(), "status-inboxes"),

@@ -19,6 +19,7 @@ from core import health
 from core.api import views as ops
 from inboxes import api as inboxes_api
 from outreach import api as outreach_api
+from outreach import approval_pages
 from outreach import approvals_api as approvals
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api
@@ -58,6 +59,7 @@ urlpatterns = [
     re_path(r"^metrics/?$", metrics.metrics, name="metrics"),
     path("admin/", admin.site.admin_view(views_admin.dashboard), name="jengu-dashboard"),
     path("admin/ops/", include((views_admin.urlpatterns, "jengu-ops"))),
+    path("admin/approvals/", include((approval_pages.urlpatterns, "approvals"))),
     moved_admin("outreach", "compliance", ["suppression", "unsubscribetoken"]),
     moved_admin("aiengine", "jengu", ["providerwindow", "providerstate"]),
     path("admin/", admin.site.urls),

@@ -77,12 +77,13 @@ def _problems(subject: str, body: str) -> dict[str, list[str]]:
 def _edited(email: OutboundEmail, edit: DraftEdit) -> dict[str, str]:
     """The changed fields of a valid edit, or InvalidDraft."""
     subject = email.subject if edit.subject is None else edit.subject.strip()
-    body = email.body_text if edit.body is None else edit.body.strip()
+    # A browser's textarea sends CRLF line ends; the ledger keeps LF like the writers.
+    body = email.body_text if edit.body is None else edit.body.replace("\r\n", "\n").strip()
     fields = _problems(subject, body)
     if fields:
         raise InvalidDraft(fields)
     changes = {"subject": subject, "body_text": body}
-    return {k: v for k, v in changes.items() if getattr(email, k) != v}
+    return {k: v for k, v in changes.items() if getattr(email, k).strip() != v}
 
 
 def _locked_awaiting(email_id: int) -> OutboundEmail | None:

@@ -145,3 +145,13 @@ def test_the_demo_setting_makes_the_demo_campaign_review(settings: Any) -> None:
     settings.JENGU = {**settings.JENGU, "DEMO_REVIEW": False}
     demo.load_demo()
     assert not Campaign.objects.get(name=demo.DEMO_CAMPAIGN).review_first_emails
+
+
+def test_the_campaign_page_has_the_setting_off_by_default(admin_client: Client) -> None:
+    page = admin_client.get("/admin/outreach/campaign/add/").content.decode()
+    assert "Review first emails before sending" in page
+    assert (
+        'name="review_first_emails"' in page
+        and "checked" not in page.split('name="review_first_emails"')[1].split(">")[0]
+    )
+    assert not CampaignFactory().review_first_emails

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.fields import NotBlankCharField
+from core.api.filters import MAX_ID
 from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
 from core.errors import NotFound
@@ -69,8 +71,22 @@ class ApprovalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class _PresentIntegerField(forms.IntegerField):
+    def clean(self, value: Any) -> Any:
+        if value == "":  # present but empty: a 400 like the other filters, not "no filter"
+            raise forms.ValidationError("'' is not an integer.", code="invalid")
+        return super().clean(value)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number (django-filter's NumberFilter takes decimals)."""
+
+    field_class = _PresentIntegerField
+
+
 class ApprovalFilter(django_filters.FilterSet):
-    campaign = django_filters.NumberFilter(field_name="enrollment__campaign_id", min_value=1)
+    campaign = IdFilter(field_name="enrollment__campaign_id", min_value=1, max_value=MAX_ID)
 
 
 def _queue() -> Any:
@@ -208,7 +224,11 @@ class ApprovalBulkApprove(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(request=IdsSerializer, responses={200: _bulk_answer("approved")})
+    @extend_schema(
+        operation_id="approvals_bulk_approve",
+        request=IdsSerializer,
+        responses={200: _bulk_answer("approved")},
+    )
     def post(self, request: Request) -> Response:
         data = _valid(IdsSerializer(data=request.data))
         result = approval.approval_approve(email_ids=data["ids"], user=request.user)
@@ -220,7 +240,11 @@ class ApprovalBulkReject(APIView):
 
     permission_classes = [IsStaff]
 
-    @extend_schema(request=BulkRejectSerializer, responses={200: _bulk_answer("rejected")})
+    @extend_schema(
+        operation_id="approvals_bulk_reject",
+        request=BulkRejectSerializer,
+        responses={200: _bulk_answer("rejected")},
+    )
     def post(self, request: Request) -> Response:
         data = _valid(BulkRejectSerializer(data=request.data))
         result = approval.approval_reject(

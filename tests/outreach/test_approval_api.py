@@ -200,3 +200,10 @@ def test_the_schema_documents_the_approval_endpoints(api: APIClient) -> None:
     assert "patch" in paths["/api/approvals/{id}/"]
     status_enum = [p for p in paths["/api/emails/"]["get"]["parameters"] if p["name"] == "status"]
     assert "awaiting_approval" in status_enum[0]["schema"]["enum"]
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "", "1.5"])
+def test_a_bad_campaign_filter_is_a_400_naming_it(api: APIClient, value: str) -> None:
+    answer = api.get(f"/api/approvals?campaign={value}")
+    assert answer.status_code == 400
+    assert list(answer.json()["fields"]) == ["campaign"]

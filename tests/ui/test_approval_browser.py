@@ -32,13 +32,16 @@ def test_edit_and_approve_one_draft_in_the_browser(
     page.fill("#id_username", "operator")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
+    expect(page.locator("#link-approvals")).to_contain_text("2 awaiting")
+    screenshot(page, "approval-home-link")
     page.get_by_role("link", name="Approval queue").click()
     card = page.locator(f"#draft-{first.pk}")
     expect(card.locator(".ja-facts")).to_contain_text(first.prospect.name)
     expect(page.locator("#approval-count")).to_contain_text("2 first emails await approval")
-    # Nothing on the page is wider than the window at 1400 px.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    screenshot(page, "approval-queue")
+    for width in (1280, 1440):  # nothing on the page is wider than the window
+        page.set_viewport_size({"width": width, "height": 1000})
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), width
+        screenshot(page, f"approval-queue-{width}")
 
     card.locator("input[name=subject]").fill("Guest emails at your hotel")
     card.locator("textarea[name=body_text]").fill(BODY)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import DatabaseError, transaction
@@ -60,7 +61,7 @@ class Decision:
 
 
 def awaiting_approval() -> Any:
-    """The queue, oldest draft first (the partial index ``outbound_awaiting``)."""
+    """The drafts awaiting approval (served by the partial index ``outbound_awaiting``)."""
     return OutboundEmail.objects.filter(status=AWAITING)
 
 
@@ -95,24 +96,25 @@ def _why_not(email_id: int) -> str:
     return "not found" if status is None else f"no longer awaiting approval ({status})"
 
 
-def _apply_edit(email: OutboundEmail, edit: DraftEdit | None, user: Any) -> list[str]:
+def _apply_edit(
+    email: OutboundEmail, edit: DraftEdit | None, user: Any, now: datetime
+) -> list[str]:
     changes = _edited(email, edit) if edit else {}
     if changes:
         # Guarded like a transition: only a draft still awaiting approval may change.
-        OutboundEmail.objects.filter(pk=email.pk, status=AWAITING).update(
-            **changes, updated_at=timezone.now()
-        )
+        OutboundEmail.objects.filter(pk=email.pk, status=AWAITING).update(**changes, updated_at=now)
         audit_record(action="draft_edited", actor=user, obj=email, detail={"fields": [*changes]})
     return list(changes)
 
 
 def approval_edit(*, email_id: int, user: Any, edit: DraftEdit) -> OutboundEmail:
     """Change the subject and/or body of a draft awaiting approval (checked like the writer's)."""
+    now = timezone.now()
     with transaction.atomic():
         email = _locked_awaiting(email_id)
         if email is None:
             raise not_awaiting_error(email_id)
-        _apply_edit(email, edit, user)
+        _apply_edit(email, edit, user, now)
     return OutboundEmail.objects.get(pk=email_id)
 
 
@@ -131,15 +133,14 @@ def approval_approve(
     edits: Mapping[int, DraftEdit] | None = None,
 ) -> Decision:
     """Approve each draft still awaiting approval, after its edit (if any); each on its own."""
-    result, edits = Decision(), edits or {}
+    result, edits, now = Decision(), edits or {}, timezone.now()
     for email_id in dict.fromkeys(email_ids):
         with transaction.atomic():
             email = _locked_awaiting(email_id)
             if email is None:
                 result.skipped[email_id] = _why_not(email_id)
                 continue
-            edited = _apply_edit(email, edits.get(email_id), user)
-            now = timezone.now()
+            edited = _apply_edit(email, edits.get(email_id), user, now)
             if not transitions.approve(email_id, now=now, reviewer_id=_user_id(user)):
                 raise DatabaseError(f"approval of email {email_id} did not apply")  # row locked
             audit_record(action="draft_approved", actor=user, obj=email, detail={"edited": edited})
@@ -152,14 +153,13 @@ def approval_reject(*, email_ids: Iterable[int], user: Any, reason: str) -> Deci
     reason = reason.strip()[:REASON_MAX]
     if not reason:
         raise InvalidDraft({"reason": ["A reason is required."]})
-    result = Decision()
+    result, now = Decision(), timezone.now()
     for email_id in dict.fromkeys(email_ids):
         with transaction.atomic():
             email = _locked_awaiting(email_id)
             if email is None:
                 result.skipped[email_id] = _why_not(email_id)
                 continue
-            now = timezone.now()
             if not transitions.reject(email_id, now=now, reviewer_id=_user_id(user), reason=reason):
                 raise DatabaseError(f"rejection of email {email_id} did not apply")  # row locked
             audit_record(action="draft_rejected", actor=user, obj=email, detail={"reason": reason})

@@ -139,7 +139,11 @@ def demo_campaign() -> Campaign:
             campaign=campaign, number=number, defaults={"delay_days": delay}
         )
     Campaign.objects.filter(is_default=True).exclude(pk=campaign.pk).update(is_default=False)
-    Campaign.objects.filter(pk=campaign.pk).update(is_default=True, status=Campaign.Status.ACTIVE)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        is_default=True,
+        status=Campaign.Status.ACTIVE,
+        review_first_emails=settings.JENGU["DEMO_REVIEW"],  # JENGU_DEMO_REVIEW: a queue to approve
+    )
     return campaign
 
 

@@ -176,6 +176,7 @@ def plan_days(n: int, capacity: dict[date, dict[str, int]]) -> list[dict[str, An
 def _assumptions(active: list[Inbox], paused: list[Inbox]) -> dict[str, Any]:
     cfg = settings.JENGU
     queued = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).count()
+    awaiting = OutboundEmail.objects.filter(status=OutboundEmail.Status.AWAITING_APPROVAL).count()
     return {
         "send_days": cfg["SEND_DAYS"],
         "send_hours": cfg["SEND_HOURS"],
@@ -183,6 +184,7 @@ def _assumptions(active: list[Inbox], paused: list[Inbox]) -> dict[str, Any]:
         "active_inboxes": [i.key for i in active],
         "paused_inboxes": [i.key for i in paused],
         "queued_emails": queued,
+        "awaiting_approval": awaiting,  # not due until an operator approves them
         "emergency_stop": emergency_stop_active(),
         "notes": [
             "Days are each inbox's local days; today counts only the slots left, and only "
@@ -191,6 +193,8 @@ def _assumptions(active: list[Inbox], paused: list[Inbox]) -> dict[str, Any]:
             "on its first send day. Each inbox's current health (bounce rate, circuit) holds.",
             "Only first emails are counted: follow-ups and the emails already queued "
             f"({queued} now) use the same slots and would push the date later.",
+            f"Drafts awaiting approval ({awaiting} now) are not counted as due: each one "
+            "takes a slot only once an operator approves it.",
             "Paused inboxes send nothing until an operator resumes them.",
         ],
     }

@@ -19,6 +19,8 @@ from core import health
 from core.api import views as ops
 from inboxes import api as inboxes_api
 from outreach import api as outreach_api
+from outreach import approval_pages
+from outreach import approvals_api as approvals
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api
 from prospects import import_api
@@ -57,6 +59,7 @@ urlpatterns = [
     re_path(r"^metrics/?$", metrics.metrics, name="metrics"),
     path("admin/", admin.site.admin_view(views_admin.dashboard), name="jengu-dashboard"),
     path("admin/ops/", include((views_admin.urlpatterns, "jengu-ops"))),
+    path("admin/approvals/", include((approval_pages.urlpatterns, "approvals"))),
     moved_admin("outreach", "compliance", ["suppression", "unsubscribetoken"]),
     moved_admin("aiengine", "jengu", ["providerwindow", "providerstate"]),
     path("admin/", admin.site.urls),
@@ -83,6 +86,12 @@ urlpatterns = [
     api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
     api("emails", EmailList.as_view(), "emails"),
     api("send-email", outreach_api.SendEmail.as_view(), "send-email"),
+    api("approvals", approvals.ApprovalList.as_view(), "approvals"),
+    api("approvals/approve", approvals.ApprovalBulkApprove.as_view(), "approvals-approve"),
+    api("approvals/reject", approvals.ApprovalBulkReject.as_view(), "approvals-reject"),
+    api(r"approvals/(?P<pk>\d+)", approvals.ApprovalDetail.as_view(), "approval-detail"),
+    api(r"approvals/(?P<pk>\d+)/approve", approvals.ApprovalApprove.as_view(), "approval-approve"),
+    api(r"approvals/(?P<pk>\d+)/reject", approvals.ApprovalReject.as_view(), "approval-reject"),
     api("suppressions", compliance_api.SuppressionList.as_view(), "suppressions"),
     api("status/warmup", inboxes_api.WarmupStatus.as_view(), "status-warmup"),
     api("status/inboxes", inboxes_api.InboxStatus.as_view(), "status-inboxes"),

@@ -92,6 +92,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "ai_model",
         "prompt_version",
         "offline",
+        "writer_facts",  # the approval queue's: what the writer was told, who decided
+        "reviewed_by",
+        "reviewed_at",
+        "review_note",
         "raw",
         "created_at",
         "updated_at",

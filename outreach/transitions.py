@@ -1,6 +1,7 @@
 """The outbound email's state machine: the only module that writes ``OutboundEmail.status``.
 
-Rows are created ``queued`` (``prepare``, the demo) or ``sent``/``bounced`` (the legacy
+Rows are created ``queued`` or, for a first email of a campaign that reviews them,
+``awaiting_approval`` (``prepare``, the demo), or ``sent``/``bounced`` (the legacy
 import); from then on every change is one of the transitions in ``TRANSITIONS`` below. Each is a
 guarded ``UPDATE ... WHERE id = ... AND status IN (from)`` (and ``AND claim_token = mine`` where
 only the claim's holder may settle), sets ``updated_at`` (``.update()`` skips ``auto_now``) and
@@ -23,8 +24,9 @@ Status = OutboundEmail.Status
 DRAFT, QUEUED, SENDING, SENT = Status.DRAFT, Status.QUEUED, Status.SENDING, Status.SENT
 FAILED, BOUNCED, UNKNOWN = Status.FAILED, Status.BOUNCED, Status.UNKNOWN
 CANCELLED, SHADOW = Status.CANCELLED, Status.SHADOW
+AWAITING, REJECTED = Status.AWAITING_APPROVAL, Status.REJECTED
 
-UNSENT = (DRAFT, QUEUED, SHADOW)  # Jengu's rows that a legacy import may supersede
+UNSENT = (DRAFT, AWAITING, QUEUED, SHADOW)  # Jengu's rows that a legacy import may supersede
 WENT_OUT = (SENT, BOUNCED, SENDING, UNKNOWN)  # on the wire, or may be
 REPLACEABLE = tuple(s for s in Status.values if s not in WENT_OUT)  # draft queued failed ...
 
@@ -51,7 +53,9 @@ TRANSITIONS: dict[str, Transition] = {
     "send_again":       T((UNKNOWN,),         QUEUED),                 # operator: send again
     "replay":           T((FAILED,),          QUEUED),                 # operator replays it
     "bounce_sent":      T((SENT,),            BOUNCED),                # a DSN; the old system's
-    "cancel":           T((DRAFT, QUEUED),    CANCELLED),              # suppressed; replied
+    "approve":          T((AWAITING,),        QUEUED),                 # operator approves draft
+    "reject":           T((AWAITING,),        REJECTED),               # operator refuses draft
+    "cancel":           T((DRAFT, AWAITING, QUEUED), CANCELLED),       # suppressed; replied
     "cancel_unsent":    T(UNSENT,             CANCELLED),              # legacy import: old did it
     "import_sent":      T(REPLACEABLE,        SENT),                   # legacy import replaces
     "import_bounced":   T(REPLACEABLE,        BOUNCED),                # ... a row never sent
@@ -199,6 +203,24 @@ def replay(email_id: int, *, now: datetime, error: str) -> bool:
 def bounce_sent(email_id: int, *, reason: str) -> bool:
     """A bounce arrived after the server had accepted the email (a DSN, the old system's)."""
     return _one("bounce_sent", email_id, bounce_reason=reason)
+
+
+def approve(email_id: int, *, now: datetime, reviewer_id: int | None) -> bool:
+    """The operator approved a draft: from now on a sender may claim it."""
+    return _one("approve", email_id, now=now, reviewed_by_id=reviewer_id, reviewed_at=now)
+
+
+def reject(email_id: int, *, now: datetime, reviewer_id: int | None, reason: str) -> bool:
+    """The operator refused a draft: it is never sent, and the reason stays with it."""
+    return _one(
+        "reject",
+        email_id,
+        now=now,
+        reviewed_by_id=reviewer_id,
+        reviewed_at=now,
+        review_note=reason,
+        last_error=f"rejected: {reason}",
+    )
 
 
 def cancel(rows: QuerySet[OutboundEmail], *, error: str) -> int:

@@ -121,6 +121,10 @@ def queue_numbers(now: datetime) -> dict[str, Any]:
         "emails_due": emails.filter(
             status=OutboundEmail.Status.QUEUED, send_after__lte=now
         ).count(),
+        # held for an operator: not due until approved (the approval queue)
+        "emails_awaiting_approval": emails.filter(
+            status=OutboundEmail.Status.AWAITING_APPROVAL
+        ).count(),
         "emails_sending": emails.filter(status=OutboundEmail.Status.SENDING).count(),
         "emails_unknown": emails.filter(status=OutboundEmail.Status.UNKNOWN).count(),
         "sent_today": emails.filter(sent_at__gte=now - timedelta(hours=24)).count(),

@@ -81,6 +81,8 @@ JENGU["PLACEMENT_WAIT_MINUTES"] = env.int("JENGU_PLACEMENT_WAIT_MINUTES", defaul
 # a few seconds between two sends of an inbox, and the crawler reaches the demo hotels' websites
 # on a local server (console.demo_site) as its HTTP proxy. A variable set explicitly still wins.
 JENGU["DEMO_SITE_URL"] = env.str("JENGU_DEMO_SITE_URL", default="http://127.0.0.1:8088")
+# The demo campaign reviews its first emails, so `make run` shows an approval queue.
+JENGU["DEMO_REVIEW"] = env.bool("JENGU_DEMO_REVIEW", default=False)
 if JENGU["DEMO"]:
     _DEMO_OVERRIDES = {  # JENGU key: (environment variable, demo value)
         "SEND_HOURS": ("JENGU_SEND_HOURS", "0-24"),

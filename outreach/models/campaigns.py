@@ -27,6 +27,11 @@ class Campaign(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     is_default = models.BooleanField(default=False, help_text="The daily pipeline enrolls here.")
     legacy_id = models.CharField(max_length=64, blank=True)
+    review_first_emails = models.BooleanField(
+        "review first emails before sending",
+        default=False,
+        help_text="Drafted first emails wait in the approval queue until an operator approves.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

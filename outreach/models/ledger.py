@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -18,6 +19,8 @@ class OutboundEmail(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft"
+        # A first email of a campaign that reviews them: never claimed until approved.
+        AWAITING_APPROVAL = "awaiting_approval", "Awaiting approval"
         QUEUED = "queued"
         SENDING = "sending"
         SENT = "sent"
@@ -26,8 +29,15 @@ class OutboundEmail(models.Model):
         UNKNOWN = "unknown"  # lease expired mid-send: reconcile, never resend blindly
         CANCELLED = "cancelled"
         SHADOW = "shadow", "Shadow (not sent)"
+        REJECTED = "rejected"  # the operator refused the draft: never sent
 
-    IN_FLIGHT = (Status.DRAFT, Status.QUEUED, Status.SENDING, Status.UNKNOWN)
+    IN_FLIGHT = (
+        Status.DRAFT,
+        Status.AWAITING_APPROVAL,
+        Status.QUEUED,
+        Status.SENDING,
+        Status.UNKNOWN,
+    )
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="emails")
     step = models.PositiveSmallIntegerField()
@@ -52,7 +62,7 @@ class OutboundEmail(models.Model):
     message_id = models.CharField(max_length=255, unique=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     references = models.TextField(blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     send_after = models.DateTimeField()
     claim_token = models.UUIDField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
@@ -68,6 +78,19 @@ class OutboundEmail(models.Model):
     ai_model = models.CharField(max_length=100, blank=True)
     prompt_version = models.CharField(max_length=64, blank=True)
     offline = models.BooleanField(default=False, help_text="Written by the offline writer.")
+    writer_facts = models.JSONField(
+        default=dict, blank=True, help_text="The prospect's facts the writer was given."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who approved or rejected the draft.",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=300, blank=True, help_text="Why it was rejected.")
     raw = models.FileField(upload_to="outbound/%Y/%m/", blank=True)
     legacy = models.BooleanField(default=False, help_text="Imported from the old system.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -89,6 +112,11 @@ class OutboundEmail(models.Model):
                 fields=["lease_until"], condition=Q(status="sending"), name="outbound_leased"
             ),  # expired-lease sweep
             models.Index(fields=["inbox", "sent_at"], name="outbound_inbox_sent"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="awaiting_approval"),
+                name="outbound_awaiting",
+            ),  # the approval queue
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -59,13 +60,23 @@ def _draft(
     from outreach.services.context import email_context
 
     strategy = strategy or step.strategy or enrollment.campaign.strategy
-    return strategy, draft_email(
-        context=email_context(enrollment),
+    context = email_context(enrollment)
+    draft = draft_email(
+        context=context,
         strategy=strategy,
         step=step.number,
         previous_subject=previous.subject if previous else None,
         previous_body=previous.body_text if previous else None,
     )
+    return strategy, draft, asdict(context)
+
+
+def _first_status(enrollment: Enrollment, number: int) -> str:
+    """A campaign that reviews first emails holds them for an operator; follow-ups are not
+    held: they answer a thread the operator already approved, on the same facts."""
+    if number == 1 and enrollment.campaign.review_first_emails:
+        return OutboundEmail.Status.AWAITING_APPROVAL
+    return OutboundEmail.Status.QUEUED
 
 
 def email_prepare(
@@ -90,7 +101,7 @@ def email_prepare(
     if number > 1 and (previous is None or previous.sent_at is None):
         return None  # the previous step has not gone out (yet): never send step N+1 first
     subject_base, in_reply_to, references = _thread(previous)
-    strategy, draft = _draft(enrollment, step, previous, strategy)
+    strategy, draft, facts = _draft(enrollment, step, previous, strategy)
     earliest = now
     if previous is not None and previous.sent_at is not None:
         earliest = previous.sent_at + timedelta(days=step.delay_days)
@@ -109,13 +120,14 @@ def email_prepare(
                 message_id=new_message_id(_placeholder_domain(enrollment)),
                 in_reply_to=in_reply_to,
                 references=references,
-                status=OutboundEmail.Status.QUEUED,
+                status=_first_status(enrollment, number),
                 send_after=max(earliest, enrollment.next_send_at or now),
                 strategy=strategy if number == 1 else "follow_up",
                 ai_provider=draft.provider,
                 ai_model=draft.model,
                 prompt_version=draft.prompt_version,
                 offline=draft.provider == "offline",
+                writer_facts=facts,
             )
     except IntegrityError:
         return OutboundEmail.objects.get(enrollment=enrollment, step=number)

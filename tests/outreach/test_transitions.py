@@ -54,6 +54,8 @@ CALLS: dict[str, Call] = {
     "send_again": lambda pk, t: transitions.send_again(pk, now=AFTER, error="again"),
     "replay": lambda pk, t: transitions.replay(pk, now=AFTER, error="replayed"),
     "bounce_sent": lambda pk, t: transitions.bounce_sent(pk, reason="dsn"),
+    "approve": lambda pk, t: transitions.approve(pk, now=AFTER, reviewer_id=None),
+    "reject": lambda pk, t: transitions.reject(pk, now=AFTER, reviewer_id=None, reason="tone"),
     "cancel": lambda pk, t: transitions.cancel(_rows(pk), error="suppressed"),
     "cancel_unsent": lambda pk, t: transitions.cancel_unsent(_rows(pk), error="legacy"),
     "import_sent": lambda pk, t: transitions.import_over(pk, status="sent", sent_at=AFTER),

@@ -214,3 +214,23 @@ def test_the_compressed_clock_applies_only_in_demo_mode(tmp_path: Path) -> None:
     # A variable the operator set still wins.
     kept = _settings_in({"JENGU_DEMO": "true", "JENGU_SEND_DAYS": "mon-fri"}, tmp_path)
     assert kept["SEND_DAYS"] == "mon-fri"
+
+
+@pytest.mark.django_db
+def test_the_demo_review_setting_shows_a_queue_to_approve(
+    demo_mode: DemoSite, settings: Any, admin_user: Any
+) -> None:
+    from outreach.services.approval import approval_approve, awaiting_approval
+
+    settings.JENGU = {**settings.JENGU, "DEMO_REVIEW": True}  # JENGU_DEMO_REVIEW=true
+    demo.load_demo()
+    for prospect in Prospect.objects.all():
+        enrich_prospect(prospect.pk)
+    enroll_ready(timezone.now())
+    assert demo.send_pass().startswith("sent 0")
+    queue = list(awaiting_approval().values_list("pk", flat=True))
+    assert len(queue) == len(demo.HOTELS)
+
+    approval_approve(email_ids=queue[:2], user=admin_user)
+    assert demo.send_pass().startswith("sent 2")
+    assert len(list((outbox_path() / "new").iterdir())) == 2

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
+from inboxes.preflight_admin import ACTIONS as PREFLIGHT_ACTIONS
+from inboxes.preflight_admin import PreflightAdminMixin
 
 
 class InboxForm(forms.ModelForm):
@@ -75,7 +77,7 @@ class InboxDayInline(admin.TabularInline):
 
 
 @admin.register(Inbox)
-class InboxAdmin(admin.ModelAdmin):
+class InboxAdmin(PreflightAdminMixin, admin.ModelAdmin):
     form = InboxForm
     list_display = [
         "key",
@@ -86,6 +88,7 @@ class InboxAdmin(admin.ModelAdmin):
         "bounce_pct",
         "today",
         "last_success_at",
+        "preflight_badge",
         "source",
     ]
     list_filter = ["status", "provider", BouncingFilter, "circuit", "source"]
@@ -109,8 +112,9 @@ class InboxAdmin(admin.ModelAdmin):
         "last_checked_at",
         "created_at",
         "updated_at",
+        "preflight_details",
     ]
-    actions = ["pause", "resume"]
+    actions = ["pause", "resume", *PREFLIGHT_ACTIONS]
     inlines = [InboxDayInline]
     fieldsets = [
         (
@@ -128,7 +132,11 @@ class InboxAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Sending", {"fields": ["smtp_host", "smtp_port", "username", "password", "maildir_path"]}),
+        (
+            "Sending",
+            {"fields": ["smtp_host", "smtp_port", "username", "password", "maildir_path"]},
+        ),
+        ("DNS preflight", {"fields": ["dkim_selector", "preflight_details"]}),
         (
             "Reading replies",
             {

@@ -53,6 +53,20 @@ WARMUP = _shape(
         **{name: serializers.IntegerField() for name in (*_COUNTS, "inboxes", "active")},
     ),
 )
+_CHECK = _shape(
+    "PreflightCheck",
+    result=serializers.ChoiceField(choices=["pass", "warn", "fail", "not_checked"]),
+    reason=serializers.CharField(),
+)
+PREFLIGHT = _shape(
+    "InboxPreflight",
+    checked_at=serializers.DateTimeField(allow_null=True),
+    **{key: _CHECK for key in ("mx", "spf", "dkim", "dmarc", "rdns")},
+    mode=serializers.ChoiceField(choices=["warn", "enforce", "off"]),
+    blocking=serializers.BooleanField(help_text="SPF or DMARC alignment fails."),
+    overridden=serializers.BooleanField(),
+    sending_held=serializers.BooleanField(help_text="Enforce mode holds its sends."),
+)
 HEALTH = _shape(
     "InboxHealthList",
     inboxes=serializers.ListField(
@@ -70,6 +84,7 @@ HEALTH = _shape(
             last_error_at=serializers.DateTimeField(allow_null=True),
             last_success_at=serializers.DateTimeField(allow_null=True),
             last_checked_at=serializers.DateTimeField(allow_null=True),
+            preflight=PREFLIGHT,
         )
     ),
 )
@@ -83,7 +98,7 @@ REGISTRY = _shape(
     "InboxRegistryReport",
     **{
         name: serializers.ListField(child=serializers.CharField())
-        for name in ("created", "updated", "disabled", "unchanged", "errors")
+        for name in ("created", "updated", "disabled", "unchanged", "errors", "preflight")
     },
 )
 
@@ -144,6 +159,7 @@ def health_row(inbox: Inbox) -> dict[str, Any]:
         "last_error_at": inbox.last_error_at,
         "last_success_at": inbox.last_success_at,
         "last_checked_at": inbox.last_checked_at,
+        "preflight": services.preflight_payload(inbox),
     }
 
 

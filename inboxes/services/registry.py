@@ -19,6 +19,7 @@ from django.db import transaction
 from core.errors import JenguError
 from core.services import audit_record
 from inboxes.models import Inbox
+from inboxes.services.preflight import preflight_run_many
 
 _SMTP_VAR = re.compile(r"^SMTP_INBOX_(\d+)$")
 
@@ -30,6 +31,7 @@ class RegistryReport:
     disabled: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    preflight: list[str] = field(default_factory=list)  # "smtp-1: mx pass, spf fail, ..."
 
     def as_dict(self) -> dict[str, list[str]]:
         return {
@@ -38,6 +40,7 @@ class RegistryReport:
             "disabled": self.disabled,
             "unchanged": self.unchanged,
             "errors": self.errors,
+            "preflight": self.preflight,
         }
 
 
@@ -157,7 +160,17 @@ def initialize_inboxes(*, actor: Any = None) -> RegistryReport:
                 detail={"reason": "no longer in the environment"},
             )
             report.disabled.append(inbox.key)
+    _preflight(wanted, report, actor)
     return report
+
+
+def _preflight(wanted: dict[str, dict[str, Any]], report: RegistryReport, actor: Any) -> None:
+    """DNS preflight of the environment's inboxes, after the commit (DNS is network I/O). The
+    inboxes are checked side by side, each within its 10 s budget, so the request stays short."""
+    inboxes = Inbox.objects.filter(key__in=wanted, status=Inbox.Status.ACTIVE)
+    for row in preflight_run_many(inboxes=inboxes, actor=actor):
+        summary = ", ".join(f"{k} {v['result']}" for k, v in row.results.items())
+        report.preflight.append(f"{row.inbox.key}: {summary}")
 
 
 def inbox_save(*, inbox: Inbox, changed: list[str], actor: Any = None) -> Inbox:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from jengu.settings.environment import VAR_DIR, env, secret
 
 # --- Jengu ----------------------------------------------------------------------------------
@@ -49,6 +51,11 @@ JENGU = {
     # The prospect import's upload (50 MB); every other request body keeps Django's 2.5 MB.
     "IMPORT_MAX_BYTES": env.int("JENGU_IMPORT_MAX_BYTES", default=50 * 1024 * 1024),
 }
+
+# DNS preflight of each inbox's sending domain: warn (status, alert, badge), enforce, or off.
+JENGU["DNS_PREFLIGHT"] = env.str("JENGU_DNS_PREFLIGHT", default="warn").strip().lower()
+if JENGU["DNS_PREFLIGHT"] not in ("warn", "enforce", "off"):
+    raise ImproperlyConfigured("JENGU_DNS_PREFLIGHT must be warn, enforce or off")
 
 # --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------
 # A compressed clock for the demo only (docs/demo.md): every hour of every day is a send window,

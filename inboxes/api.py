@@ -218,3 +218,41 @@ class InitializeInboxes(APIView):
     def post(self, request: Request) -> Response:
         report = services.initialize_inboxes(actor=request.user)
         return Response(report.as_dict())
+
+
+class PreflightSerializer(StrictSerializer):
+    inboxId = KeyOrIdField()
+    override = serializers.BooleanField(
+        required=False,
+        help_text="true: send despite a failing SPF/DMARC (enforce mode), kept in the audit "
+        "log; false: withdraw that. Absent: run the DNS preflight now.",
+    )
+
+
+PREFLIGHT_ANSWER = _shape(
+    "InboxPreflightAnswer",
+    inboxId=serializers.CharField(),
+    changed=serializers.BooleanField(),
+    preflight=PREFLIGHT,
+)
+
+
+class InboxPreflightView(APIView):
+    """Run an inbox's DNS preflight now, or set the operator's override."""
+
+    permission_classes = [IsStaff]
+    error_responses = UNKNOWN_INBOX
+
+    @extend_schema(request=PreflightSerializer, responses={200: PREFLIGHT_ANSWER})
+    def post(self, request: Request) -> Response:
+        data = PreflightSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        inbox = services.get_inbox(data.validated_data["inboxId"])
+        if "override" in data.validated_data:
+            changed = services.preflight_override(
+                inbox=inbox, active=data.validated_data["override"], actor=request.user
+            )
+        else:
+            changed = services.preflight_run(inbox=inbox, actor=request.user) is not None
+        payload = services.preflight_payload(inbox)
+        return Response({"inboxId": inbox.key, "changed": changed, "preflight": payload})

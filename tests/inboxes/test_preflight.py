@@ -59,7 +59,7 @@ def test_spf_that_does_not_authorise_the_smtp_host_fails(
     dns_server: DNSTestServer, settings
 ) -> None:
     zone = z.good_zone()
-    zone[z.DOMAIN]["TXT"] = ["v=spf1 ip4:192.0.2.0/24 include:_spf.relay-example.net -all"]
+    zone[z.DOMAIN]["TXT"] = ["v=spf1 mx ip4:192.0.2.0/24 -all"]
 
     results = _results(dns_server, settings, zone, dkim_selector="s1")
 
@@ -67,6 +67,19 @@ def test_spf_that_does_not_authorise_the_smtp_host_fails(
     assert "does not authorise the SMTP host mail.hotel-sender.net" in results["spf"][1]
     # DKIM still passes and is aligned, so DMARC holds.
     assert results["dmarc"][0] == "pass" and "aligned via DKIM" in results["dmarc"][1]
+
+
+def test_an_unknown_relays_include_is_left_to_the_operator(
+    dns_server: DNSTestServer, settings
+) -> None:
+    # A relay that takes mail on one host and sends it from others: its include may cover them.
+    zone = z.good_zone()
+    zone[z.DOMAIN]["TXT"] = ["v=spf1 ip4:192.0.2.0/24 include:_spf.relay-example.net -all"]
+
+    results = _results(dns_server, settings, zone, dkim_selector="s1")
+
+    assert results["spf"][0] == "warn"
+    assert "passes only if _spf.relay-example.net covers" in results["spf"][1]
 
 
 def test_spf_over_ten_lookups_fails(dns_server: DNSTestServer, settings) -> None:

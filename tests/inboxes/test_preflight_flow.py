@@ -126,6 +126,26 @@ def test_status_api_shows_every_preflight_key(
     assert "Maildir" in rows[maildir.key]["mx"]["reason"]
 
 
+def test_api_runs_the_preflight_and_sets_the_override(
+    dns_server: DNSTestServer, settings: Any, api: APIClient, staff_user: Any
+) -> None:
+    z.use(dns_server, settings, _no_spf(), mode="enforce")
+    inbox = z.smtp_inbox(dkim_selector="s1")
+    url = "/api/admin/inbox-preflight"
+
+    ran = api.post(url, {"inboxId": "smtp-1"}, format="json").json()
+    assert ran["preflight"]["spf"]["result"] == "fail" and ran["preflight"]["sending_held"]
+
+    held = api.post(url, {"inboxId": inbox.pk, "override": True}, format="json").json()
+    assert (held["changed"], held["preflight"]["sending_held"]) == (True, False)
+    audit = AuditLog.objects.get(action="inbox_preflight_override")
+    assert audit.actor == staff_user
+
+    back = api.post(url, {"inboxId": "smtp-1", "override": False}, format="json").json()
+    assert (back["changed"], back["preflight"]["sending_held"]) == (True, True)
+    assert api.post(url, {"inboxId": "nope"}, format="json").status_code == 404
+
+
 # --- admin --------------------------------------------------------------------------------
 def test_admin_action_runs_the_preflight_and_the_page_shows_it(
     dns_server: DNSTestServer, settings: Any, admin_client: Client

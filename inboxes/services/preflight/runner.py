@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from time import monotonic
 from typing import Any
 
 import checkdmarc.utils
@@ -24,7 +25,7 @@ from inboxes.services.preflight.target import Result, Target, not_checked, resul
 log = logging.getLogger(__name__)
 LOOKUP_TIMEOUT = 2.0  # seconds per DNS lookup
 DOMAIN_BUDGET = 10.0  # seconds for all lookups of one inbox's domain
-PARALLEL = 8  # inboxes checked at once: initialize-inboxes answers within about one budget
+PARALLEL = 8  # inboxes checked at once
 
 
 def mode() -> str:
@@ -52,13 +53,17 @@ def _run_checks(resolver: BudgetResolver, target: Target) -> dict[str, Result]:
     return out
 
 
-def inspect(inbox: Inbox) -> dict[str, Result]:
-    """The five results for this inbox, from DNS now; at most DOMAIN_BUDGET seconds."""
+def inspect(inbox: Inbox, deadline: float | None = None) -> dict[str, Result] | None:
+    """The five results for this inbox, from DNS now; at most DOMAIN_BUDGET seconds, and
+    None when the run's ``deadline`` (``time.monotonic()``) has passed before it started."""
     reason = skip_reason(inbox)
     if reason:
         return not_checked(reason)
+    budget = DOMAIN_BUDGET if deadline is None else min(DOMAIN_BUDGET, deadline - monotonic())
+    if budget < 1.0:
+        return None
     resolver = budget_resolver(
-        settings.JENGU.get("DNS_RESOLVER", ""), per_lookup=LOOKUP_TIMEOUT, budget=DOMAIN_BUDGET
+        settings.JENGU.get("DNS_RESOLVER", ""), per_lookup=LOOKUP_TIMEOUT, budget=budget
     )
     return _run_checks(resolver, Target.of(inbox))
 
@@ -101,19 +106,28 @@ def _alert(inbox: Inbox, row: InboxPreflight, now: datetime) -> None:
     )
 
 
-def preflight_run_many(*, inboxes: Iterable[Inbox], actor: Any = None) -> list[InboxPreflight]:
-    """Check these inboxes side by side, then store and alert (JENGU_DNS_PREFLIGHT=off: none)."""
+def preflight_run_many(
+    *, inboxes: Iterable[Inbox], actor: Any = None, within: float | None = None
+) -> list[InboxPreflight]:
+    """Check these inboxes side by side, then store and alert (JENGU_DNS_PREFLIGHT=off: none).
+
+    ``within`` (seconds) bounds the whole run, for callers that answer in a request: an inbox
+    whose turn comes after that keeps its last result (the daily run checks it)."""
     todo = list(inboxes)
+    deadline = None if within is None else monotonic() + within
     if mode() == "off" or not todo:
         return []
     # checkdmarc keeps answers for 30 minutes in a process-wide cache; a re-run after the
     # operator fixed a record must see the fix.
     checkdmarc.utils.DNS_CACHE.clear()
     with ThreadPoolExecutor(max_workers=min(PARALLEL, len(todo))) as pool:
-        found = list(pool.map(inspect, todo))
+        found = list(pool.map(lambda inbox: inspect(inbox, deadline), todo))
     now = timezone.now()
     rows = []
     for inbox, results in zip(todo, found, strict=True):
+        if results is None:
+            log.warning("dns preflight: no time left for %s in this run", inbox.key)
+            continue
         row = _store(inbox, results, now, actor)
         _alert(inbox, row, now)
         rows.append(row)

@@ -93,4 +93,19 @@ def check_spf(resolver: BudgetResolver, target: Target) -> Result:
         return result("pass", f"{records[0]} authorises {_sender(target)}")
     if resolver.timed_out:
         raise lookup.Unanswered("DNS timed out while resolving the SPF record's includes")
+    delegated = _delegations(parsed["parsed"])
+    if target.self_hosted and delegated:
+        # A relay we do not know submits on one host and sends from others: its include may
+        # well cover them, so this is for the operator to confirm, never a block.
+        return result(
+            "warn",
+            f"{target.smtp_host}'s address is not in {records[0]}; it passes only if "
+            f"{', '.join(delegated)} covers the servers that relay this inbox's mail",
+        )
     return result("fail", f"{records[0]} does not authorise {_sender(target)}")
+
+
+def _delegations(parsed: dict[str, Any]) -> list[str]:
+    names = [m["value"] for m in parsed.get("mechanisms", []) if m["mechanism"] == "include"]
+    redirect = parsed.get("redirect") or {}
+    return names + ([redirect["domain"]] if redirect.get("domain") else [])

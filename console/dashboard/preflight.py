@@ -11,7 +11,7 @@ from inboxes.models import Inbox
 def preflight_badge() -> dict[str, Any]:
     failing: list[str] = []
     held: list[str] = []
-    inboxes = Inbox.objects.exclude(status=Inbox.Status.DISABLED).select_related("preflight")
+    inboxes = Inbox.objects.exclude(status=Inbox.Status.DISABLED)
     for inbox in inboxes:
         data = services.preflight_payload(inbox)
         if any(data[k]["result"] == "fail" for k in ("mx", "spf", "dkim", "dmarc", "rdns")):

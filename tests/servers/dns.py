@@ -19,6 +19,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import traceback
 from typing import Any, Self
 
 from dnslib import AAAA, CNAME, MX, PTR, QTYPE, RCODE, RR, TXT, A, DNSRecord
@@ -68,6 +69,9 @@ class DNSTestServer(BaseResolver):
             raise RuntimeError("no free port for both UDP and TCP")
         self._servers = [udp, tcp]
         for server in self._servers:
+            # An answer still stalled by ``delay`` when the test stops the server has no socket
+            # left to go out on; that is the test being over, not an error worth a traceback.
+            server.server.handle_error = self._handle_error  # type: ignore[method-assign]
             # a short poll keeps stop() quick (socketserver's default is 0.5 s per server)
             loop = threading.Thread(
                 target=server.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -75,11 +79,15 @@ class DNSTestServer(BaseResolver):
             loop.start()
         return self
 
+    def _handle_error(self, request: Any, client_address: Any) -> None:
+        if self._servers:
+            traceback.print_exc()
+
     def stop(self) -> None:
-        for server in self._servers:
+        servers, self._servers = self._servers, []
+        for server in servers:
             server.stop()
             server.server.server_close()
-        self._servers = []
 
     def __enter__(self) -> Self:
         return self.start()

@@ -3,11 +3,13 @@ warn alerts, the status API, the admin, initialize-inboxes, the daily task, the 
 
 from __future__ import annotations
 
+import io
 import os
 import time
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -213,6 +215,12 @@ def test_initialize_inboxes_runs_the_preflight(
     assert report["created"] == ["smtp-1"]
     assert report["preflight"] == ["smtp-1: mx pass, spf pass, dkim pass, dmarc pass, rdns pass"]
     assert InboxPreflight.objects.get(inbox__key="smtp-1").checked_at is not None
+
+    out = io.StringIO()
+    call_command("initialize_inboxes", stdout=out)
+    assert "DNS preflight smtp-1: mx pass, spf pass, dkim pass, dmarc pass, rdns pass" in (
+        out.getvalue().splitlines()
+    )
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from inboxes.services.preflight.target import KEYS, not_checked, skip_reason
 def preflight_allows(inbox: Inbox) -> bool:
     """False only in enforce mode, for an inbox whose SPF or DMARC alignment fails and that no
     operator has overridden. Maildir and test domains never block (they are never checked)."""
-    if mode() != "enforce":
+    if mode() != "enforce" or skip_reason(inbox):
         return True
     row = InboxPreflight.objects.filter(inbox_id=inbox.pk).values("blocking", "override_at")
     state = row.first()

@@ -65,6 +65,12 @@ def specs() -> list[Spec]:
             "*/5 * * * *",
             "Emails whose sender died mid-send: look for them in Sent, else ask the operator",
         ),
+        Spec(
+            "DNS preflight",
+            "inboxes.tasks.dns_preflight",
+            "15 5 * * *",
+            "MX, SPF, DKIM, DMARC and reverse DNS of every inbox's domain (JENGU_DNS_PREFLIGHT)",
+        ),
     ]
 
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
 from inboxes.placement_admin import run_placement_test
+from inboxes.preflight_admin import ACTIONS as PREFLIGHT_ACTIONS
+from inboxes.preflight_admin import PreflightAdminMixin
 
 
 class InboxForm(forms.ModelForm):
@@ -76,7 +78,7 @@ class InboxDayInline(admin.TabularInline):
 
 
 @admin.register(Inbox)
-class InboxAdmin(admin.ModelAdmin):
+class InboxAdmin(PreflightAdminMixin, admin.ModelAdmin):
     form = InboxForm
     list_display = [
         "key",
@@ -87,6 +89,7 @@ class InboxAdmin(admin.ModelAdmin):
         "bounce_pct",
         "today",
         "last_success_at",
+        "preflight_badge",
         "source",
     ]
     list_filter = ["status", "provider", BouncingFilter, "circuit", "source"]
@@ -110,8 +113,9 @@ class InboxAdmin(admin.ModelAdmin):
         "last_checked_at",
         "created_at",
         "updated_at",
+        "preflight_details",
     ]
-    actions = ["pause", "resume", run_placement_test]
+    actions = ["pause", "resume", *PREFLIGHT_ACTIONS, run_placement_test]
     inlines = [InboxDayInline]
     fieldsets = [
         (
@@ -129,7 +133,11 @@ class InboxAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Sending", {"fields": ["smtp_host", "smtp_port", "username", "password", "maildir_path"]}),
+        (
+            "Sending",
+            {"fields": ["smtp_host", "smtp_port", "username", "password", "maildir_path"]},
+        ),
+        ("DNS preflight", {"fields": ["dkim_selector", "preflight_details"]}),
         (
             "Reading replies",
             {

@@ -54,6 +54,20 @@ WARMUP = _shape(
         **{name: serializers.IntegerField() for name in (*_COUNTS, "inboxes", "active")},
     ),
 )
+_CHECK = _shape(
+    "PreflightCheck",
+    result=serializers.ChoiceField(choices=["pass", "warn", "fail", "not_checked"]),
+    reason=serializers.CharField(),
+)
+PREFLIGHT = _shape(
+    "InboxPreflight",
+    checked_at=serializers.DateTimeField(allow_null=True),
+    **{key: _CHECK for key in ("mx", "spf", "dkim", "dmarc", "rdns")},
+    mode=serializers.ChoiceField(choices=["warn", "enforce", "off"]),
+    blocking=serializers.BooleanField(help_text="SPF or DMARC alignment fails."),
+    overridden=serializers.BooleanField(),
+    sending_held=serializers.BooleanField(help_text="Enforce mode holds its sends."),
+)
 HEALTH = _shape(
     "InboxHealthList",
     inboxes=serializers.ListField(
@@ -78,6 +92,7 @@ HEALTH = _shape(
                 **{k: serializers.IntegerField() for k in ("inbox", "spam", "missing")},
                 rate=serializers.FloatField(allow_null=True),
             ),
+            preflight=PREFLIGHT,
         )
     ),
 )
@@ -91,7 +106,7 @@ REGISTRY = _shape(
     "InboxRegistryReport",
     **{
         name: serializers.ListField(child=serializers.CharField())
-        for name in ("created", "updated", "disabled", "unchanged", "errors")
+        for name in ("created", "updated", "disabled", "unchanged", "errors", "preflight")
     },
 )
 
@@ -154,6 +169,7 @@ def health_row(inbox: Inbox) -> dict[str, Any]:
         "last_checked_at": inbox.last_checked_at,
         # The latest inbox-placement test: README "Inbox-placement tests".
         "placement": placement_latest(inbox),
+        "preflight": services.preflight_payload(inbox),
     }
 
 
@@ -212,3 +228,41 @@ class InitializeInboxes(APIView):
     def post(self, request: Request) -> Response:
         report = services.initialize_inboxes(actor=request.user)
         return Response(report.as_dict())
+
+
+class PreflightSerializer(StrictSerializer):
+    inboxId = KeyOrIdField()
+    override = serializers.BooleanField(
+        required=False,
+        help_text="true: send despite a failing SPF/DMARC (enforce mode), kept in the audit "
+        "log; false: withdraw that. Absent: run the DNS preflight now.",
+    )
+
+
+PREFLIGHT_ANSWER = _shape(
+    "InboxPreflightAnswer",
+    inboxId=serializers.CharField(),
+    changed=serializers.BooleanField(),
+    preflight=PREFLIGHT,
+)
+
+
+class InboxPreflightView(APIView):
+    """Run an inbox's DNS preflight now, or set the operator's override."""
+
+    permission_classes = [IsStaff]
+    error_responses = UNKNOWN_INBOX
+
+    @extend_schema(request=PreflightSerializer, responses={200: PREFLIGHT_ANSWER})
+    def post(self, request: Request) -> Response:
+        data = PreflightSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        inbox = services.get_inbox(data.validated_data["inboxId"])
+        if "override" in data.validated_data:
+            changed = services.preflight_override(
+                inbox=inbox, active=data.validated_data["override"], actor=request.user
+            )
+        else:
+            changed = services.preflight_run(inbox=inbox, actor=request.user) is not None
+        payload = services.preflight_payload(inbox)
+        return Response({"inboxId": inbox.key, "changed": changed, "preflight": payload})

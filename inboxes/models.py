@@ -71,6 +71,11 @@ class Inbox(models.Model):
     reader_retry_at = models.DateTimeField(
         null=True, blank=True, help_text="Reader circuit: no check before this."
     )
+    dkim_selector = models.CharField(
+        max_length=63,
+        blank=True,
+        help_text="DKIM selector the provider signs with (DNS preflight); empty = try common ones.",
+    )
     maildir_path = models.CharField(
         max_length=500, blank=True, help_text="Empty = JENGU_MAILDIR_ROOT/<key>."
     )
@@ -223,3 +228,22 @@ class PlacementResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inbox_id} -> {self.seed_id}: {self.outcome}"
+class InboxPreflight(models.Model):
+    """The last DNS preflight of an inbox's sending domain (inboxes.services.preflight)."""
+
+    inbox = models.OneToOneField(
+        Inbox, on_delete=models.CASCADE, primary_key=True, related_name="preflight"
+    )
+    domain = models.CharField(max_length=255, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    results = models.JSONField(default=dict, help_text='{"mx": {"result", "reason"}, ...}')
+    blocking = models.BooleanField(
+        default=False, help_text="SPF or DMARC alignment fails: enforce mode holds its sends."
+    )
+    override_at = models.DateTimeField(
+        null=True, blank=True, help_text="An operator let it send despite a blocking result."
+    )
+    override_by = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return f"preflight {self.inbox_id} {self.domain}"

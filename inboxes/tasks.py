@@ -1,11 +1,19 @@
-"""django-q2 entry points for inbox-placement tests: load ids, call services, summarize."""
+"""django-q2 entry points of the inboxes app: load ids, call services, summarize."""
 
 from __future__ import annotations
 
 from core.tasking import retry_later
-from inboxes.models import PlacementRun
+from inboxes import services
+from inboxes.models import Inbox, PlacementRun
 from inboxes.services.placement import placement_send as _send
 from inboxes.services.placement_check import placement_check as _check
+
+
+def dns_preflight() -> str:
+    """The daily DNS preflight of every inbox that may send (JENGU_DNS_PREFLIGHT=off: none)."""
+    rows = services.preflight_run_many(inboxes=Inbox.objects.exclude(status=Inbox.Status.DISABLED))
+    failing = [row.inbox.key for row in rows if row.blocking]
+    return f"{len(rows)} inbox(es) checked; SPF/DMARC failing: {', '.join(failing) or 'none'}"
 
 
 def placement_send(run_id: int) -> str:

@@ -99,6 +99,7 @@ urlpatterns = [
     api("status/rate-limits", aiengine_api.RateLimitStatus.as_view(), "status-rate-limits"),
     api("admin/initialize-inboxes", inboxes_api.InitializeInboxes.as_view(), "initialize-inboxes"),
     api("admin/pause-inbox", inboxes_api.PauseInbox.as_view(), "pause-inbox"),
+    api("admin/inbox-preflight", inboxes_api.InboxPreflightView.as_view(), "inbox-preflight"),
     api("admin/resume-inbox", inboxes_api.ResumeInbox.as_view(), "resume-inbox"),
     api("admin/trigger-send", outreach_api.TriggerSend.as_view(), "trigger-send"),
     api("admin/emergency-stop", ops.EmergencyStop.as_view(), "emergency-stop"),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from aiengine.services.usage import rate_limit_status
 from console.dashboard import queries
+from console.dashboard.preflight import preflight_badge
 from console.dashboard.rates import BOUNCES, COMPLAINTS, rate_chart
 from console.dashboard.svg import (
     Bar,
@@ -146,6 +147,7 @@ def dashboard_context(now: datetime | None = None) -> dict[str, Any]:
         "ai": ai_panel(now),
         "forecast": forecast_summary(now),
         "alerts": queries.recent_alerts(),
+        "preflight": preflight_badge(),
     }
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inboxes", "0002_reader_state"),
+        ("inboxes", "0003_preflight"),
     ]
 
     operations = [

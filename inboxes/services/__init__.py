@@ -11,6 +11,13 @@ from inboxes.services.health import (
     record_failure,
     record_success,
 )
+from inboxes.services.preflight import (
+    preflight_allows,
+    preflight_override,
+    preflight_payload,
+    preflight_run,
+    preflight_run_many,
+)
 from inboxes.services.registry import RegistryReport, get_inbox, inbox_save, initialize_inboxes
 from inboxes.services.warmup import (
     local_date,
@@ -33,6 +40,11 @@ __all__ = [
     "initialize_inboxes",
     "local_date",
     "next_reset",
+    "preflight_allows",
+    "preflight_override",
+    "preflight_payload",
+    "preflight_run",
+    "preflight_run_many",
     "recompute_rates",
     "record_bounce",
     "record_failure",

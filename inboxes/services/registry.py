@@ -19,8 +19,11 @@ from django.db import transaction
 from core.errors import JenguError
 from core.services import audit_record
 from inboxes.models import Inbox
+from inboxes.services.preflight import mode as preflight_mode
+from inboxes.services.preflight import preflight_run_many
 
 _SMTP_VAR = re.compile(r"^SMTP_INBOX_(\d+)$")
+PREFLIGHT_WITHIN = 12.0  # seconds of DNS preflight inside the initialize-inboxes request
 
 
 @dataclass
@@ -30,6 +33,7 @@ class RegistryReport:
     disabled: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    preflight: list[str] = field(default_factory=list)  # "smtp-1: mx pass, spf fail, ..."
 
     def as_dict(self) -> dict[str, list[str]]:
         return {
@@ -38,6 +42,7 @@ class RegistryReport:
             "disabled": self.disabled,
             "unchanged": self.unchanged,
             "errors": self.errors,
+            "preflight": self.preflight,
         }
 
 
@@ -157,7 +162,24 @@ def initialize_inboxes(*, actor: Any = None) -> RegistryReport:
                 detail={"reason": "no longer in the environment"},
             )
             report.disabled.append(inbox.key)
+    _preflight(wanted, report, actor)
     return report
+
+
+def _preflight(wanted: dict[str, dict[str, Any]], report: RegistryReport, actor: Any) -> None:
+    """DNS preflight of the environment's inboxes, after the commit (DNS is network I/O). They
+    are checked side by side and the whole run is bounded, since this answers in the request."""
+    if preflight_mode() == "off":
+        return
+    inboxes = list(Inbox.objects.filter(key__in=wanted, status=Inbox.Status.ACTIVE))
+    rows = preflight_run_many(inboxes=inboxes, actor=actor, within=PREFLIGHT_WITHIN)
+    for row in rows:
+        summary = ", ".join(f"{k} {v['result']}" for k, v in row.results.items())
+        report.preflight.append(f"{row.inbox.key}: {summary}")
+    checked = {row.inbox_id for row in rows}
+    for inbox in inboxes:
+        if inbox.pk not in checked:
+            report.preflight.append(f"{inbox.key}: not checked in time; see the daily run")
 
 
 def inbox_save(*, inbox: Inbox, changed: list[str], actor: Any = None) -> Inbox:

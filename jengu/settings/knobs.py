@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from jengu.settings.environment import VAR_DIR, env, secret
 
 # --- Jengu ----------------------------------------------------------------------------------
@@ -75,6 +77,10 @@ JENGU["PLACEMENT_SPAM_FOLDERS"] = env.list(
 )
 JENGU["PLACEMENT_MIN_INBOX_RATE"] = env.float("JENGU_PLACEMENT_MIN_INBOX_RATE", default=0.8)
 JENGU["PLACEMENT_WAIT_MINUTES"] = env.int("JENGU_PLACEMENT_WAIT_MINUTES", default=10)
+# DNS preflight of each inbox's sending domain: warn (status, alert, badge), enforce, or off.
+JENGU["DNS_PREFLIGHT"] = env.str("JENGU_DNS_PREFLIGHT", default="warn").strip().lower()
+if JENGU["DNS_PREFLIGHT"] not in ("warn", "enforce", "off"):
+    raise ImproperlyConfigured("JENGU_DNS_PREFLIGHT must be warn, enforce or off")
 
 # --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------
 # A compressed clock for the demo only (docs/demo.md): every hour of every day is a send window,

@@ -117,6 +117,8 @@ def claim_next(
         inbox = Inbox.objects.select_for_update().get(pk=inbox_id)
         if inbox.status != Inbox.Status.ACTIVE or not inboxes.circuit_allows(inbox, now):
             return None
+        if not inboxes.preflight_allows(inbox):  # JENGU_DNS_PREFLIGHT=enforce: SPF/DMARC fail
+            return None
         if inbox.next_send_at and inbox.next_send_at > now:
             return None
         email = _pick(inbox, now, skipped)

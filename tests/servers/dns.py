@@ -7,6 +7,11 @@ Records come from a dict that tests may change at any time::
 Unknown names get NXDOMAIN; a known name without the asked type gets an empty NOERROR answer
 (dnspython's ``NoAnswer``); a name mapped to a string such as ``"SERVFAIL"`` gets that rcode.
 ``delay`` stalls every answer, to test resolver timeouts.
+
+A TXT value may be a list of strings (one record of several character-strings, as a long
+DKIM key is published); ``PTR`` answers reverse names (``9.113.0.203.in-addr.arpa``); a name
+with a ``CNAME`` answers every type with the alias and the target's records of that type, as a
+recursive resolver does.
 """
 
 from __future__ import annotations
@@ -14,18 +19,22 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import traceback
 from typing import Any, Self
 
-from dnslib import AAAA, MX, QTYPE, RCODE, RR, TXT, A, DNSRecord
+from dnslib import AAAA, CNAME, MX, PTR, QTYPE, RCODE, RR, TXT, A, DNSRecord
 from dnslib.server import BaseResolver, DNSHandler, DNSLogger, DNSServer
 
-Records = dict[str, Any]  # name -> {"MX": [(pref, host)], "A": [ip], "AAAA": [ip], "TXT": [str]}
+# name -> {"MX": [(pref, host)], "A": [ip], "AAAA": [ip], "TXT": [str | [str]], "PTR": [host],
+#          "CNAME": host}
+Records = dict[str, Any]
 
 _RDATA: dict[str, Any] = {
     "MX": lambda value: MX(value[1], value[0]),
     "A": A,
     "AAAA": AAAA,
     "TXT": TXT,
+    "PTR": PTR,
 }
 
 
@@ -60,6 +69,9 @@ class DNSTestServer(BaseResolver):
             raise RuntimeError("no free port for both UDP and TCP")
         self._servers = [udp, tcp]
         for server in self._servers:
+            # An answer still stalled by ``delay`` when the test stops the server has no socket
+            # left to go out on; that is the test being over, not an error worth a traceback.
+            server.server.handle_error = self._handle_error  # type: ignore[method-assign]
             # a short poll keeps stop() quick (socketserver's default is 0.5 s per server)
             loop = threading.Thread(
                 target=server.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -67,11 +79,15 @@ class DNSTestServer(BaseResolver):
             loop.start()
         return self
 
+    def _handle_error(self, request: Any, client_address: Any) -> None:
+        if self._servers:
+            traceback.print_exc()
+
     def stop(self) -> None:
-        for server in self._servers:
+        servers, self._servers = self._servers, []
+        for server in servers:
             server.stop()
             server.server.server_close()
-        self._servers = []
 
     def __enter__(self) -> Self:
         return self.start()
@@ -99,16 +115,24 @@ class DNSTestServer(BaseResolver):
         if self.delay:
             time.sleep(self.delay)
         reply = request.reply()
+        self._answer(reply, name, qtype, hops=0)
+        return reply
+
+    def _answer(self, reply: DNSRecord, name: str, qtype: str, hops: int) -> None:
         entry = {_norm(k): v for k, v in self.records.items()}.get(_norm(name))
         if entry is None:
             reply.header.rcode = RCODE.NXDOMAIN
         elif isinstance(entry, str):
             reply.header.rcode = getattr(RCODE, entry)
+        elif "CNAME" in entry and hops < 8:
+            target = entry["CNAME"]
+            reply.add_answer(RR(name, QTYPE.CNAME, rdata=CNAME(target), ttl=self.ttl))
+            if qtype != "CNAME":
+                self._answer(reply, target, qtype, hops + 1)
         else:
             for value in entry.get(qtype, []) if qtype in _RDATA else []:
                 rdata = _RDATA[qtype](value)
                 reply.add_answer(RR(name, getattr(QTYPE, qtype), rdata=rdata, ttl=self.ttl))
-        return reply
 
 
 def free_udp_port() -> int:

@@ -20,7 +20,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(report.as_dict()))
             return
         for state, keys in report.as_dict().items():
-            if keys:
+            if state == "preflight":
+                for line in keys:  # one inbox per line: "smtp-1: mx pass, spf fail, ..."
+                    self.stdout.write(f"DNS preflight {line}")
+            elif keys:
                 style = self.style.ERROR if state == "errors" else self.style.SUCCESS
                 self.stdout.write(style(f"{state}: {', '.join(keys)}"))
         if not any(report.as_dict().values()):

@@ -228,6 +228,8 @@ class PlacementResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inbox_id} -> {self.seed_id}: {self.outcome}"
+
+
 class InboxPreflight(models.Model):
     """The last DNS preflight of an inbox's sending domain (inboxes.services.preflight)."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from outreach.blackout import validate_blackout
+
 STRATEGIES = [
     ("authority_scarcity", "Authority + scarcity"),
     ("curiosity_value", "Curiosity + value"),
@@ -27,6 +29,13 @@ class Campaign(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     is_default = models.BooleanField(default=False, help_text="The daily pipeline enrolls here.")
     legacy_id = models.CharField(max_length=64, blank=True)
+    blackout_dates = models.TextField(
+        blank=True,
+        validators=[validate_blackout],
+        help_text="Days this campaign sends nothing, on top of JENGU_BLACKOUT_DATES: one date "
+        "(2026-12-24) or range (2026-12-24..2026-12-26) per line or comma-separated, read on "
+        "the recipient's local date.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

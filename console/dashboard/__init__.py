@@ -72,6 +72,12 @@ def replies_chart(now: datetime) -> Any:
     return hbar_chart(rows, "Replies in the last 30 days, by intent")
 
 
+def not_replies_note(now: datetime) -> str:
+    """What arrived that is not a reply (shown under the chart, never counted in it)."""
+    counts = queries.not_replies(now - REPLY_WINDOW)
+    return ", ".join(f"{n} {label.lower()}" for label, n in counts)
+
+
 def dead_letter_chart() -> tuple[Any, int]:
     rows = queries.open_dead_letters()
     bars = [Bar(label, n, "jc-bad") for _, label, n in rows]
@@ -139,6 +145,7 @@ def dashboard_context(now: datetime | None = None) -> dict[str, Any]:
         "funnel_chart": funnel,
         "prospects": prospects,
         "replies_chart": replies_chart(now),
+        "not_replies": not_replies_note(now),
         "dead_letter_chart": dead_letters,
         "open_letters": open_letters,
         "queue": queue,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from aiengine.services.usage import rate_limit_status
 from console.dashboard import queries
-from console.dashboard.rates import BOUNCES, COMPLAINTS, rate_chart
+from console.dashboard.rates import BOUNCES, COMPLAINTS, caption, rate_chart
 from console.dashboard.svg import (
     Bar,
     Column,
@@ -141,7 +141,9 @@ def dashboard_context(now: datetime | None = None) -> dict[str, Any]:
         "inboxes": [inbox_chart(i, now) for i in inboxes[: queries.MAX_INBOX_CHARTS]],
         "more_inboxes": max(0, len(inboxes) - queries.MAX_INBOX_CHARTS),
         "bounce_chart": bounce_chart(inboxes),
+        "bounce_caption": caption(BOUNCES),
         "complaint_chart": complaint_chart(inboxes),
+        "complaint_caption": caption(COMPLAINTS),
         "funnel_chart": funnel,
         "prospects": prospects,
         "replies_chart": replies_chart(now),

@@ -78,3 +78,35 @@ def test_a_prospect_with_another_address_stays_contacted() -> None:
     ContactFactory(prospect=enrollment.prospect, email="reservas@other-hotel.example")
     suppress(email=enrollment.contact.email, reason=Suppression.Reason.BOUNCE, source="bounce")
     assert Prospect.objects.get(pk=enrollment.prospect_id).stage == Prospect.Stage.CONTACTED
+
+
+def _bounce_section(page: str) -> str:
+    start = page.index('id="bounces"')
+    return page[start : page.index("</section>", start)]
+
+
+CHAR_W = 6.2  # an 11px glyph's average width, as the chart reckons it
+
+
+def _crosses(text: str, line_x: float) -> bool:
+    x = float(re.search(r'x="([\d.]+)"', text).group(1))
+    value = re.search(r">([^<]*)</text>", text).group(1)
+    width = len(value) * CHAR_W
+    left = x - width if 'text-anchor="end"' in text else x
+    return left - 1 < line_x < left + width + 1
+
+
+def test_the_bounce_chart_says_when_a_rate_is_too_thin_to_judge(admin_client: Client) -> None:
+    # 1 bounce in 3 sends is 33%, but the pause needs 20 sends: that bar judges nothing yet.
+    InboxFactory(key="young", bounce_rate=1 / 3, bounce_sample=3)
+    InboxFactory(key="judged", bounce_rate=0.046, bounce_sample=40)  # its label would cross
+    InboxFactory(key="paused", bounce_rate=0.06, bounce_sample=50)
+    section = _bounce_section(admin_client.get("/admin/").content.decode())
+    assert "once it has sent 20 or more" in section  # the caption names the minimum sample
+    assert "5% pause, from 20 sends" in section
+    assert re.search(r'class="jc-bar jc-muted"><title>young: 33.3% of 3: too few sends', section)
+    assert "judged: 4.6% of 40" in section and "too few" not in section.split("judged")[1]
+    assert 'class="jc-bar jc-bad"><title>paused: 6.0% of 50' in section
+    line_x = float(re.search(r'<line x1="([\d.]+)"[^>]*class="jc-threshold"', section).group(1))
+    labels = re.findall(r'<text [^>]*class="jc-value"[^>]*>[^<]*</text>', section)
+    assert len(labels) == 3 and not [t for t in labels if _crosses(t, line_x)]

@@ -220,8 +220,8 @@ def hbar_chart(
         body.append(_beside(label_w + width, y + 15, value, line_x, label_w))
     if line_x is not None and threshold is not None:
         body.append(_line(line_x, top - 4, line_x, height - 4, "jc-threshold"))
-        label = threshold_label or fmt(threshold)
-        body.append(_text(line_x, top - 7, label, "jc-tick", "middle"))
+        line_label = threshold_label or fmt(threshold)
+        body.append(_text(line_x, top - 7, line_label, "jc-tick", "middle"))
     return _svg(height, label, body)
 
 

@@ -118,7 +118,8 @@ def forecast_summary(now: datetime) -> dict[str, Any]:
             day["date"][5:],
             day["planned"],
             "",
-            f"{day['date']} ({day['weekday']}): {day['planned']} of {day['capacity']} slots",
+            f"{day['date']} ({day['weekday']}): {day['planned']} of {day['capacity']} slots"
+            + (f"; closed: {day['closed']}" if day.get("closed") else ""),
         )
         for day in plan["days"]
     ]

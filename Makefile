@@ -23,9 +23,13 @@ setup: $(VENV)/.runtime
 
 ## The first command: set up, load demo data, run web + admin + workers + schedules.
 ## Logs are aligned console lines here (structlog's console renderer); JSON everywhere else.
+## `PORT=8001 make run` (or `make run PORT=8001`) when port 8000 is taken.
 JENGU_LOG_FORMAT ?= console
+PORT ?= 8000
 run: setup
-	JENGU_DEMO=true JENGU_LOG_FORMAT=$(JENGU_LOG_FORMAT) $(PY) manage.py serve
+	JENGU_DEMO=true JENGU_LOG_FORMAT=$(JENGU_LOG_FORMAT) \
+		PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(PY) manage.py serve --bind 127.0.0.1:$(PORT)
 
 ## The second command: install everything the tests need and run the whole suite.
 test: $(VENV)/.dev

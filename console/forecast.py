@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.models import Suppression
+from console.closed_days import closed_days
 from core.api.filters import int_param
 from core.services import emergency_stop_active
 from inboxes.models import Inbox, InboxDay
@@ -94,9 +95,12 @@ def _open_today(inbox: Inbox, now: datetime) -> bool:
     )
 
 
-def with_imagined_start(inbox: Inbox, now: datetime) -> Inbox:
+def with_imagined_start(
+    inbox: Inbox, now: datetime, closed: dict[date, str] | None = None
+) -> Inbox:
     """A copy (never saved) whose warmup starts on its first send day when it has not sent yet,
     so that its weeks advance in a simulation."""
+    closed = closed or {}
     sim = copy.copy(inbox)
     if sim.warmup_start is None:
         today = local_date(inbox, now)
@@ -106,31 +110,39 @@ def with_imagined_start(inbox: Inbox, now: datetime) -> Inbox:
             today + timedelta(days=offset)
             for offset in range(first, first + 8)
             if (today + timedelta(days=offset)).weekday() in send_days
+            and (today + timedelta(days=offset)) not in closed
         ]
         sim.warmup_start = usable[0] if usable else today
     return sim
 
 
-def inbox_capacity(inbox: Inbox, now: datetime, days: int) -> list[tuple[date, int]]:
-    """(inbox-local date, slots) for ``days`` days from the inbox's today."""
+def inbox_capacity(
+    inbox: Inbox, now: datetime, days: int, closed: dict[date, str] | None = None
+) -> list[tuple[date, int]]:
+    """(inbox-local date, slots) for ``days`` days from the inbox's today; a closed day
+    (blackout, holiday: console.closed_days) has none."""
+    closed = closed or {}
     today = local_date(inbox, now)
     send_days = parse_days(settings.JENGU["SEND_DAYS"])
     open_today = _open_today(inbox, now)
     dates = [today + timedelta(days=offset) for offset in range(days)]
-    sim = with_imagined_start(inbox, now)
+    sim = with_imagined_start(inbox, now, closed)
     plan: list[tuple[date, int]] = []
     for day in dates:
-        slots = warmup_limit(sim, day) if day.weekday() in send_days else 0
+        open_day = day.weekday() in send_days and day not in closed
+        slots = warmup_limit(sim, day) if open_day else 0
         if day == today:
             slots = max(0, slots - _used_today(inbox, today)) if open_today else 0
         plan.append((day, slots))
     return plan
 
 
-def capacity_by_day(inboxes: list[Inbox], now: datetime, days: int) -> dict[date, dict[str, int]]:
+def capacity_by_day(
+    inboxes: list[Inbox], now: datetime, days: int, closed: dict[date, str] | None = None
+) -> dict[date, dict[str, int]]:
     by_day: dict[date, dict[str, int]] = defaultdict(dict)
     for inbox in inboxes:
-        for day, slots in inbox_capacity(inbox, now, days):
+        for day, slots in inbox_capacity(inbox, now, days, closed):
             by_day[day][inbox.key] = slots
     return dict(sorted(by_day.items()))
 
@@ -152,9 +164,11 @@ def _spread(left: int, slots: dict[str, int]) -> dict[str, int]:
     return planned
 
 
-def plan_days(n: int, capacity: dict[date, dict[str, int]]) -> list[dict[str, Any]]:
+def plan_days(
+    n: int, capacity: dict[date, dict[str, int]], closed: dict[date, str] | None = None
+) -> list[dict[str, Any]]:
     days: list[dict[str, Any]] = []
-    left = n
+    left, closed = n, closed or {}
     for day, slots in capacity.items():
         if left <= 0:
             break
@@ -170,6 +184,8 @@ def plan_days(n: int, capacity: dict[date, dict[str, int]]) -> list[dict[str, An
                 "inboxes": {key: count for key, count in planned.items() if count},
             }
         )
+        if day in closed:
+            days[-1]["closed"] = closed[day]  # why the day sends nothing
     return days
 
 
@@ -196,6 +212,9 @@ def _assumptions(active: list[Inbox], paused: list[Inbox]) -> dict[str, Any]:
             f"Drafts awaiting approval ({awaiting} now) are not counted as due: each one "
             "takes a slot only once an operator approves it.",
             "Paused inboxes send nothing until an operator resumes them.",
+            "Blackout days (JENGU_BLACKOUT_DATES, the default campaign's) send nothing, nor "
+            "does a public holiday in every country of the ready prospects (JENGU_SKIP_HOLIDAYS)"
+            "; such a day carries a 'closed' reason.",
         ],
     }
 
@@ -207,7 +226,9 @@ def forecast(*, n: int | None = None, now: datetime | None = None) -> dict[str, 
     n = ready_with_sendable_contact() if n is None else max(0, n)
     inboxes = list(Inbox.objects.exclude(status=Inbox.Status.DISABLED).order_by("key"))
     active = [i for i in inboxes if i.status == Inbox.Status.ACTIVE]
-    days = plan_days(n, capacity_by_day(active, now, MAX_DAYS)) if n else []
+    # Inbox-local days start at most a day before UTC's: cover them all.
+    closed = closed_days(now.date() - timedelta(days=1), MAX_DAYS + 2) if n else {}
+    days = plan_days(n, capacity_by_day(active, now, MAX_DAYS, closed), closed) if n else []
     planned = sum(day["planned"] for day in days)
     last = next((day["date"] for day in reversed(days) if day["planned"]), None)
     return {

@@ -1,6 +1,6 @@
 """Admin-side views: the dashboard, the emergency stop, inbox pause/resume, dead-letter
 decisions (each behind a confirm page) and the forecast. Staff only (``admin_view``: login,
-``is_staff``, CSRF on every POST)."""
+``is_staff``, CSRF on every POST), except the favicon."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console.dashboard import dashboard_context
@@ -32,6 +34,15 @@ def _page(request: HttpRequest, template: str, title: str, **context: Any) -> Te
     return TemplateResponse(
         request, template, {**admin.site.each_context(request), "title": title, **context}
     )
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> FileResponse:
+    """/favicon.ico, which browsers fetch on every page whatever the HTML says (public)."""
+    found = finders.find("jengu/favicon.ico")
+    if not found:
+        raise Http404("no favicon")
+    return FileResponse(open(str(found), "rb"), content_type="image/x-icon")
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -16,7 +16,7 @@ from typing import Any
 
 # Sets PROMETHEUS_MULTIPROC_DIR (default var/prometheus) before prometheus_client is imported
 # anywhere: the workers forked from this master inherit both.
-from jengu.settings.environment import METRICS_DIR
+from jengu.settings.environment import METRICS_DIR, VAR_DIR
 
 # Behind a reverse proxy (TLS there): listen on loopback. A PaaS sets PORT and needs 0.0.0.0.
 bind = os.environ.get("GUNICORN_BIND") or (
@@ -34,6 +34,9 @@ max_requests_jitter = 200
 # Proxies gunicorn believes about X-Forwarded-*. Django trusts X-Forwarded-Proto from anyone
 # who reaches this port, so only the proxy may: bind to loopback, or firewall the port.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# gunicorn 25+ opens a control socket (for `gunicornc`), by default in $XDG_RUNTIME_DIR or
+# ~/.gunicorn/: keep it with the rest of Jengu's runtime files, one per install.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or str(VAR_DIR / "gunicorn.ctl")
 
 # gunicorn's access line repeats the app's `jengu.request` line; when it is on it is JSON too.
 ACCESS_LOG = os.environ.get("GUNICORN_ACCESS_LOG", "false").lower() in ("1", "true", "yes")

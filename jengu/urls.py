@@ -57,6 +57,7 @@ urlpatterns = [
     re_path(r"^health/?$", health.health, name="health"),
     api("health", health.health, "api-health"),  # the same view: no authentication
     re_path(r"^metrics/?$", metrics.metrics, name="metrics"),
+    path("favicon.ico", views_admin.favicon, name="favicon"),
     path("admin/", admin.site.admin_view(views_admin.dashboard), name="jengu-dashboard"),
     path("admin/ops/", include((views_admin.urlpatterns, "jengu-ops"))),
     path("admin/approvals/", include((approval_pages.urlpatterns, "approvals"))),

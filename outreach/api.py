@@ -18,7 +18,13 @@ QUEUED = inline_serializer(
     fields={
         "id": serializers.IntegerField(),
         "status": serializers.ChoiceField(choices=OutboundEmail.Status.choices),
-        "send_after": serializers.DateTimeField(),
+        "send_after": serializers.DateTimeField(
+            help_text="The earliest moment a send pass may take it."
+        ),
+        "reason": serializers.CharField(
+            help_text="Why it waits until then (a step's delay, the recipient's send window, "
+            "a public holiday in their country, a blackout date), or that it is due now."
+        ),
         "recipient": serializers.CharField(),
     },
 )
@@ -45,7 +51,8 @@ class SendEmailSerializer(StrictSerializer):
 
 
 class SendEmail(APIView):
-    """Queue a prospect's next email now (202). Sent by the next pass inside the send window."""
+    """Queue a prospect's next email (202): ``send_after`` says when a send pass may take it
+    (its step's delay, the recipient's send window, holidays and blackout days), ``reason`` why."""
 
     error_responses = {
         404: "No such prospect, or no such contact of it.",
@@ -60,7 +67,7 @@ class SendEmail(APIView):
     def post(self, request: Request) -> Response:
         data = SendEmailSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        email = services.send_email_request(
+        queued = services.send_email_request(
             prospect_id=data.validated_data["prospectId"],
             contact_id=data.validated_data.get("contactId"),
             strategy=data.validated_data.get("strategy"),
@@ -68,10 +75,11 @@ class SendEmail(APIView):
         )
         return Response(
             {
-                "id": email.pk,
-                "status": email.status,
-                "send_after": email.send_after,
-                "recipient": email.recipient,
+                "id": queued.email.pk,
+                "status": queued.email.status,
+                "send_after": queued.send_after,
+                "reason": queued.reason,
+                "recipient": queued.email.recipient,
             },
             status=status.HTTP_202_ACCEPTED,
         )

@@ -61,6 +61,9 @@ def _isolated_var(settings: Any, tmp_path: Any) -> None:
         "MAILDIR_ROOT": str(tmp_path / "maildir"),
         "SEND_GAP_SECONDS": "0",
         "ALERT_WEBHOOK_URL": "",
+        # The sending tests' Tuesday 1 December 2026 is a public holiday in Portugal, the
+        # factories' country: holidays are off here and on in tests/outreach/test_blackout.py.
+        "SKIP_HOLIDAYS": False,
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # A fresh in-memory cache per test: throttle counters and the like never leak between tests.

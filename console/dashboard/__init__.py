@@ -15,7 +15,7 @@ from django.utils import timezone
 from aiengine.services.usage import rate_limit_status
 from console.dashboard import queries
 from console.dashboard.preflight import preflight_badge
-from console.dashboard.rates import BOUNCES, COMPLAINTS, rate_chart
+from console.dashboard.rates import BOUNCES, COMPLAINTS, caption, rate_chart
 from console.dashboard.svg import (
     Bar,
     Column,
@@ -73,6 +73,12 @@ def replies_chart(now: datetime) -> Any:
     return hbar_chart(rows, "Replies in the last 30 days, by intent")
 
 
+def not_replies_note(now: datetime) -> str:
+    """What arrived that is not a reply (shown under the chart, never counted in it)."""
+    counts = queries.not_replies(now - REPLY_WINDOW)
+    return ", ".join(f"{n} {label.lower()}" for label, n in counts)
+
+
 def dead_letter_chart() -> tuple[Any, int]:
     rows = queries.open_dead_letters()
     bars = [Bar(label, n, "jc-bad") for _, label, n in rows]
@@ -113,7 +119,8 @@ def forecast_summary(now: datetime) -> dict[str, Any]:
             day["date"][5:],
             day["planned"],
             "",
-            f"{day['date']} ({day['weekday']}): {day['planned']} of {day['capacity']} slots",
+            f"{day['date']} ({day['weekday']}): {day['planned']} of {day['capacity']} slots"
+            + (f"; closed: {day['closed']}" if day.get("closed") else ""),
         )
         for day in plan["days"]
     ]
@@ -136,10 +143,13 @@ def dashboard_context(now: datetime | None = None) -> dict[str, Any]:
         "inboxes": [inbox_chart(i, now) for i in inboxes[: queries.MAX_INBOX_CHARTS]],
         "more_inboxes": max(0, len(inboxes) - queries.MAX_INBOX_CHARTS),
         "bounce_chart": bounce_chart(inboxes),
+        "bounce_caption": caption(BOUNCES),
         "complaint_chart": complaint_chart(inboxes),
+        "complaint_caption": caption(COMPLAINTS),
         "funnel_chart": funnel,
         "prospects": prospects,
         "replies_chart": replies_chart(now),
+        "not_replies": not_replies_note(now),
         "dead_letter_chart": dead_letters,
         "open_letters": open_letters,
         "queue": queue,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
 from aiengine.models import AIUsage
@@ -48,26 +48,33 @@ def shown_inboxes() -> list[Inbox]:
 
 # --- warmup ---------------------------------------------------------------------------------
 def warmup_days(inbox: Inbox, now: datetime, back: int, ahead: int) -> list[dict[str, Any]]:
-    """Sends and limit per inbox-local day: ``back`` days of history (from the inbox's
-    creation on), today, and ``ahead`` days of the ramp still to come."""
+    """Sends and limit per inbox-local day: the last ``back`` days ending with today (a day
+    before the inbox existed shows nothing, greyed), and ``ahead`` days of the ramp to come."""
     today = local_date(inbox, now)
-    first = max(today - timedelta(days=back - 1), local_date(inbox, inbox.created_at))
+    first = today - timedelta(days=back - 1)  # "last 14 days" = 14 bars, today the last one
+    born = local_date(inbox, inbox.created_at)
     rows = {row.date: row for row in InboxDay.objects.filter(inbox=inbox, date__gte=first)}
     sim = with_imagined_start(inbox, now)
     send_days = parse_days(settings.JENGU["SEND_DAYS"])
     days = []
-    for offset in range((today - first).days + ahead + 1):
+    for offset in range(back + ahead):
         day = first + timedelta(days=offset)
         row = rows.get(day)
         days.append(
             {
                 "day": day,
                 "sent": (row.sent + row.reserved if row else 0) if day <= today else None,
-                "limit": row.limit if row and day < today else warmup_limit(sim, day),
-                "off": day.weekday() not in send_days,
+                "limit": _day_limit(day, row, sim, today, born),
+                "off": day < born or day.weekday() not in send_days,
             }
         )
     return days
+
+
+def _day_limit(day: date, row: InboxDay | None, sim: Inbox, today: date, born: date) -> int:
+    if day < born:
+        return 0  # the inbox did not exist yet
+    return row.limit if row and day < today else warmup_limit(sim, day)
 
 
 def warmup_summary(inbox: Inbox, now: datetime) -> dict[str, Any]:
@@ -93,21 +100,35 @@ def funnel_counts() -> dict[str, int]:
     return {str(stage): counts.get(stage, 0) for stage in [*FUNNEL, Prospect.Stage.LOST]}
 
 
+def _human_replies(since: datetime) -> QuerySet[InboundMessage]:
+    # An out-of-office is a machine's answer even when it came back as a plain reply.
+    return InboundMessage.objects.filter(
+        created_at__gte=since, kind=InboundMessage.Kind.REPLY
+    ).exclude(intent="out_of_office")
+
+
 def reply_counts(since: datetime) -> list[tuple[str, str, int]]:
-    """(key, label, count) for human replies by intent, then the machine kinds."""
-    recent = InboundMessage.objects.filter(created_at__gte=since)
+    """(key, label, count) for human replies by intent: bounces, auto-replies, complaints and
+    one-word unsubscribes are not replies (``not_replies`` counts them)."""
     by_intent = dict(
-        recent.filter(kind=InboundMessage.Kind.REPLY)
+        _human_replies(since)
         .values_list("intent")
         .annotate(n=Count("id"))
         .values_list("intent", "n")
     )
-    by_kind = dict(recent.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     rows = [(k, INTENT_LABELS.get(k, k), n) for k, n in by_intent.items() if n]
     order = list(INTENT_LABELS)
     rows.sort(key=lambda r: order.index(r[0]) if r[0] in order else len(order))
-    rows += [(str(k), label, by_kind[k]) for k, label in OTHER_KINDS.items() if by_kind.get(k)]
     return rows
+
+
+def not_replies(since: datetime) -> list[tuple[str, int]]:
+    """(label, count) of the inbound messages that are not a person's reply."""
+    recent = InboundMessage.objects.filter(created_at__gte=since)
+    by_kind = dict(recent.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    ooo = recent.filter(kind=InboundMessage.Kind.REPLY, intent="out_of_office").count()
+    by_kind[InboundMessage.Kind.AUTO_REPLY] = by_kind.get(InboundMessage.Kind.AUTO_REPLY, 0) + ooo
+    return [(label, by_kind[k]) for k, label in OTHER_KINDS.items() if by_kind.get(k)]
 
 
 # --- sending health -------------------------------------------------------------------------

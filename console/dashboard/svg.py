@@ -165,6 +165,23 @@ def warmup_chart(points: Sequence[DayPoint], label: str, today: date) -> SafeStr
 
 
 # --- horizontal bars: funnel, intents, bounce rates, dead letters ------------------------------
+CHAR_W = 6.2  # the average width of an 11px glyph: enough to keep a label off a line
+
+
+def _beside(bar_end: float, y: float, text: str, line_x: float | None, left: float) -> str:
+    """A bar's value label after the bar, never across the dashed threshold line (it would
+    read as struck through) nor past the chart's right edge."""
+    width = len(text) * CHAR_W
+    x = bar_end + 4
+    if line_x is not None and x - 3 < line_x < x + width + 3:
+        x = line_x + 5  # step over the line
+    if x + width <= WIDTH:
+        return _text(x, y, text, "jc-value")
+    if line_x is not None and left + width <= line_x - 5:
+        return _text(line_x - 5, y, text, "jc-value", "end")  # no room right: end before it
+    return _text(WIDTH, y, text, "jc-value", "end")
+
+
 def hbar_chart(
     rows: Sequence[Bar],
     label: str,
@@ -183,6 +200,7 @@ def hbar_chart(
     if clip_at is not None:
         scale_max = min(scale_max, clip_at)  # a huge outlier would squash the threshold line
     plot_w = WIDTH - label_w - value_w
+    line_x = None if threshold is None else label_w + plot_w * threshold / scale_max
     body: list[str] = []
     for i, row in enumerate(rows):
         y = top + i * row_h
@@ -199,11 +217,11 @@ def hbar_chart(
                 f"{row.label}: {value}",
             )
         )
-        body.append(_text(label_w + width + 4, y + 15, value, "jc-value"))
-    if threshold is not None:
-        x = label_w + plot_w * threshold / scale_max
-        body.append(_line(x, top - 4, x, height - 4, "jc-threshold"))
-        body.append(_text(x, top - 7, threshold_label or fmt(threshold), "jc-tick", "middle"))
+        body.append(_beside(label_w + width, y + 15, value, line_x, label_w))
+    if line_x is not None and threshold is not None:
+        body.append(_line(line_x, top - 4, line_x, height - 4, "jc-threshold"))
+        line_label = threshold_label or fmt(threshold)
+        body.append(_text(line_x, top - 7, line_label, "jc-tick", "middle"))
     return _svg(height, label, body)
 
 

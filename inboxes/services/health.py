@@ -51,6 +51,10 @@ def record_success(*, inbox_id: int, now: datetime) -> None:
         last_success_at=now,
         last_send_at=now,
     )
+    # Every send moves the sample: a rate refreshed only on bounces read "0.0% of 0" for days.
+    inbox = Inbox.objects.filter(pk=inbox_id).first()
+    if inbox is not None:
+        recompute_rates(inbox=inbox, now=now)
 
 
 def record_failure(*, inbox_id: int, now: datetime, error: str) -> Inbox:

@@ -50,6 +50,10 @@ JENGU = {
     "METRICS_TOKEN": secret("METRICS_TOKEN"),
     # The prospect import's upload (50 MB); every other request body keeps Django's 2.5 MB.
     "IMPORT_MAX_BYTES": env.int("JENGU_IMPORT_MAX_BYTES", default=50 * 1024 * 1024),
+    # Days closed to sending: the recipient's public holidays, and the operator's own blackout
+    # days (ISO dates and ranges, "2026-12-24..2026-12-26,2026-12-31"; outreach.blackout).
+    "SKIP_HOLIDAYS": env.bool("JENGU_SKIP_HOLIDAYS", default=True),
+    "BLACKOUT_DATES": env.str("JENGU_BLACKOUT_DATES", default=""),
 }
 
 # --- inbox-placement tests (README "Inbox-placement tests"); seeds are SEED_MAILBOX_N ---------
@@ -83,9 +87,10 @@ if JENGU["DNS_PREFLIGHT"] not in ("warn", "enforce", "off"):
     raise ImproperlyConfigured("JENGU_DNS_PREFLIGHT must be warn, enforce or off")
 
 # --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------
-# A compressed clock for the demo only (docs/demo.md): every hour of every day is a send window,
-# a few seconds between two sends of an inbox, and the crawler reaches the demo hotels' websites
-# on a local server (console.demo_site) as its HTTP proxy. A variable set explicitly still wins.
+# A compressed clock for the demo only (docs/demo.md): every hour of every day (holidays too) is
+# a send window, a few seconds between two sends of an inbox, and the crawler reaches the demo
+# hotels' websites on a local server (console.demo_site) as its HTTP proxy. A variable set
+# explicitly still wins.
 JENGU["DEMO_SITE_URL"] = env.str("JENGU_DEMO_SITE_URL", default="http://127.0.0.1:8088")
 # The demo campaign reviews its first emails, so `make run` shows an approval queue.
 JENGU["DEMO_REVIEW"] = env.bool("JENGU_DEMO_REVIEW", default=False)
@@ -94,6 +99,7 @@ if JENGU["DEMO"]:
         "SEND_HOURS": ("JENGU_SEND_HOURS", "0-24"),
         "SEND_DAYS": ("JENGU_SEND_DAYS", "mon-sun"),
         "SEND_GAP_SECONDS": ("JENGU_SEND_GAP_SECONDS", "5-10"),
+        "SKIP_HOLIDAYS": ("JENGU_SKIP_HOLIDAYS", False),  # a demo on 25 December still sends
         "CRAWL_PROXY": ("JENGU_CRAWL_PROXY", JENGU["DEMO_SITE_URL"]),
         "CRAWL_DELAY": ("JENGU_CRAWL_DELAY", 0.2),
     }

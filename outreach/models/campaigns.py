@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from outreach.blackout import validate_blackout
+
 STRATEGIES = [
     ("authority_scarcity", "Authority + scarcity"),
     ("curiosity_value", "Curiosity + value"),
@@ -31,6 +33,13 @@ class Campaign(models.Model):
         "review first emails before sending",
         default=False,
         help_text="Drafted first emails wait in the approval queue until an operator approves.",
+    )
+    blackout_dates = models.TextField(
+        blank=True,
+        validators=[validate_blackout],
+        help_text="Days this campaign sends nothing, on top of JENGU_BLACKOUT_DATES: one date "
+        "(2026-12-24) or range (2026-12-24..2026-12-26) per line or comma-separated, read on "
+        "the recipient's local date.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

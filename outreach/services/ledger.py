@@ -59,7 +59,7 @@ def _candidates(inbox: Inbox, now: datetime) -> Iterator[OutboundEmail]:
             send_after__lte=now,
             enrollment__status=Enrollment.Status.ACTIVE,
         )
-        .select_related("prospect", "enrollment")
+        .select_related("prospect", "enrollment__campaign")
         .order_by("send_after", "pk")
     )
     after: tuple[datetime, int] | None = None
@@ -80,8 +80,14 @@ def _eligible(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:
     """Why this email may not go now ("" = it may)."""
     if email.enrollment.inbox_id not in (None, inbox.pk):
         return "sticky to another inbox"
-    if not policy.in_window(policy.recipient_zone(email.prospect, inbox.timezone), now):
-        return "outside the recipient's business hours"
+    wait = policy.wait_reason(
+        policy.recipient_zone(email.prospect, inbox.timezone),
+        now,
+        country=email.prospect.country,
+        blackout=email.enrollment.campaign.blackout_dates,
+    )
+    if wait:
+        return wait  # business hours, a public holiday or a blackout day of the recipient
     if is_suppressed(email.recipient):
         return "suppressed"
     return ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -12,6 +14,7 @@ from core.services import audit_record
 from inboxes import services as inboxes
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, OutboundEmail
+from outreach.services import policy
 from outreach.services.prepare import email_prepare, enroll
 from prospects.models import Contact, Prospect
 from prospects.services.sendable import sendable_verification
@@ -49,13 +52,20 @@ def _check_policy(contact: Contact) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Queued:
+    email: OutboundEmail
+    send_after: datetime  # the earliest moment a send pass may take it
+    reason: str  # why not sooner
+
+
 def send_email_request(
     *,
     prospect_id: int,
     contact_id: int | None = None,
     strategy: str | None = None,
     actor: Any = None,
-) -> OutboundEmail:
+) -> Queued:
     prospect = Prospect.objects.filter(pk=prospect_id).first()
     if prospect is None:
         raise NotFound(f"no prospect {prospect_id}", code="prospect_not_found")
@@ -94,4 +104,38 @@ def send_email_request(
             "the contact's next step is not due yet (its delay has not passed)", code="too_soon"
         )
     audit_record(action="send_email_requested", actor=actor, obj=email)
-    return email
+    return _hold_until_open(email, now)
+
+
+def email_wait(*, email: OutboundEmail, now: datetime) -> tuple[datetime, str]:
+    """(the earliest moment a send pass may take ``email``, why not sooner).
+
+    The step's delay comes first; then the recipient's window: business hours on a send day
+    that is neither a public holiday in their country nor a blackout day.
+    """
+    reasons: list[str] = []
+    due = max(email.send_after, now)
+    if email.send_after > now and email.step > 1:
+        delay = email.enrollment.campaign.steps.filter(number=email.step).first()
+        days = delay.delay_days if delay else 0
+        reasons.append(f"step {email.step} follows step {email.step - 1} after {days} day(s)")
+    inbox = email.inbox or email.enrollment.inbox
+    zone = policy.recipient_zone(email.prospect, inbox.timezone if inbox else "UTC")
+    window = {
+        "country": email.prospect.country,
+        "blackout": email.enrollment.campaign.blackout_dates,
+    }
+    wait = policy.wait_reason(zone, due, **window)
+    if wait:
+        reasons.append(wait)
+        due = policy.next_window_start(zone, due, **window)
+    return due, "; ".join(reasons) or "due now: the next send pass sends it"
+
+
+def _hold_until_open(email: OutboundEmail, now: datetime) -> Queued:
+    """Move ``send_after`` to when the email may really go, so the ledger shows the truth."""
+    due, reason = email_wait(email=email, now=now)
+    if due > email.send_after:
+        OutboundEmail.objects.filter(pk=email.pk, send_after__lt=due).update(send_after=due)
+        email.send_after = due
+    return Queued(email=email, send_after=due, reason=reason)

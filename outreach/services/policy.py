@@ -1,7 +1,9 @@
 """The send policy: business-hours windows in the recipient's timezone, gaps, backoff.
 
 JENGU_SEND_HOURS = "HH-HH" (end exclusive; "0-24" all day), JENGU_SEND_DAYS = "mon-fri" or
-"mon,tue,sat", JENGU_SEND_GAP_SECONDS = "MIN-MAX" (or "0").
+"mon,tue,sat", JENGU_SEND_GAP_SECONDS = "MIN-MAX" (or "0"). Public holidays in the recipient's
+country (JENGU_SKIP_HOLIDAYS) and blackout days (JENGU_BLACKOUT_DATES, Campaign.blackout_dates)
+close a whole local day (outreach.blackout).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
+from outreach.blackout import MAX_RANGE_DAYS, closed_reason
 from prospects.geo import timezone_for
 from prospects.models import Prospect
 
@@ -61,23 +64,47 @@ def recipient_zone(prospect: Prospect, fallback: str = "UTC") -> ZoneInfo:
         return ZoneInfo(fallback)
 
 
-def in_window(zone: ZoneInfo, now: datetime) -> bool:
-    local = now.astimezone(zone)
+def _hours_and_days(local: datetime) -> bool:
     start, end = parse_hours(settings.JENGU["SEND_HOURS"])
     return local.weekday() in parse_days(settings.JENGU["SEND_DAYS"]) and start <= local.hour < end
 
 
-def next_window_start(zone: ZoneInfo, now: datetime) -> datetime:
+def in_window(zone: ZoneInfo, now: datetime, *, country: str = "", blackout: str = "") -> bool:
+    """Business hours on a send day that is neither a public holiday in the recipient's
+    ``country`` nor a blackout day (global, or the campaign's ``blackout``), all judged on the
+    recipient's local date."""
+    return not wait_reason(zone, now, country=country, blackout=blackout)
+
+
+def wait_reason(zone: ZoneInfo, now: datetime, *, country: str = "", blackout: str = "") -> str:
+    """Why an email to this recipient may not go at ``now`` ("" = it may)."""
+    local = now.astimezone(zone)
+    closed = closed_reason(local.date(), country=country, extra=blackout)
+    if closed:
+        return closed
+    if not _hours_and_days(local):
+        return "outside the recipient's send window (business hours)"
+    return ""
+
+
+def next_window_start(
+    zone: ZoneInfo, now: datetime, *, country: str = "", blackout: str = ""
+) -> datetime:
     """The first moment at or after ``now`` inside the window (for forecasts and scheduling)."""
-    if in_window(zone, now):
+    if in_window(zone, now, country=country, blackout=blackout):
         return now
     start, _ = parse_hours(settings.JENGU["SEND_HOURS"])
     days = parse_days(settings.JENGU["SEND_DAYS"])
     local = now.astimezone(zone)
-    for offset in range(0, 8):
+    # A blackout range may last up to a year, holidays included: look that far, then give up.
+    for offset in range(0, MAX_RANGE_DAYS + 15):
         day = (local + timedelta(days=offset)).date()
         candidate = datetime(day.year, day.month, day.day, start, tzinfo=zone)
-        if candidate >= local and day.weekday() in days:
+        if (
+            candidate >= local
+            and day.weekday() in days
+            and not closed_reason(day, country=country, extra=blackout)
+        ):
             return candidate
     return now
 

@@ -15,6 +15,9 @@ from compliance import services as compliance
 from compliance.models import Suppression
 from outreach.models import Enrollment
 from outreach.services.sequences import enrollments_stop
+from prospects.models import Contact, Prospect
+from prospects.services import contact_mark_invalid, prospect_lose, prospect_score
+from prospects.services.sendable import sendable_contacts
 
 
 def suppress(**fields: Any) -> Suppression:
@@ -26,6 +29,7 @@ def suppress(**fields: Any) -> Suppression:
         stop_enrollments_for(
             email=row.email, domain=row.domain, status=_enrollment_status(row.reason)
         )
+        lose_unreachable(row)
     return row
 
 
@@ -33,7 +37,28 @@ def suppression_change(row: Suppression) -> Suppression:
     """An operator's edit: stored, and the (possibly new) address stops being emailed."""
     row = compliance.suppression_save(row)
     stop_enrollments_for(email=row.email, domain=row.domain, status=_enrollment_status(row.reason))
+    lose_unreachable(row)
     return row
+
+
+def lose_unreachable(row: Suppression) -> int:
+    """Contacted prospects left with no address we may write to are rescored and lost, so that
+    a bounced, suppressed hotel never reads "contacted / hot 94". One still reachable through
+    another contact is left alone, and so are the other stages: before contact the scoring
+    moves ready back to enriched; past it, a conversation is the operator's to close.
+    """
+    if row.email and row.reason == Suppression.Reason.BOUNCE:
+        contact_mark_invalid(email=row.email)  # a DSN suppresses before it marks the contact
+    match = Q(email__iexact=row.email) if row.email else Q(email__iendswith=f"@{row.domain}")
+    ids = Contact.objects.filter(match).values_list("prospect_id", flat=True)
+    lost = 0
+    for prospect in Prospect.objects.filter(pk__in=ids, stage=Prospect.Stage.CONTACTED):
+        if sendable_contacts(list(prospect.contacts.all())):
+            continue
+        prospect_score(prospect=prospect)
+        why = "address bounced" if row.reason == Suppression.Reason.BOUNCE else "suppressed"
+        lost += prospect_lose(prospect_id=prospect.pk, reason=f"{why}: no address left")
+    return lost
 
 
 def _enrollment_status(reason: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 import time_machine
 
@@ -73,3 +75,19 @@ def test_suppressions_lookup_by_address_matches_domain_rows(api) -> None:
     suppress(domain="blocked.example", reason="manual", detail="asked by the owner")
     rows = api.get("/api/suppressions?email=anyone@blocked.example").json()["results"]
     assert [(r["domain"], r["reason"]) for r in rows] == [("blocked.example", "manual")]
+
+
+def test_send_email_says_a_follow_up_waits_for_its_step_delay(api, inbox, smtp_server) -> None:
+    # What the demo operator saw: a second send-email answered three days ahead, unexplained.
+    contact = ContactFactory()
+    with time_machine.travel(TUESDAY_10, tick=False):
+        first = api.post("/api/send-email", {"prospectId": contact.prospect_id}, format="json")
+        assert first.json()["reason"].startswith("due now")
+        api.post("/api/admin/trigger-send", {"count": 1}, format="json")
+        second = api.post("/api/send-email", {"prospectId": contact.prospect_id}, format="json")
+    assert second.status_code == 202
+    body = second.json()
+    sent_at = OutboundEmail.objects.get(pk=first.json()["id"]).sent_at
+    delay = OutboundEmail.objects.get(pk=body["id"]).enrollment.campaign.steps.get(number=2)
+    assert datetime.fromisoformat(body["send_after"]) == sent_at + timedelta(days=delay.delay_days)
+    assert body["reason"] == f"step 2 follows step 1 after {delay.delay_days} day(s)"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -37,17 +38,33 @@ class Command(BaseCommand):
     def _admin(self, username: str) -> None:
         users = get_user_model()
         path = settings.VAR_DIR / "admin-password.txt"
+        user_path = settings.VAR_DIR / "admin-user.txt"
         user = users.objects.filter(username=username).first()
         if user is None:
             password = secrets.token_urlsafe(12)
             user = users.objects.create_superuser(username=username, email="", password=password)
-            path.write_text(f"{username}\n{password}\n")
-            path.chmod(0o600)
+            _private(path, password)
+            _private(user_path, username)
             self.stdout.write(self.style.SUCCESS(f"created admin user '{username}'"))
+        elif path.exists():
+            _split_old_file(path, user_path)
         token, _ = Token.objects.get_or_create(user=user)
         token_path = settings.VAR_DIR / "api-token.txt"
-        token_path.write_text(token.key + "\n")
-        token_path.chmod(0o600)
+        _private(token_path, token.key)
         if path.exists():
-            self.stdout.write(f"admin login: user '{username}', password in {path}")
+            self.stdout.write(f"admin login: user '{username}' ({user_path}), password in {path}")
         self.stdout.write(f"API token for '{username}' in {token_path}")
+
+
+def _private(path: Path, value: str) -> None:
+    """One value per file, so that ``$(cat var/admin-password.txt)`` is the value itself."""
+    path.write_text(value + "\n")
+    path.chmod(0o600)
+
+
+def _split_old_file(path: Path, user_path: Path) -> None:
+    """Earlier installs wrote "user\\npassword" to the password file: move the user out."""
+    lines = path.read_text().split()
+    if len(lines) == 2:
+        _private(user_path, lines[0])
+        _private(path, lines[1])

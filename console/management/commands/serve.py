@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -16,7 +17,9 @@ class Command(BaseCommand):
     help = "Run the web server (gunicorn) and the task workers (qcluster) together."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--bind", default="127.0.0.1:8000")
+        # `PORT=8001 make run` (or `make run PORT=8001`) when 8000 is taken; loopback only.
+        port = os.environ.get("PORT") or "8000"
+        parser.add_argument("--bind", default=f"127.0.0.1:{port}")
         parser.add_argument("--web-workers", type=int, default=2)
 
     def _demo_site(self) -> Any:

@@ -19,6 +19,7 @@ from core import health
 from core.api import views as ops
 from inboxes import api as inboxes_api
 from outreach import api as outreach_api
+from outreach import replies_api
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api
 from prospects import import_api
@@ -83,6 +84,10 @@ urlpatterns = [
     api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
     api("emails", EmailList.as_view(), "emails"),
     api("send-email", outreach_api.SendEmail.as_view(), "send-email"),
+    api("replies", replies_api.ReplyList.as_view(), "replies"),
+    api(r"replies/(?P<pk>\d+)", replies_api.ReplyDetail.as_view(), "reply-detail"),
+    api(r"replies/(?P<pk>\d+)/answer", replies_api.ReplyAnswer.as_view(), "reply-answer"),
+    api(r"replies/(?P<pk>\d+)/suggest", replies_api.ReplySuggest.as_view(), "reply-suggest"),
     api("suppressions", compliance_api.SuppressionList.as_view(), "suppressions"),
     api("status/warmup", inboxes_api.WarmupStatus.as_view(), "status-warmup"),
     api("status/inboxes", inboxes_api.InboxStatus.as_view(), "status-inboxes"),

@@ -114,6 +114,7 @@ class ReplyFilter(django_filters.FilterSet):
     unread = StrictBooleanFilter(method="by_unread", help_text="Unread and not snoozed now.")
     needs_human = StrictBooleanFilter(method="by_needs_human")
 
+    @extend_schema_field(OpenApiTypes.STR)
     def by_inbox(self, qs: QuerySet[Reply], name: str, value: str) -> QuerySet[Reply]:
         lookup = Q(key=value) | (Q(pk=int(value)) if value.isdigit() else Q(pk__in=[]))
         inbox = Inbox.objects.filter(lookup).first()
@@ -121,6 +122,7 @@ class ReplyFilter(django_filters.FilterSet):
             raise ValidationError({"inbox": [f"No inbox '{value}'."]})
         return qs.filter(inbox=inbox)
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def by_unread(self, qs: QuerySet[Reply], name: str, value: bool | None) -> QuerySet[Reply]:
         if value is None:
             return qs
@@ -128,6 +130,7 @@ class ReplyFilter(django_filters.FilterSet):
             return qs.filter(read_at__isnull=True).exclude(snoozed_until__gt=timezone.now())
         return qs.filter(read_at__isnull=False)
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def by_needs_human(self, qs: QuerySet[Reply], name: str, value: bool | None) -> QuerySet[Reply]:
         if value is None:
             return qs

@@ -45,6 +45,10 @@ class ThreadEntry:
     intent: str = ""
     message_id: str = ""
 
+    @property
+    def intent_label(self) -> str:
+        return self.intent.replace("_", " ")
+
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 

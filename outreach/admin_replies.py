@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -75,7 +76,8 @@ class InboxFilter(admin.SimpleListFilter):
         return [(str(pk), key) for pk, key in Inbox.objects.values_list("pk", "key")]
 
     def queryset(self, request: HttpRequest, qs: QuerySet[Reply]) -> QuerySet[Reply]:
-        return qs.filter(inbox_id=self.value()) if self.value() else qs
+        value = self.value()
+        return qs.filter(inbox_id=value) if value else qs
 
 
 class CampaignFilter(admin.SimpleListFilter):
@@ -85,9 +87,8 @@ class CampaignFilter(admin.SimpleListFilter):
         return [(str(pk), name) for pk, name in Campaign.objects.values_list("pk", "name")]
 
     def queryset(self, request: HttpRequest, qs: QuerySet[Reply]) -> QuerySet[Reply]:
-        if self.value():
-            return qs.filter(matched_outbound__enrollment__campaign_id=self.value())
-        return qs
+        value = self.value()
+        return qs.filter(matched_outbound__enrollment__campaign_id=value) if value else qs
 
 
 class AnswerForm(forms.Form):
@@ -189,8 +190,12 @@ class ReplyAdmin(admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         reply = self.get_object(request, object_id)
-        if reply is None or not self.has_view_or_change_permission(request, reply):
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if reply is None:
+            return self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
+                request, self.opts, object_id
+            )
+        if not self.has_view_or_change_permission(request, reply):
+            raise PermissionDenied
         answer = AnswerForm(initial={"subject": replies_answer.answer_subject(reply.subject)})
         if request.method == "POST":
             if not self.has_change_permission(request, reply):

@@ -144,7 +144,7 @@ def _claim(email_id: int, now: datetime) -> Claim | str:
             return f"inbox {inbox.status}"
         email = OutboundEmail.objects.select_for_update().get(pk=email_id)
         if email.status != OutboundEmail.Status.QUEUED:
-            return email.status  # sent (or being sent) by another worker: exactly once
+            return f"already {email.status}"  # another worker has it: exactly once
         if is_suppressed(email.recipient):
             transitions.cancel(OutboundEmail.objects.filter(pk=email.pk), error="suppressed")
             return "suppressed"

@@ -116,7 +116,7 @@ def test_the_answer_goes_out_once_and_counts_toward_warmup(smtp_server, settings
     email = _answer(t)
     with time_machine.travel(LATER, tick=False):
         assert tasks.send_answer(email.pk) == "sent"
-        assert tasks.send_answer(email.pk) == "sent"  # a redelivered task: already sent
+        assert tasks.send_answer(email.pk) == "already sent"  # a redelivered task
         assert replies_answer.answers_send_due(now=LATER) == {}
         assert run_send_pass().sent == 0
     assert len(smtp_server.messages) == 2
@@ -180,3 +180,21 @@ def test_the_thread_holds_both_sides_in_order_with_the_quote_apart(smtp_server, 
     assert entries[1].text.startswith("This sounds interesting")
     assert entries[1].quoted.startswith("On Tue, 1 Dec 2026, Jengu wrote:")
     assert "wrote:" not in entries[1].text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_four_workers_sending_one_answer_at_once_send_it_once(smtp_server, settings) -> None:
+    from tests.prospects.test_races import in_threads
+
+    t = sent_and_replied(smtp_server, settings)
+    email = _answer(t)
+    with time_machine.travel(LATER, tick=False):
+        outcomes = in_threads(
+            4, lambda _i: replies_answer.answer_send(email_id=email.pk, now=LATER)
+        )
+    assert sorted(map(str, outcomes)).count("sent") == 1, outcomes
+    assert all(o == "sent" or o.startswith("already ") for o in outcomes), outcomes
+    assert len(smtp_server.messages) == 2
+    day = InboxDay.objects.get(inbox=t.inbox)
+    assert (day.sent, day.reserved) == (2, 0)

@@ -4,6 +4,7 @@ reply (PATCH, answer, suggest) is the operator's (staff)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
@@ -18,13 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.filters import StrictBooleanFilter, StrictChoiceFilter
+from core.api.filters import MAX_ID, StrictBooleanFilter, StrictChoiceFilter
 from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
-from inboxes.models import Inbox
 from outreach.models import OutboundEmail, Reply
 from outreach.services import replies, replies_answer
 from outreach.services.replies_thread import reply_thread
+
+_INTEGER = re.compile(r"[0-9]{1,19}")  # ASCII digits only (int() would take " 7" or "٣")
 
 
 class ReadOrOperator(IsStaff):
@@ -108,19 +110,21 @@ class ReplyDetailSerializer(ReplySerializer):
 class ReplyFilter(django_filters.FilterSet):
     intent = StrictChoiceFilter(choices=[(i, i) for i in replies.INTENTS])
     inbox = django_filters.CharFilter(method="by_inbox", help_text="The inbox's key or id.")
-    campaign = django_filters.NumberFilter(
-        field_name="matched_outbound__enrollment__campaign_id", help_text="The campaign's id."
-    )
+    campaign = django_filters.CharFilter(method="by_campaign", help_text="The campaign's id.")
     unread = StrictBooleanFilter(method="by_unread", help_text="Unread and not snoozed now.")
     needs_human = StrictBooleanFilter(method="by_needs_human")
 
     @extend_schema_field(OpenApiTypes.STR)
     def by_inbox(self, qs: QuerySet[Reply], name: str, value: str) -> QuerySet[Reply]:
-        lookup = Q(key=value) | (Q(pk=int(value)) if value.isdigit() else Q(pk__in=[]))
-        inbox = Inbox.objects.filter(lookup).first()
-        if inbox is None:
-            raise ValidationError({"inbox": [f"No inbox '{value}'."]})
-        return qs.filter(inbox=inbox)
+        """The key or the numeric id; an inbox that does not exist has no replies."""
+        by_id = Q(inbox_id=int(value)) if _INTEGER.fullmatch(value) else Q(pk__in=[])
+        return qs.filter(Q(inbox__key=value) | by_id)
+
+    @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+    def by_campaign(self, qs: QuerySet[Reply], name: str, value: str) -> QuerySet[Reply]:
+        if not _INTEGER.fullmatch(value) or not 1 <= int(value) <= MAX_ID:
+            raise ValidationError({"campaign": [f"'{value}' is not a campaign id."]})
+        return qs.filter(matched_outbound__enrollment__campaign_id=int(value))
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def by_unread(self, qs: QuerySet[Reply], name: str, value: bool | None) -> QuerySet[Reply]:
@@ -185,7 +189,13 @@ class ReplyDetail(APIView):
 
 class AnswerSerializer(StrictSerializer):
     body = serializers.CharField(max_length=20000)
-    subject = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    subject = serializers.RegexField(
+        r"^[^\x00-\x1f\x7f\x85\u2028\u2029]*$",  # one header line: no line break of any kind
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        help_text='Default: "Re: " and the reply\'s subject.',
+    )
 
 
 QUEUED_ANSWER = inline_serializer(

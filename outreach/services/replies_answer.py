@@ -33,7 +33,7 @@ from outreach import transitions
 from outreach.models import Enrollment, OutboundEmail, Reply
 from outreach.services import policy
 from outreach.services.ledger import Claim
-from outreach.services.messages import new_message_id
+from outreach.services.messages import LINE_BREAKS, HeaderInjection, new_message_id
 from outreach.services.replies import reply_get, reply_mark_read
 from outreach.services.sendpass import send_claimed
 from outreach.services.settle import ANSWER
@@ -81,6 +81,8 @@ def reply_answer(
     now = now or timezone.now()
     if not body.strip():
         raise Unprocessable("the answer is empty", code="empty_answer")
+    if any(ch in LINE_BREAKS for ch in subject):
+        raise HeaderInjection("line break in the Subject header is not allowed")
     ours = reply.matched_outbound
     if ours is None:
         raise Unprocessable("the reply is not in a thread of ours", code="no_thread")

@@ -65,6 +65,7 @@ def test_filters_narrow_the_list(api, smtp_server, settings) -> None:
     assert ids("intent=interested") == {t.reply.pk}
     assert ids("inbox=other-box") == {not_interested.pk, unread_orphan.pk}
     assert ids(f"inbox={t.inbox.pk}") == {t.reply.pk}
+    assert ids("inbox=no-such-inbox") == set() == ids("campaign=987654")
     assert ids(f"campaign={t.enrollment.campaign_id}") == {t.reply.pk}
     assert ids("needs_human=true") == {t.reply.pk, unread_orphan.pk}
     assert ids("needs_human=false") == {not_interested.pk}
@@ -155,6 +156,9 @@ def test_answer_is_202_with_the_queued_email_and_reaches_the_server(
     assert parsed(smtp_server.messages[-1].raw)["In-Reply-To"] == t.reply.message_id
     empty = api.post(f"/api/replies/{t.reply.pk}/answer", {"body": ""}, format="json")
     assert (empty.status_code, list(empty.json()["fields"])) == (400, ["body"])
+    broken = {"body": "Hi", "subject": "Re: x\nBcc: everyone@example.com"}
+    injected = api.post(f"/api/replies/{t.reply.pk}/answer", broken, format="json")
+    assert (injected.status_code, list(injected.json()["fields"])) == (400, ["subject"])
     nowhere = api.post("/api/replies/999999/answer", {"body": "Hi"}, format="json")
     assert nowhere.status_code == 404
 

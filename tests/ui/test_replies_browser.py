@@ -66,11 +66,12 @@ def test_the_list_from_the_home_page(
     _no_horizontal_overflow(page)
 
 
+@pytest.mark.parametrize("width", [1280, 1440])
 def test_the_thread_with_the_quote_collapsed_and_the_prospect_card(
-    page: Any, live_server: Any, operator: Any, smtp_server: Any, settings: Any
+    page: Any, live_server: Any, operator: Any, smtp_server: Any, settings: Any, width: int
 ) -> None:
     t = sent_and_replied(smtp_server, settings)
-    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.set_viewport_size({"width": width, "height": 1000})
     log_in(page, live_server)
     page.goto(f"{live_server.url}/admin/outreach/reply/{t.reply.pk}/change/")
     messages = page.locator("#thread article.rp-msg")
@@ -86,7 +87,7 @@ def test_the_thread_with_the_quote_collapsed_and_the_prospect_card(
     page.select_option("select[name=intent]", "meeting_request")
     page.click("button[value=intent]")
     expect(page.locator("#prospect-stage")).to_have_text("Meeting")
-    screenshot(page, "replies-thread")
+    screenshot(page, f"replies-thread-{width}")
     _no_horizontal_overflow(page)
 
 

@@ -127,7 +127,7 @@ class ReplyAdmin(admin.ModelAdmin):
     @admin.display(description="Received", ordering="created_at")
     def received(self, obj: Reply) -> str:
         at = obj.received_at or obj.created_at
-        return timezone.localtime(at).strftime("%d %b %H:%M")
+        return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
     @admin.display(description="From / subject")
     def sender(self, obj: Reply) -> str:

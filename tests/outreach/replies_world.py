@@ -29,12 +29,16 @@ class Thread:
 
 
 def reply_to(
-    first: OutboundEmail, inbox: Inbox, body: str = INTERESTED, msgid: str = "<r1@hotel.example>"
+    first: OutboundEmail,
+    inbox: Inbox,
+    body: str = INTERESTED,
+    msgid: str = "<r1@hotel.example>",
+    subject: str = "",
 ) -> Reply:
     raw = plain_reply(
         frm=first.recipient,
         to=inbox.address,
-        subject=first.subject,
+        subject=subject or first.subject,
         in_reply_to=first.message_id,
         references=first.message_id,
         body=body + "\n\nOn Tue, 1 Dec 2026, Jengu wrote:\n> " + first.body_text[:40],

@@ -18,7 +18,7 @@ from tests.ui.test_demo import _deliver_replies, demo_mode, site  # noqa: F401  
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_replies_wait_unread_and_can_be_answered(demo_mode, api) -> None:  # noqa: F811
+def test_the_demo_replies_wait_unread_and_can_be_answered(demo_mode, api) -> None:
     demo.load_demo()
     for prospect in Prospect.objects.all():
         enrich_prospect(prospect.pk)

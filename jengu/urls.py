@@ -85,6 +85,7 @@ urlpatterns = [
     api("emails", EmailList.as_view(), "emails"),
     api("send-email", outreach_api.SendEmail.as_view(), "send-email"),
     api("replies", replies_api.ReplyList.as_view(), "replies"),
+    api("replies/labels", replies_api.ReplyLabels.as_view(), "reply-labels"),
     api(r"replies/(?P<pk>\d+)", replies_api.ReplyDetail.as_view(), "reply-detail"),
     api(r"replies/(?P<pk>\d+)/answer", replies_api.ReplyAnswer.as_view(), "reply-answer"),
     api(r"replies/(?P<pk>\d+)/suggest", replies_api.ReplySuggest.as_view(), "reply-suggest"),

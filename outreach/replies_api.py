@@ -151,6 +151,31 @@ class ReplyList(generics.ListAPIView):
         return replies.replies_queryset()
 
 
+class LabelSerializer(serializers.ModelSerializer):
+    """A corrected reply as a labelled example (``reply_labels``, ``export_reply_labels``)."""
+
+    body = serializers.CharField(source="body_text")
+    predicted = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reply
+        fields = ["id", "message_id", "subject", "body", "headers", "intent", "predicted",
+                  "confidence", "corrected_by", "corrected_at"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_predicted(self, obj: Reply) -> str:
+        return str((obj.classification or {}).get("intent", ""))
+
+
+class ReplyLabels(generics.ListAPIView):
+    """Replies whose intent an operator corrected: labelled data for the classifier's corpus."""
+
+    serializer_class = LabelSerializer
+
+    def get_queryset(self) -> QuerySet[Reply]:
+        return Reply.objects.filter(intent_corrected=True)
+
+
 class ReplyPatchSerializer(StrictSerializer):
     intent = serializers.ChoiceField(choices=replies.INTENTS, required=False)
     read = serializers.BooleanField(required=False)

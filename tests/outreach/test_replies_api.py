@@ -118,6 +118,12 @@ def test_patch_reads_snoozes_and_corrects(api, smtp_server, settings) -> None:
     assert corrected["classifier_intent"] == "interested"
     assert corrected["corrected_by"] == "operator"
     assert Prospect.objects.get(pk=t.enrollment.prospect_id).stage == "meeting"
+    (label,) = api.get("/api/replies/labels").json()["results"]
+    assert (label["id"], label["intent"], label["predicted"]) == (
+        t.reply.pk,
+        "meeting_request",
+        "interested",
+    )
 
 
 @pytest.mark.parametrize(

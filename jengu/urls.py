@@ -19,7 +19,7 @@ from core import health
 from core.api import views as ops
 from inboxes import api as inboxes_api
 from outreach import api as outreach_api
-from outreach import approval_pages
+from outreach import approval_pages, replies_api
 from outreach import approvals_api as approvals
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api
@@ -93,6 +93,11 @@ urlpatterns = [
     api(r"approvals/(?P<pk>\d+)", approvals.ApprovalDetail.as_view(), "approval-detail"),
     api(r"approvals/(?P<pk>\d+)/approve", approvals.ApprovalApprove.as_view(), "approval-approve"),
     api(r"approvals/(?P<pk>\d+)/reject", approvals.ApprovalReject.as_view(), "approval-reject"),
+    api("replies", replies_api.ReplyList.as_view(), "replies"),
+    api("replies/labels", replies_api.ReplyLabels.as_view(), "reply-labels"),
+    api(r"replies/(?P<pk>\d+)", replies_api.ReplyDetail.as_view(), "reply-detail"),
+    api(r"replies/(?P<pk>\d+)/answer", replies_api.ReplyAnswer.as_view(), "reply-answer"),
+    api(r"replies/(?P<pk>\d+)/suggest", replies_api.ReplySuggest.as_view(), "reply-suggest"),
     api("suppressions", compliance_api.SuppressionList.as_view(), "suppressions"),
     api("status/warmup", inboxes_api.WarmupStatus.as_view(), "status-warmup"),
     api("status/inboxes", inboxes_api.InboxStatus.as_view(), "status-inboxes"),

@@ -191,3 +191,6 @@ class SequenceStepAdmin(admin.ModelAdmin):
     list_display = ["campaign", "number", "delay_days", "strategy", "html"]
     list_filter = ["campaign", "strategy"]
     list_select_related = ["campaign"]
+
+
+from outreach import admin_replies  # noqa: E402, F401  # the "Replies" page (the unified inbox)

@@ -10,7 +10,7 @@ from django_q.tasks import async_task
 
 from core.tasking import enqueue
 from outreach import services
-from outreach.services import drafting, reader
+from outreach.services import drafting, reader, replies_answer
 
 log = logging.getLogger(__name__)
 PASS_SECONDS = 200  # under the 5-minute cron and Q_CLUSTER's timeout
@@ -18,12 +18,20 @@ CHECK_TIMEOUT = 50  # seconds: under the one-minute schedule
 
 
 def send_due(count: int | None = None) -> str:
+    answers = replies_answer.answers_send_due(now=timezone.now())
+    if answers:
+        log.info("queued answers", extra={"outcomes": answers})
     report = services.run_send_pass(count=count, max_seconds=PASS_SECONDS)
     log.info(
         "send pass",
         extra={"sent": report.sent, "failed": report.failed, "skipped": len(report.skipped)},
     )
     return f"sent {report.sent}, failed {report.failed}, skipped {len(report.skipped)}"
+
+
+def send_answer(email_id: int) -> str:
+    """An operator's answer to a reply, enqueued on commit: sent now, not at the next pass."""
+    return replies_answer.answer_send(email_id=email_id)
 
 
 def reconcile_expired() -> str:

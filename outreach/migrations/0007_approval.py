@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("inboxes", "0002_reader_state"),
-        ("outreach", "0005_blackout"),
+        ("outreach", "0006_replies"),
         ("prospects", "0003_import_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -7,7 +7,7 @@ The suppression list and unsubscribe tokens live in ``compliance.models``.
 from __future__ import annotations
 
 from outreach.models.campaigns import STRATEGIES, Campaign, Enrollment, SequenceStep
-from outreach.models.inbound import InboundMessage
+from outreach.models.inbound import InboundMessage, Reply
 from outreach.models.ledger import OutboundEmail, OutboundEmailQuerySet, ShadowSend
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "InboundMessage",
     "OutboundEmail",
     "OutboundEmailQuerySet",
+    "Reply",
     "SequenceStep",
     "ShadowSend",
 ]

@@ -69,9 +69,26 @@ class InboundMessage(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The operator's workspace (the unified inbox): written by outreach.services.replies.
+    read_at = models.DateTimeField(null=True, blank=True, help_text="Empty = unread.")
+    snoozed_until = models.DateTimeField(
+        null=True, blank=True, help_text="Out of the unread list until then."
+    )
+    meeting_booked_at = models.DateTimeField(null=True, blank=True)
+    intent_corrected = models.BooleanField(
+        default=False,
+        help_text="The intent is the operator's; the classifier's stays in classification.",
+    )
+    corrected_by = models.CharField(max_length=150, blank=True)
+    corrected_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["-created_at", "-id"], condition=Q(kind="reply"), name="inbound_replies"
+            ),  # the unified inbox: human replies, newest first
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["inbox", "message_id"],
@@ -82,3 +99,19 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.from_address}: {self.subject[:60]}"
+
+
+class ReplyManager(models.Manager["Reply"]):
+    def get_queryset(self) -> models.QuerySet[Reply]:
+        return super().get_queryset().filter(kind=InboundMessage.Kind.REPLY)
+
+
+class Reply(InboundMessage):
+    """A human reply (kind ``reply``): the unified inbox's rows ("Replies" in the admin)."""
+
+    objects = ReplyManager()  # type: ignore[misc]  # the proxy narrows the rows
+
+    class Meta:
+        proxy = True
+        verbose_name_plural = "replies"
+        ordering = ["-created_at", "-id"]

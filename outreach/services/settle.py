@@ -36,6 +36,7 @@ from prospects.services import (
 )
 
 log = logging.getLogger(__name__)
+ANSWER = "answer"  # OutboundEmail.strategy of an operator's answer to a reply (replies_answer)
 
 
 def _mine(email_id: int, token: uuid.UUID):
@@ -75,6 +76,13 @@ def mark_sent(
         return False
     if email.inbox_id and email.reserved_day:
         inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email))
+    if email.strategy != ANSWER:  # an operator's answer is no step of the sequence
+        _advance(email, now)
+    prospect_mark_contacted(prospect_id=email.prospect_id, at=now)
+    return True
+
+
+def _advance(email: OutboundEmail, now: datetime) -> None:
     enrollment = email.enrollment
     nxt = enrollment.campaign.steps.filter(number=email.step + 1).first()
     Enrollment.objects.filter(pk=enrollment.pk, current_step__lt=email.step).update(
@@ -82,8 +90,6 @@ def mark_sent(
         next_send_at=now + timedelta(days=nxt.delay_days) if nxt else None,
         status=Enrollment.Status.ACTIVE if nxt else Enrollment.Status.COMPLETED,
     )
-    prospect_mark_contacted(prospect_id=email.prospect_id, at=now)
-    return True
 
 
 def settle(*, email_id: int, token: uuid.UUID, result: SendResult, now: datetime) -> str:

@@ -71,6 +71,8 @@ def test_query_parameters_have_their_real_types_bounds_and_enums(schema) -> None
     assert set(_parameter(schema, "/api/emails/", "direction")["enum"]) == {"inbound", "outbound"}
     assert "received" in _parameter(schema, "/api/emails/", "status")["enum"]
     assert "send" in _parameter(schema, "/api/admin/dead-letters/", "kind")["enum"]
+    assert "meeting_request" in _parameter(schema, "/api/replies/", "intent")["enum"]
+    assert _parameter(schema, "/api/replies/", "unread")["type"] == "boolean"
     path_id = schema["paths"]["/api/prospects/{id}/"]["get"]["parameters"][0]["schema"]
     assert (path_id["type"], path_id["minimum"]) == ("integer", 1)
     # the list filters describe GET only; a POST takes none of them
@@ -144,6 +146,13 @@ def test_website_is_documented_as_the_api_reads_it(schema, api: APIClient) -> No
         ("/api/admin/dead-letters?resolved=", "resolved"),
         ("/api/admin/dead-letters?kind=", "kind"),
         ("/api/suppressions?reason=", "reason"),
+        ("/api/replies?intent=happy", "intent"),
+        ("/api/replies?intent=", "intent"),
+        ("/api/replies?unread=maybe", "unread"),
+        ("/api/replies?needs_human=", "needs_human"),
+        ("/api/replies?campaign=abc", "campaign"),
+        ("/api/replies?campaign=0", "campaign"),
+        ("/api/replies?page_size=0", "page_size"),
     ],
 )
 def test_what_the_schema_refuses_is_a_400_naming_the_parameter(

@@ -50,6 +50,11 @@ JENGU = {
     "IMPORT_MAX_BYTES": env.int("JENGU_IMPORT_MAX_BYTES", default=50 * 1024 * 1024),
 }
 
+# --- per-domain and per-provider daily caps (README "Per-domain and per-provider caps") -----
+JENGU["DOMAIN_DAILY_CAP"] = env.int("JENGU_DOMAIN_DAILY_CAP", default=2)  # 0 = no cap
+# "google=40,microsoft=off": overrides of outreach.services.domaincaps.DEFAULT_PROVIDER_CAPS
+JENGU["PROVIDER_DAILY_CAPS"] = env.str("JENGU_PROVIDER_DAILY_CAPS", default="")
+
 # --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------
 # A compressed clock for the demo only (docs/demo.md): every hour of every day is a send window,
 # a few seconds between two sends of an inbox, and the crawler reaches the demo hotels' websites
@@ -62,6 +67,8 @@ if JENGU["DEMO"]:
         "SEND_GAP_SECONDS": ("JENGU_SEND_GAP_SECONDS", "5-10"),
         "CRAWL_PROXY": ("JENGU_CRAWL_PROXY", JENGU["DEMO_SITE_URL"]),
         "CRAWL_DELAY": ("JENGU_CRAWL_DELAY", 0.2),
+        # A demo sequence's three steps go out within minutes: one "day" for the domain cap.
+        "DOMAIN_DAILY_CAP": ("JENGU_DOMAIN_DAILY_CAP", 0),
     }
     for _key, (_variable, _value) in _DEMO_OVERRIDES.items():
         if _variable not in os.environ:

@@ -120,6 +120,7 @@ def test_the_forecast_api_answers_per_day_plans_and_assumptions(api, weekdays) -
         "weekday": "fri",
         "capacity": 2,
         "planned": 2,
+        "held_by_caps": 0,
         "inboxes": {body["assumptions"]["active_inboxes"][0]: 2},
     }
     assert body["assumptions"]["send_days"] == "mon-fri"

@@ -216,3 +216,17 @@ def test_a_reserved_test_domain_gets_only_the_domain_cap(settings: Any) -> None:
         assert run_send_pass().sent == 3
     assert _statuses(ids) == ["sent"] * 3
     assert not DomainDay.objects.filter(kind="provider").exists()
+
+
+def test_the_admin_sets_a_campaign_cap_and_shows_the_counters(admin_client: Any) -> None:
+    campaign = CampaignFactory()
+    form = {"name": campaign.name, "strategy": campaign.strategy, "status": "active"}
+    form |= {"domain_daily_cap": "5", "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0"}
+    page = admin_client.post(f"/admin/outreach/campaign/{campaign.pk}/change/", form)
+    assert page.status_code == 302, page.content[:2000]
+    campaign.refresh_from_db()
+    assert campaign.domain_daily_cap == 5
+    DomainDay.objects.create(kind="domain", key="grupo.es", day=date(2026, 12, 1), sent=2)
+    listing = admin_client.get("/admin/outreach/domainday/")
+    assert listing.status_code == 200 and b"grupo.es" in listing.content
+    assert admin_client.get("/admin/outreach/domainday/add/").status_code == 403

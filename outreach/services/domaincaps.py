@@ -218,3 +218,27 @@ def defer_capped(*, email_id: int, now: datetime) -> None:
     OutboundEmail.objects.filter(pk=email_id, status=OutboundEmail.Status.QUEUED).update(
         send_after=next_utc_day(now)
     )
+
+
+def usage_today(*, now: datetime, limit: int = 200) -> dict[str, Any]:
+    """Today's counters with their caps (GET /api/status/domain-caps), busiest first."""
+    day, caps, global_cap = utc_day(now), provider_caps(), domain_cap(None)
+    rows = (
+        DomainDay.objects.filter(day=day)
+        .annotate(used=F("reserved") + F("sent"))
+        .order_by("-used", "kind", "key")
+    )
+    out: dict[str, list[dict[str, Any]]] = {"domains": [], "providers": []}
+    for row in rows[:limit]:
+        cap = global_cap if row.kind == DOMAIN else caps.get(row.key, 0)
+        name = "domain" if row.kind == DOMAIN else "provider"
+        out[f"{name}s"].append(
+            {name: row.key, "reserved": row.reserved, "sent": row.sent, "cap": cap or None}
+        )
+    return {
+        "day": day.isoformat(),
+        "resets_at": next_utc_day(now).isoformat(),
+        "domain_cap": global_cap or None,
+        "provider_caps": caps,
+        **out,
+    }

@@ -76,6 +76,20 @@ def test_subdomains_of_one_registrable_domain_share_its_cap_across_inboxes() -> 
     assert _counter("domain", "grupo.es", date(2026, 12, 1)) == (0, 2)
 
 
+def test_the_status_api_shows_todays_counters_and_caps(api: Any, settings: Any) -> None:
+    settings.JENGU = {**settings.JENGU, "PROVIDER_DAILY_CAPS": "google=30,yahoo=off"}
+    with time_machine.travel(TUESDAY_2330 - timedelta(hours=13), tick=False):
+        _inboxes(2)
+        _to("ana@reservas.grupo.es", "rui@grupo.es", "eva@grupo.es", mx_provider="google")
+        run_send_pass()
+        body = api.get("/api/status/domain-caps").json()
+    assert body["day"] == "2026-12-01" and body["resets_at"] == "2026-12-02T00:00:00+00:00"
+    assert body["domain_cap"] == 2
+    assert body["provider_caps"]["google"] == 30 and "yahoo" not in body["provider_caps"]
+    assert body["domains"] == [{"domain": "grupo.es", "reserved": 0, "sent": 2, "cap": 2}]
+    assert body["providers"] == [{"provider": "google", "reserved": 0, "sent": 2, "cap": 30}]
+
+
 def test_a_campaign_cap_overrides_the_global_one(settings: Any) -> None:
     settings.JENGU = {**settings.JENGU, "DOMAIN_DAILY_CAP": 1}
     generous = CampaignFactory(domain_daily_cap=3)

@@ -25,7 +25,8 @@ class DomainDay(models.Model):
     class Meta:
         ordering = ["-day", "kind", "key"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "key", "day"], name="domainday_unique"),
+            # Day first: the claim looks up (day, kind, key), the status and forecast a day.
+            models.UniqueConstraint(fields=["day", "kind", "key"], name="domainday_unique"),
         ]
 
     def __str__(self) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 
 from inboxes.models import InboxDay
 from outreach.models import Campaign, DomainDay, OutboundEmail
@@ -244,3 +246,35 @@ def test_the_admin_sets_a_campaign_cap_and_shows_the_counters(admin_client: Any)
     listing = admin_client.get("/admin/outreach/domainday/")
     assert listing.status_code == 200 and b"grupo.es" in listing.content
     assert admin_client.get("/admin/outreach/domainday/add/").status_code == 403
+
+
+def test_a_failed_lookup_keeps_the_provider_known(settings: Any, dns_server: DNSTestServer) -> None:
+    settings.JENGU = {**settings.JENGU, "DNS_RESOLVER": dns_server.address, "DNS_TIMEOUT": 2.0}
+    for name in ("HUNTER", "APOLLO", "MILLIONVERIFIER"):
+        setattr(settings, f"{name}_API_KEY", "")
+    dns_server.records["casa-azul.pt"] = "SERVFAIL"
+    contact = ContactFactory(email="ana@casa-azul.pt", mx_provider="google")
+    contact_verify(contact=contact)
+    contact.refresh_from_db()
+    assert contact.verification_evidence["mx"]["status"] == "error"
+    assert contact.mx_provider == "google"
+    dns_server.records["casa-azul.pt"] = {"MX": [(10, "mx1.mail.ovh.net")]}
+    contact_verify(contact=contact)
+    contact.refresh_from_db()
+    assert contact.mx_provider == "ovh"  # the domain moved to another provider
+
+
+def test_contacts_verified_before_the_field_existed_get_it_from_their_evidence() -> None:
+    migration = importlib.import_module("prospects.migrations.0004_mx_provider")
+    old = ContactFactory(
+        email="ana@quinta.pt",
+        verification_evidence={"mx": {"status": "ok", "hosts": ["aspmx.l.google.com"]}},
+    )
+    test_tld = ContactFactory(
+        email="rui@quinta.test",
+        verification_evidence={"mx": {"status": "ok", "hosts": ["aspmx.l.google.com"]}},
+    )
+    unchecked = ContactFactory(email="eva@outro.pt", verification_evidence={})
+    migration.backfill(django_apps, None)
+    providers = [Contact.objects.get(pk=c.pk).mx_provider for c in (old, test_tld, unchecked)]
+    assert providers == ["google", "", ""]

@@ -55,8 +55,11 @@ class CapPlan:
 
     def _used_today(self, groups: dict[tuple[str, str], _Group]) -> dict[tuple[str, str], int]:
         keys = {(str(DOMAIN), d) for _, d in groups} | {(str(PROVIDER), p) for p, _ in groups if p}
-        rows = DomainDay.objects.filter(day=self.today, key__in={k for _, k in keys})
-        return {(r.kind, r.key): r.reserved + r.sent for r in rows if (r.kind, r.key) in keys}
+        # Today's rows (as many as domains written to today), not an IN over every recipient.
+        rows = DomainDay.objects.filter(day=self.today).values_list(
+            "kind", "key", "reserved", "sent"
+        )
+        return {(kind, key): r + s for kind, key, r, s in rows if (kind, key) in keys}
 
     def _room(self, day: date, kind: str, key: str, cap: int) -> int:
         used = self.used.get((kind, key), 0) if day == self.today else 0

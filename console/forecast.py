@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from compliance.models import Suppression
 from console.closed_days import closed_days
+from console.forecast_caps import CapPlan
 from core.api.filters import int_param
 from core.services import emergency_stop_active
 from inboxes.models import Inbox, InboxDay
@@ -51,30 +52,34 @@ def sendable_statuses() -> list[str]:
 
 
 def ready_with_sendable_contact() -> int:
-    """Ready prospects with at least one address we may write to (set-based: one query each
-    for contacts and suppressions, however many prospects there are)."""
+    """Ready prospects with at least one address we may write to."""
+    return len(ready_recipients())
+
+
+def ready_recipients() -> dict[int, tuple[str, str]]:
+    """prospect id -> (address, mailbox provider) of the ready prospects' first sendable
+    contact (set-based: one query each for contacts and suppressions, however many)."""
     rows = list(
         Contact.objects.filter(
             prospect__in=Prospect.objects.ready(), verification__in=sendable_statuses()
         )
         .exclude(email="")
-        .values_list("prospect_id", "email")
+        .order_by("prospect_id", "-is_primary", "id")
+        .values_list("prospect_id", "email", "mx_provider")
     )
-    emails = {email.lower() for _, email in rows}
+    emails = {email.lower() for _, email, _ in rows}
     domains = {email.rpartition("@")[2] for email in emails}
     blocked = Suppression.objects.filter(Q(email__in=emails) | Q(domain__in=domains))
     blocked_emails = {e.lower() for e in blocked.exclude(email="").values_list("email", flat=True)}
     blocked_domains = {
         d.lower() for d in blocked.exclude(domain="").values_list("domain", flat=True)
     }
-    return len(
-        {
-            prospect_id
-            for prospect_id, email in rows
-            if email.lower() not in blocked_emails
-            and email.lower().rpartition("@")[2] not in blocked_domains
-        }
-    )
+    ready: dict[int, tuple[str, str]] = {}
+    for prospect_id, email, provider in rows:
+        if email.lower() in blocked_emails or email.lower().rpartition("@")[2] in blocked_domains:
+            continue
+        ready.setdefault(prospect_id, (email.lower(), provider))
+    return ready
 
 
 # --- capacity -------------------------------------------------------------------------------
@@ -165,14 +170,19 @@ def _spread(left: int, slots: dict[str, int]) -> dict[str, int]:
 
 
 def plan_days(
-    n: int, capacity: dict[date, dict[str, int]], closed: dict[date, str] | None = None
+    n: int,
+    capacity: dict[date, dict[str, int]],
+    closed: dict[date, str] | None = None,
+    caps: CapPlan | None = None,
 ) -> list[dict[str, Any]]:
     days: list[dict[str, Any]] = []
     left, closed = n, closed or {}
     for day, slots in capacity.items():
         if left <= 0:
             break
-        planned = _spread(left, slots)
+        room = min(left, sum(slots.values()))
+        # The domain/provider caps push what they hold back to the next days.
+        planned = _spread(caps.take(day, room) if caps else left, slots)
         total = sum(planned.values())
         left -= total
         days.append(
@@ -181,6 +191,7 @@ def plan_days(
                 "weekday": DAYS[day.weekday()],
                 "capacity": sum(slots.values()),
                 "planned": total,
+                "held_by_caps": room - total,
                 "inboxes": {key: count for key, count in planned.items() if count},
             }
         )
@@ -215,6 +226,9 @@ def _assumptions(active: list[Inbox], paused: list[Inbox]) -> dict[str, Any]:
             "Blackout days (JENGU_BLACKOUT_DATES, the default campaign's) send nothing, nor "
             "does a public holiday in every country of the ready prospects (JENGU_SKIP_HOLIDAYS)"
             "; such a day carries a 'closed' reason.",
+            "Per-domain and per-provider daily caps hold back what is over them to the next "
+            "days (held_by_caps), read for the ready prospects' addresses; an N beyond them "
+            "counts as distinct domains. The caps' UTC days are taken as the inboxes' days.",
         ],
     }
 
@@ -223,12 +237,15 @@ def forecast(*, n: int | None = None, now: datetime | None = None) -> dict[str, 
     """The plan for N first emails (default: the ready prospects with a sendable contact)."""
     now = now or timezone.now()
     default = n is None
-    n = ready_with_sendable_contact() if n is None else max(0, n)
+    ready = ready_recipients()
+    n = len(ready) if n is None else max(0, n)
     inboxes = list(Inbox.objects.exclude(status=Inbox.Status.DISABLED).order_by("key"))
     active = [i for i in inboxes if i.status == Inbox.Status.ACTIVE]
     # Inbox-local days start at most a day before UTC's: cover them all.
     closed = closed_days(now.date() - timedelta(days=1), MAX_DAYS + 2) if n else {}
-    days = plan_days(n, capacity_by_day(active, now, MAX_DAYS, closed), closed) if n else []
+    caps = CapPlan.for_recipients(list(ready.values())[:n], n=n, now=now)
+    capacity = capacity_by_day(active, now, MAX_DAYS, closed)
+    days = plan_days(n, capacity, closed, caps) if n else []
     planned = sum(day["planned"] for day in days)
     last = next((day["date"] for day in reversed(days) if day["planned"]), None)
     return {

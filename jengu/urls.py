@@ -102,6 +102,7 @@ urlpatterns = [
     api("status/warmup", inboxes_api.WarmupStatus.as_view(), "status-warmup"),
     api("status/inboxes", inboxes_api.InboxStatus.as_view(), "status-inboxes"),
     api("status/forecast", ForecastStatus.as_view(), "status-forecast"),
+    api("status/domain-caps", outreach_api.DomainCapStatus.as_view(), "status-domain-caps"),
     api("status/rate-limits", aiengine_api.RateLimitStatus.as_view(), "status-rate-limits"),
     api("admin/initialize-inboxes", inboxes_api.InitializeInboxes.as_view(), "initialize-inboxes"),
     api("admin/pause-inbox", inboxes_api.PauseInbox.as_view(), "pause-inbox"),

@@ -8,6 +8,7 @@ from compliance.models import Suppression
 from outreach import services
 from outreach.models import (
     Campaign,
+    DomainDay,
     Enrollment,
     InboundMessage,
     OutboundEmail,
@@ -23,7 +24,7 @@ class StepInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "strategy", "status", "is_default", "created_at"]
+    list_display = ["name", "strategy", "status", "is_default", "domain_daily_cap", "created_at"]
     list_filter = ["status", "strategy"]
     search_fields = ["name"]
     inlines = [StepInline]
@@ -191,6 +192,25 @@ class SequenceStepAdmin(admin.ModelAdmin):
     list_display = ["campaign", "number", "delay_days", "strategy", "html"]
     list_filter = ["campaign", "strategy"]
     list_select_related = ["campaign"]
+
+
+@admin.register(DomainDay)
+class DomainDayAdmin(admin.ModelAdmin):
+    """Today's per-domain and per-provider send counters (the claim writes them); read-only."""
+
+    list_display = ["day", "kind", "key", "reserved", "sent"]
+    list_filter = ["kind", "day"]
+    search_fields = ["key"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 from outreach import admin_replies  # noqa: E402, F401  # the "Replies" page (the unified inbox)

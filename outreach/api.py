@@ -1,7 +1,8 @@
-"""POST /api/send-email, POST /api/admin/trigger-send."""
+"""POST /api/send-email, POST /api/admin/trigger-send, GET /api/status/domain-caps."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -12,6 +13,7 @@ from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
 from outreach import services
 from outreach.models import STRATEGIES, OutboundEmail
+from outreach.services.domaincaps import usage_today
 
 QUEUED = inline_serializer(
     "QueuedEmail",
@@ -100,3 +102,12 @@ class TriggerSend(APIView):
         data.is_valid(raise_exception=True)
         report = services.run_send_pass(count=data.validated_data.get("count"))
         return Response(report.as_dict())
+
+
+class DomainCapStatus(APIView):
+    """Today's (UTC) sends per recipient domain and per mailbox provider, with their caps
+    (``cap`` null = none; a campaign may set its own domain cap)."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response(usage_today(now=timezone.now()))

@@ -63,7 +63,13 @@ TRANSITIONS: dict[str, Transition] = {
 # fmt: on
 
 # What a settled claim no longer holds.
-RELEASED: dict[str, Any] = {"claim_token": None, "lease_until": None, "reserved_day": None}
+RELEASED: dict[str, Any] = {
+    "claim_token": None,
+    "lease_until": None,
+    "reserved_day": None,
+    "cap_day": None,  # the domain/provider cap slots (outreach.services.domaincaps)
+    "cap_provider": "",
+}
 
 
 def move(
@@ -100,8 +106,11 @@ def claim(
     from_address: str,
     message_id: str,
     now: datetime,
+    cap_day: date | None = None,
+    cap_provider: str = "",
 ) -> bool:
-    """A sender takes a due email, with its inbox and the warmup slot of ``reserved_day``."""
+    """A sender takes a due email, with its inbox and the warmup slot of ``reserved_day``
+    (and the domain/provider cap slots of the UTC day ``cap_day``)."""
     return _one(
         "claim",
         email_id,
@@ -110,6 +119,8 @@ def claim(
         inbox_id=inbox_id,
         lease_until=lease_until,
         reserved_day=reserved_day,
+        cap_day=cap_day,
+        cap_provider=cap_provider,
         attempts=attempts,
         from_address=from_address,
         message_id=message_id,

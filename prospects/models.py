@@ -132,6 +132,12 @@ class Contact(models.Model):
         default=list, blank=True, help_text="Dates of recent soft bounces (escalation rule)."
     )
     is_role = models.BooleanField(default=False, help_text="info@, reservations@, ...")
+    mx_provider = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Mailbox provider behind the domain, from the MX seen at verification "
+        "(prospects.mxproviders); empty = none recognised. Read by the per-provider send cap.",
+    )
     is_primary = models.BooleanField(default=True)
     linkedin_url = models.URLField(max_length=500, blank=True)
     phone = models.CharField(max_length=64, blank=True)

@@ -85,6 +85,10 @@ JENGU["PLACEMENT_WAIT_MINUTES"] = env.int("JENGU_PLACEMENT_WAIT_MINUTES", defaul
 JENGU["DNS_PREFLIGHT"] = env.str("JENGU_DNS_PREFLIGHT", default="warn").strip().lower()
 if JENGU["DNS_PREFLIGHT"] not in ("warn", "enforce", "off"):
     raise ImproperlyConfigured("JENGU_DNS_PREFLIGHT must be warn, enforce or off")
+# --- per-domain and per-provider daily caps (README "Per-domain and per-provider caps") -----
+JENGU["DOMAIN_DAILY_CAP"] = env.int("JENGU_DOMAIN_DAILY_CAP", default=2)  # 0 = no cap
+# "google=40,microsoft=off": overrides of outreach.services.domaincaps.DEFAULT_PROVIDER_CAPS
+JENGU["PROVIDER_DAILY_CAPS"] = env.str("JENGU_PROVIDER_DAILY_CAPS", default="")
 
 # --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------
 # A compressed clock for the demo only (docs/demo.md): every hour of every day (holidays too) is
@@ -102,6 +106,8 @@ if JENGU["DEMO"]:
         "SKIP_HOLIDAYS": ("JENGU_SKIP_HOLIDAYS", False),  # a demo on 25 December still sends
         "CRAWL_PROXY": ("JENGU_CRAWL_PROXY", JENGU["DEMO_SITE_URL"]),
         "CRAWL_DELAY": ("JENGU_CRAWL_DELAY", 0.2),
+        # A demo sequence's three steps go out within minutes: one "day" for the domain cap.
+        "DOMAIN_DAILY_CAP": ("JENGU_DOMAIN_DAILY_CAP", 0),
     }
     for _key, (_variable, _value) in _DEMO_OVERRIDES.items():
         if _variable not in os.environ:

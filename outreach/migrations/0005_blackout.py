@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("outreach", "0003_suppression_to_compliance"),
+        ("outreach", "0004_domain_caps"),
     ]
 
     operations = [

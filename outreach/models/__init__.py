@@ -7,12 +7,14 @@ The suppression list and unsubscribe tokens live in ``compliance.models``.
 from __future__ import annotations
 
 from outreach.models.campaigns import STRATEGIES, Campaign, Enrollment, SequenceStep
+from outreach.models.caps import DomainDay
 from outreach.models.inbound import InboundMessage, Reply
 from outreach.models.ledger import OutboundEmail, OutboundEmailQuerySet, ShadowSend
 
 __all__ = [
     "STRATEGIES",
     "Campaign",
+    "DomainDay",
     "Enrollment",
     "InboundMessage",
     "OutboundEmail",

@@ -28,6 +28,12 @@ class Campaign(models.Model):
     strategy = models.CharField(max_length=32, choices=STRATEGIES, default="cold_direct")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     is_default = models.BooleanField(default=False, help_text="The daily pipeline enrolls here.")
+    domain_daily_cap = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Emails per recipient domain per UTC day, all inboxes together; "
+        "empty = JENGU_DOMAIN_DAILY_CAP, 0 = no cap.",
+    )
     legacy_id = models.CharField(max_length=64, blank=True)
     review_first_emails = models.BooleanField(
         "review first emails before sending",

@@ -69,6 +69,12 @@ class OutboundEmail(models.Model):
     reserved_day = models.DateField(
         null=True, blank=True, help_text="Inbox-local day whose warmup slot this holds."
     )
+    cap_day = models.DateField(
+        null=True, blank=True, help_text="UTC day whose domain/provider cap slots this holds."
+    )
+    cap_provider = models.CharField(
+        max_length=32, blank=True, help_text="Mailbox provider whose cap slot this holds."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     provider_message_id = models.CharField(max_length=255, blank=True)
     last_error = models.TextField(blank=True)

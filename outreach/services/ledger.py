@@ -21,7 +21,7 @@ from inboxes import services as inboxes
 from inboxes.models import Inbox
 from outreach import transitions
 from outreach.models import Enrollment, OutboundEmail
-from outreach.services import policy
+from outreach.services import domaincaps, policy
 from outreach.services.messages import message_id_domain, new_message_id
 from outreach.services.suppression import stop_enrollments_for
 
@@ -36,6 +36,7 @@ class Claim:
     token: uuid.UUID
     inbox_id: int
     day: date  # inbox-local day of the warmup slot
+    hold: domaincaps.Hold | None = None  # the UTC day's domain/provider cap slots
 
 
 def _lock(qs):
@@ -59,7 +60,7 @@ def _candidates(inbox: Inbox, now: datetime) -> Iterator[OutboundEmail]:
             send_after__lte=now,
             enrollment__status=Enrollment.Status.ACTIVE,
         )
-        .select_related("prospect", "enrollment__campaign")
+        .select_related("prospect", "enrollment__campaign", "contact")
         .order_by("send_after", "pk")
     )
     after: tuple[datetime, int] | None = None
@@ -98,11 +99,17 @@ def _cancel_suppressed(email: OutboundEmail) -> None:
     transitions.cancel(OutboundEmail.objects.filter(pk=email.pk), error="recipient suppressed")
 
 
-def _pick(inbox: Inbox, now: datetime, skipped: dict[int, str]) -> OutboundEmail | None:
+def _pick(
+    inbox: Inbox, now: datetime, skipped: dict[int, str]
+) -> tuple[OutboundEmail, domaincaps.Hold] | None:
+    seen: domaincaps.Seen = {}
     for email in _candidates(inbox, now):
         reason = _eligible(email, inbox, now)
         if not reason:
-            return email
+            hold, reason = domaincaps.caps_reserve(email=email, now=now, seen=seen)
+            if hold is not None:
+                return email, hold
+            domaincaps.defer_capped(email_id=email.pk, now=now)
         if reason == "suppressed":
             _cancel_suppressed(email)
         skipped[email.pk] = reason
@@ -127,17 +134,21 @@ def claim_next(
             return None
         if inbox.next_send_at and inbox.next_send_at > now:
             return None
-        email = _pick(inbox, now, skipped)
-        if email is None:
+        picked = _pick(inbox, now, skipped)
+        if picked is None:
             return None
+        email, hold = picked
         day = inboxes.warmup_reserve(inbox=inbox, now=now)
         if day is None:
+            domaincaps.caps_release(hold=hold)
             skipped[email.pk] = "warmup limit reached"
             return None
-        return _take(email, inbox, now, day)
+        return _take(email, inbox, now, day, hold)
 
 
-def _take(email: OutboundEmail, inbox: Inbox, now: datetime, day: date) -> Claim:
+def _take(
+    email: OutboundEmail, inbox: Inbox, now: datetime, day: date, hold: domaincaps.Hold
+) -> Claim:
     token, attempts, message_id = uuid.uuid4(), email.attempts + 1, email.message_id
     if attempts == 1 and email.step == 1 and message_id_domain(message_id) != inbox.domain:
         # Stamped before any send, in this same transaction: it never changes once tried.
@@ -148,6 +159,8 @@ def _take(email: OutboundEmail, inbox: Inbox, now: datetime, day: date) -> Claim
         inbox_id=inbox.pk,
         lease_until=now + timedelta(seconds=settings.JENGU["SEND_LEASE_SECONDS"]),
         reserved_day=day,
+        cap_day=hold.day,
+        cap_provider=hold.provider,
         attempts=attempts,
         from_address=inbox.address,
         message_id=message_id,
@@ -158,4 +171,4 @@ def _take(email: OutboundEmail, inbox: Inbox, now: datetime, day: date) -> Claim
     if email.enrollment.inbox_id is None:
         Enrollment.objects.filter(pk=email.enrollment_id, inbox__isnull=True).update(inbox=inbox)
     Inbox.objects.filter(pk=inbox.pk).update(next_send_at=now + policy.random_gap())
-    return Claim(email.pk, token, inbox.pk, day)
+    return Claim(email.pk, token, inbox.pk, day, hold)

@@ -23,6 +23,7 @@ from inboxes.clients import transport_for
 from inboxes.models import Inbox
 from outreach import transitions
 from outreach.models import OutboundEmail
+from outreach.services.domaincaps import caps_release, held
 from outreach.services.settle import mark_sent
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,7 @@ def resolve_delivery_unknown(
 
 def send_again(email: OutboundEmail, now: datetime) -> None:
     """Called inside a transaction: a refusal rolls the slot's release back."""
+    caps_release(hold=held(email))
     if email.reserved_day and email.inbox_id:
         inboxes.warmup_release(inbox_id=email.inbox_id, day=email.reserved_day)
     if not transitions.send_again(email.pk, now=now, error="operator: send again"):

@@ -27,6 +27,7 @@ from inboxes.models import Inbox
 from outreach import transitions
 from outreach.models import Enrollment, OutboundEmail
 from outreach.services import policy
+from outreach.services.domaincaps import caps_consume, caps_release, held
 from outreach.services.shadow import SHADOW, settle_shadow
 from outreach.services.suppression import suppress
 from prospects.services import (
@@ -74,6 +75,7 @@ def mark_sent(
         applied = transitions.assume_delivered(email.pk, now=now, provider_id=provider_id)
     if not applied:
         return False
+    caps_consume(hold=held(email))  # before InboxDay: the claim's lock order
     if email.inbox_id and email.reserved_day:
         inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email))
     if email.strategy != ANSWER:  # an operator's answer is no step of the sequence
@@ -118,6 +120,7 @@ def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list)
     if result.outcome == "auth":
         return _auth_failed(email, result, now, later)
     if result.outcome == "invalid":  # our content, not the server: no retry, no inbox blame
+        caps_release(hold=held(email))
         inboxes.warmup_release(inbox_id=_inbox(email), day=_day(email))
         return _give_up(email, result.message)
     verdict = result.verdict
@@ -131,6 +134,7 @@ def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list)
     if verdict.consequence == Consequence.ADDRESS_BAD:
         return _hard_bounce(email, verdict, now, later)
     if verdict.consequence == Consequence.SENDER_PROBLEM:
+        caps_consume(hold=held(email))  # the domain's server saw it: today's slot is spent
         inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email), bounced=True)
         later.append(
             lambda: inboxes.record_bounce(
@@ -158,6 +162,8 @@ def _describe(result: SendResult) -> str:
 def _retry(
     email: OutboundEmail, now: datetime, error: str, *, release: bool, wait: timedelta | None = None
 ) -> str:
+    if release:
+        caps_release(hold=held(email))
     if release and email.reserved_day:
         inboxes.warmup_release(inbox_id=_inbox(email), day=_day(email))
     if email.attempts >= settings.JENGU["SEND_MAX_ATTEMPTS"]:
@@ -190,6 +196,7 @@ def _hard_bounce(email: OutboundEmail, verdict: Verdict, now: datetime, later: l
         reason=str(verdict.reason),
         error=f"{verdict.status or ''} {verdict.diagnostic}".strip()[:2000],
     )
+    caps_consume(hold=held(email))
     inboxes.warmup_consume(inbox_id=_inbox(email), day=_day(email), bounced=True)
     contact_mark_invalid(contact_id=email.contact_id)
     suppress(
@@ -214,6 +221,7 @@ def record_soft_bounce(*, contact_id: int, now: datetime) -> bool:
 
 def _auth_failed(email: OutboundEmail, result: SendResult, now: datetime, later: list) -> str:
     # Not the email's fault: give back the attempt and the slot, pause the inbox for a human.
+    caps_release(hold=held(email))
     inboxes.warmup_release(inbox_id=_inbox(email), day=_day(email))
     transitions.requeue(
         email.pk,

@@ -25,6 +25,7 @@ from inboxes.clients import SendResult, Transport, transport_for
 from inboxes.models import Inbox
 from outreach import transitions
 from outreach.models import OutboundEmail, ShadowSend
+from outreach.services.domaincaps import caps_release, held
 
 SHADOW = "shadow"  # the SendResult outcome, and the send pass's outcome
 RETRY_AFTER = timedelta(days=1)
@@ -84,5 +85,6 @@ def settle_shadow(email: OutboundEmail, now: datetime) -> str:
         note=NOTE,
     ):
         return "lost"  # its lease expired meanwhile: unknown now, reconciled like any other
+    caps_release(hold=held(email))
     inboxes.warmup_release(inbox_id=inbox_id, day=day)
     return SHADOW

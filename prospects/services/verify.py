@@ -34,6 +34,7 @@ from prospects.clients.mx import MxResult, lookup_mx, make_resolver
 from prospects.conf import knob
 from prospects.emails import candidate_patterns, is_disposable, is_role_address
 from prospects.models import Contact, ProspectEvent
+from prospects.mxproviders import mx_provider
 from prospects.normalize import email_problem
 
 Status = Contact.Verification
@@ -54,7 +55,7 @@ HUNTER_STATUS = {
 DECISIVE = frozenset({Status.VALID, Status.CATCH_ALL, Status.INVALID})
 SAVED_FIELDS = (
     "email", "verification", "verification_evidence", "verified_at", "is_role", "title",
-    "linkedin_url",
+    "linkedin_url", "mx_provider",
 )  # fmt: skip
 
 
@@ -239,7 +240,15 @@ def _save(contact: Contact, verdict: Verdict, now: datetime) -> None:
     contact.verification_evidence = verdict.evidence | {"checked_at": now.isoformat()}
     contact.verified_at = now
     contact.is_role = bool(contact.email) and is_role_address(contact.email)
+    contact.mx_provider = _provider(contact, verdict.evidence.get("mx") or {})
     contact.save(update_fields=[*SAVED_FIELDS, "updated_at"])
+
+
+def _provider(contact: Contact, mx: dict[str, Any]) -> str:
+    """The provider from this check's MX answer; a failed lookup keeps what was known."""
+    if mx.get("status") == "error" or not contact.email:
+        return contact.mx_provider if contact.email else ""
+    return mx_provider(list(mx.get("hosts") or []), domain=contact.email.rpartition("@")[2])
 
 
 def contact_verify(

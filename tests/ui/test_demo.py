@@ -53,6 +53,7 @@ def demo_mode(settings: Any, site: DemoSite, monkeypatch: pytest.MonkeyPatch) ->
         "SEND_DAYS": "mon-sun",
         "CRAWL_PROXY": site.url,
         "CRAWL_DELAY": 0.0,
+        "DOMAIN_DAILY_CAP": 0,
     }
     monkeypatch.setattr(demo, "PASS_SECONDS", 0)
     return site
@@ -185,7 +186,8 @@ def _settings_in(env: dict[str, str], tmp_path: Path) -> dict[str, Any]:
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "
         "print(json.dumps({k: s.JENGU.get(k, '') for k in ('SEND_HOURS', 'SEND_DAYS', "
-        "'SEND_GAP_SECONDS', 'CRAWL_PROXY')} | {'workers': s.Q_CLUSTER['workers']}))"
+        "'SEND_GAP_SECONDS', 'CRAWL_PROXY', 'DOMAIN_DAILY_CAP')} | "
+        "{'workers': s.Q_CLUSTER['workers']}))"
     )
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("JENGU_", "Q_"))}
     run = subprocess.run(
@@ -211,6 +213,8 @@ def test_the_compressed_clock_applies_only_in_demo_mode(tmp_path: Path) -> None:
     assert compressed["SEND_DAYS"] == "mon-sun"
     assert compressed["SEND_GAP_SECONDS"] == "5-10"
     assert compressed["CRAWL_PROXY"] == "http://127.0.0.1:9"
+    # A whole sequence goes out within minutes: the per-domain cap would stop it at step 2.
+    assert (normal["DOMAIN_DAILY_CAP"], compressed["DOMAIN_DAILY_CAP"]) == (2, 0)
     # A variable the operator set still wins.
     kept = _settings_in({"JENGU_DEMO": "true", "JENGU_SEND_DAYS": "mon-fri"}, tmp_path)
     assert kept["SEND_DAYS"] == "mon-fri"

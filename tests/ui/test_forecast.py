@@ -11,6 +11,7 @@ import time_machine
 from compliance.models import Suppression
 from console.forecast import forecast
 from inboxes.models import Inbox, InboxDay
+from outreach.models import DomainDay
 from prospects.models import Contact, Prospect
 from tests.factories import ContactFactory, InboxFactory, ProspectFactory
 
@@ -120,6 +121,7 @@ def test_the_forecast_api_answers_per_day_plans_and_assumptions(api, weekdays) -
         "weekday": "fri",
         "capacity": 2,
         "planned": 2,
+        "held_by_caps": 0,
         "inboxes": {body["assumptions"]["active_inboxes"][0]: 2},
     }
     assert body["assumptions"]["send_days"] == "mon-fri"
@@ -141,3 +143,33 @@ def test_the_forecast_page_answers_in_words(admin_client, weekdays) -> None:
         page = admin_client.get("/admin/ops/forecast/?n=6").content.decode()
     assert "is contacted on <strong>2026-12-07</strong>" in page
     assert 'aria-label="First emails planned per day for 6 prospects"' in page
+
+
+@pytest.mark.django_db
+def test_the_caps_push_what_is_over_them_to_the_next_days(settings) -> None:
+    settings.JENGU = {
+        **settings.JENGU,
+        "SEND_DAYS": "mon-sun",
+        "SEND_HOURS": "0-24",
+        "WARMUP_SCHEDULE": "50",
+        "DOMAIN_DAILY_CAP": 2,
+        "PROVIDER_DAILY_CAPS": "google=3",
+    }
+    InboxFactory(timezone="UTC", warmup_start=date(2026, 11, 30))
+    for host in ("grupo.es", "reservas.grupo.es", "lisboa.grupo.es", "porto.grupo.es"):
+        ContactFactory(prospect=ProspectFactory(), email=f"ana@{host}")  # one registrable domain
+    for n in range(4):  # four domains on Google Workspace
+        ContactFactory(prospect=ProspectFactory(), email=f"ana@casa{n}.pt", mx_provider="google")
+    ContactFactory(prospect=ProspectFactory(), email="ana@solo.pt")
+    # Today's counters already hold one email to grupo.es.
+    DomainDay.objects.create(kind="domain", key="grupo.es", day=date(2026, 12, 4), sent=1)
+    with time_machine.travel(FRIDAY_10, tick=False):
+        plan = forecast()
+    assert plan["n"] == 9
+    # Friday: grupo.es 1 (one already sent), Google 3 of 4, solo.pt 1; the rest spills over.
+    assert _planned(plan) == {"2026-12-04": 5, "2026-12-05": 3, "2026-12-06": 1}
+    assert [d["held_by_caps"] for d in plan["days"]] == [4, 1, 0]
+    assert plan["last_contact_date"] == "2026-12-06"
+    # A number beyond the known recipients counts as distinct domains.
+    with time_machine.travel(FRIDAY_10, tick=False):
+        assert _planned(forecast(n=20))["2026-12-04"] == 16

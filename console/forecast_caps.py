@@ -1,0 +1,85 @@
+"""The forecast's view of the per-domain and per-provider daily caps (outreach.services.domaincaps).
+
+Recipients are grouped by provider, then by registrable domain; each simulated day a domain
+takes at most its cap and a provider at most its own, and what is over waits for the next day.
+Today starts from what today's counters already hold. Work per day is bounded by what is planned
+that day plus the number of providers, so a year of a large list stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from outreach.models import DomainDay
+from outreach.services.domaincaps import (
+    DOMAIN,
+    PROVIDER,
+    domain_cap,
+    provider_caps,
+    recipient_domain,
+    utc_day,
+)
+from prospects.mxproviders import is_reserved_test_domain
+
+UNLIMITED = 1 << 62
+
+
+@dataclass
+class _Group:
+    domain: str
+    pending: int
+
+
+class CapPlan:
+    def __init__(self, recipients: list[tuple[str, str]], *, extra: int, now: datetime) -> None:
+        self.today = utc_day(now)
+        self.domain_cap = domain_cap(None) or UNLIMITED
+        self.provider_caps = provider_caps()
+        self.extra = extra  # emails beyond the known recipients: no cap applies to them
+        self.buckets: OrderedDict[str, deque[_Group]] = OrderedDict()
+        groups: dict[tuple[str, str], _Group] = {}
+        for email, provider in recipients:
+            domain = recipient_domain(email)
+            provider = "" if is_reserved_test_domain(domain) else provider
+            if (provider, domain) not in groups:
+                groups[(provider, domain)] = _Group(domain, 0)
+                self.buckets.setdefault(provider, deque()).append(groups[(provider, domain)])
+            groups[(provider, domain)].pending += 1
+        self.used = self._used_today(groups)
+
+    @classmethod
+    def for_recipients(cls, recipients: list[tuple[str, str]], *, n: int, now: datetime) -> CapPlan:
+        return cls(recipients, extra=max(0, n - len(recipients)), now=now)
+
+    def _used_today(self, groups: dict[tuple[str, str], _Group]) -> dict[tuple[str, str], int]:
+        keys = {(str(DOMAIN), d) for _, d in groups} | {(str(PROVIDER), p) for p, _ in groups if p}
+        # Today's rows (as many as domains written to today), not an IN over every recipient.
+        rows = DomainDay.objects.filter(day=self.today).values_list(
+            "kind", "key", "reserved", "sent"
+        )
+        return {(kind, key): r + s for kind, key, r, s in rows if (kind, key) in keys}
+
+    def _room(self, day: date, kind: str, key: str, cap: int) -> int:
+        used = self.used.get((kind, key), 0) if day == self.today else 0
+        return max(0, cap - used)
+
+    def take(self, day: date, room: int) -> int:
+        """How many of ``room`` sends the caps let go on ``day``; those leave the plan."""
+        taken = 0
+        for provider, groups in self.buckets.items():
+            cap = self.provider_caps.get(provider, 0) if provider else 0
+            p_room = self._room(day, str(PROVIDER), provider, cap) if cap else UNLIMITED
+            for _ in range(len(groups)):
+                if taken == room or p_room == 0:
+                    break
+                group = groups.popleft()
+                d_room = self._room(day, str(DOMAIN), group.domain, self.domain_cap)
+                n = min(group.pending, d_room, p_room, room - taken)
+                group.pending, taken, p_room = group.pending - n, taken + n, p_room - n
+                if group.pending:
+                    groups.append(group)
+        extra = min(self.extra, room - taken)
+        self.extra -= extra
+        return taken + extra

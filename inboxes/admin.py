@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.admin_display import when_column
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
 
@@ -85,7 +86,7 @@ class InboxAdmin(admin.ModelAdmin):
         "circuit",
         "bounce_pct",
         "today",
-        "last_success_at",
+        when_column("last_success_at", "last success"),
         "source",
     ]
     list_filter = ["status", "provider", BouncingFilter, "circuit", "source"]

@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from compliance.models import Suppression
+from core.admin_display import cut, cut_column, when, when_column
 from outreach import services
 from outreach.models import (
     Campaign,
@@ -23,8 +25,9 @@ class StepInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "strategy", "status", "is_default", "created_at"]
-    list_filter = ["status", "strategy"]
+    list_display = ["name", "strategy", "status", "is_default", when_column("created_at")]
+    list_filter = ["status", "strategy", "is_default"]
+    ordering = ["-is_default", "name"]
     search_fields = ["name"]
     inlines = [StepInline]
 
@@ -32,13 +35,13 @@ class CampaignAdmin(admin.ModelAdmin):
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
     list_display = [
-        "contact",
-        "prospect",
-        "campaign",
+        cut_column("contact__email", 18, "contact"),
+        cut_column("prospect__name", 14, "prospect"),
+        cut_column("campaign__name", 12, "campaign"),
         "status",
         "current_step",
-        "inbox",
-        "next_send_at",
+        cut_column("inbox__key", 10, "inbox"),
+        when_column("next_send_at", "next send"),
     ]
     list_filter = ["status", "campaign", "inbox"]
     search_fields = ["contact__email", "prospect__name"]
@@ -62,15 +65,13 @@ class EnrollmentAdmin(admin.ModelAdmin):
 class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = [
         "id",
-        "recipient",
-        "subject",
+        cut_column("recipient", 14),
+        "subject_line",
         "step",
         "status",
-        "inbox",
-        "send_after",
-        "sent_at",
+        "inbox_key",
+        "sent_or_due",
         "attempts",
-        "offline",
     ]
     list_filter = ["status", "inbox", "step", "offline", "ai_provider", "legacy"]
     search_fields = ["recipient", "subject", "message_id", "prospect__name"]
@@ -100,18 +101,32 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
 
+    @admin.display(description="subject", ordering="subject")
+    def subject_line(self, obj: OutboundEmail) -> str:
+        return cut(obj.subject, em=20)
+
+    @admin.display(description="sent / due", ordering="send_after")
+    def sent_or_due(self, obj: OutboundEmail) -> str:
+        if obj.sent_at:
+            return format_html("sent {}", when(obj.sent_at))
+        return format_html("due {}", when(obj.send_after))
+
+    @admin.display(description="inbox", ordering="inbox__key")
+    def inbox_key(self, obj: OutboundEmail) -> str:
+        return obj.inbox.key if obj.inbox else "-"
+
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(admin.ModelAdmin):
     list_display = [
-        "created_at",
-        "from_address",
-        "subject",
+        when_column("created_at", "received"),
+        cut_column("from_address", 14, "from"),
+        "subject_line",
         "kind",
         "intent",
         "match",
-        "inbox",
-        "prospect",
+        "inbox_key",
+        "prospect_name",
     ]
     list_filter = ["kind", "intent", "match", "inbox"]
     search_fields = ["from_address", "subject", "message_id", "body_text"]
@@ -134,13 +149,28 @@ class InboundMessageAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
 
+    @admin.display(description="subject", ordering="subject")
+    def subject_line(self, obj: InboundMessage) -> str:
+        return cut(obj.subject, em=16)
+
+    @admin.display(description="inbox", ordering="inbox__key")
+    def inbox_key(self, obj: InboundMessage) -> str:
+        return obj.inbox.key if obj.inbox else "-"
+
+    @admin.display(description="prospect", ordering="prospect__name")
+    def prospect_name(self, obj: InboundMessage) -> str:
+        return cut(obj.prospect.name, em=12) if obj.prospect else "-"
+
 
 @admin.register(Suppression)
 class SuppressionAdmin(admin.ModelAdmin):
     """A compliance model, registered here: saving one must stop that address's sequences."""
 
-    list_display = ["__str__", "reason", "source", "created_by", "created_at"]
-    list_filter = ["reason"]
+    list_display = [
+        cut_column("email", 22, "address"), "domain", "reason", "source", "created_by",
+        when_column("created_at", "since"),
+    ]  # fmt: skip
+    list_filter = ["reason", "source"]
     search_fields = ["email", "domain", "detail"]
     date_hierarchy = "created_at"
 
@@ -168,7 +198,10 @@ class SuppressionAdmin(admin.ModelAdmin):
 class ShadowSendAdmin(admin.ModelAdmin):
     """What the parallel run would have sent (JENGU_SHADOW); read-only evidence."""
 
-    list_display = ["at", "recipient", "step", "from_address", "subject", "inbox"]
+    list_display = [
+        when_column("at"), cut_column("recipient", 16), "step", cut_column("from_address", 16),
+        cut_column("subject", 20), cut_column("inbox__key", 10, "inbox"),
+    ]  # fmt: skip
     list_filter = ["step", "inbox"]
     search_fields = ["recipient", "subject", "message_id"]
     list_select_related = ["inbox"]

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from compliance.models import Suppression
-from core.admin_display import cut, cut_column, when, when_column
+from core.admin_display import cut, cut_column, value_table, when, when_column
 from outreach import services
 from outreach.models import (
     Campaign,
@@ -135,19 +135,32 @@ class InboundMessageAdmin(admin.ModelAdmin):
     readonly_fields = [
         "message_id",
         "raw",
-        "headers",
+        "headers_table",
         "received_at",
-        "classification",
+        "classification_table",
         "bounce_reason",
         "bounce_consequence",
         "bounce_recipient",
-        "flags",
+        "flag_list",
         "source_uid",
         "processed_at",
         "error",
         "created_at",
     ]
+    exclude = ["headers", "classification", "flags"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="headers")
+    def headers_table(self, obj: InboundMessage) -> str:
+        return value_table(obj.headers)
+
+    @admin.display(description="classification")
+    def classification_table(self, obj: InboundMessage) -> str:
+        return value_table(obj.classification)
+
+    @admin.display(description="flags")
+    def flag_list(self, obj: InboundMessage) -> str:
+        return value_table(obj.flags)
 
     @admin.display(description="subject", ordering="subject")
     def subject_line(self, obj: InboundMessage) -> str:

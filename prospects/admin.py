@@ -10,22 +10,18 @@ from django.http import HttpRequest
 from core.admin_display import cut, cut_column, value_table, when_column
 from core.errors import JenguError
 from core.tasking import enqueue
-from prospects import import_admin  # noqa: F401  (registers the import pages)
+from prospects import admin_history, import_admin  # noqa: F401  (register their pages)
 from prospects.admin_parts import (
     PROSPECT_FIELDSETS,
     URL_FIELDS,
     ContactInline,
     HasEmailFilter,
-    pretty,
 )
 from prospects.forms import ContactForm, ProspectForm, StageActionForm
 from prospects.models import (
     Contact,
-    CrawlHost,
     DuplicateHint,
-    PipelineRun,
     Prospect,
-    ProspectEvent,
 )
 from prospects.pipeline.daily import ENRICH_TASK, FINDER_TASK
 from prospects.services.contacts import contact_save
@@ -158,8 +154,8 @@ class ContactAdmin(admin.ModelAdmin):
     search_fields = ["email", "name", "prospect__name"]
     list_select_related = ["prospect"]
     raw_id_fields = ["prospect"]
-    readonly_fields = ["evidence", "verified_at"]
-    exclude = ["verification_evidence"]
+    readonly_fields = ["evidence", "soft_bounce_dates", "verified_at"]
+    exclude = ["verification_evidence", "soft_bounces"]  # the verifier's and the ledger's
     actions = ["verify_now"]
     formfield_overrides = URL_FIELDS
     form = ContactForm
@@ -181,7 +177,11 @@ class ContactAdmin(admin.ModelAdmin):
 
     @admin.display(description="verification evidence")
     def evidence(self, obj: Contact) -> str:
-        return pretty(obj.verification_evidence) if obj.verification_evidence else "-"
+        return value_table(obj.verification_evidence)
+
+    @admin.display(description="soft bounces")
+    def soft_bounce_dates(self, obj: Contact) -> str:
+        return value_table(obj.soft_bounces)
 
     @admin.action(description="Find / verify the address now")
     def verify_now(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
@@ -189,15 +189,6 @@ class ContactAdmin(admin.ModelAdmin):
         for contact_id in ids:
             enqueue(FINDER_TASK, contact_id)
         self.message_user(request, f"Queued verification of {len(ids)} contact(s).")
-
-
-@admin.register(ProspectEvent)
-class ProspectEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "prospect", "kind", "message", "actor"]
-    list_filter = ["kind"]
-    search_fields = ["message", "prospect__name"]
-    list_select_related = ["prospect"]
-    raw_id_fields = ["prospect"]
 
 
 @admin.register(DuplicateHint)
@@ -252,49 +243,3 @@ class DuplicateHintAdmin(admin.ModelAdmin):
     @admin.action(description="Dismiss (not the same business)", permissions=["change"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[DuplicateHint]) -> None:
         self._apply(request, queryset, duplicate_dismiss, "Dismissed")
-
-
-@admin.register(PipelineRun)
-class PipelineRunAdmin(admin.ModelAdmin):
-    list_display = [
-        "id", "kind", "status", "trigger", "summary", "error_count", "started_at", "finished_at",
-    ]  # fmt: skip
-    list_filter = ["kind", "status"]
-    readonly_fields = [
-        "kind", "status", "trigger", "counts_table", "errors_list", "started_at", "finished_at",
-    ]  # fmt: skip
-    exclude = ["counts", "errors"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    @admin.display(description="counts")
-    def summary(self, obj: PipelineRun) -> str:
-        stages = (k for k, v in obj.counts.items() if isinstance(v, dict))
-        parts = []
-        for stage in stages:
-            counts = obj.counts[stage]
-            parts.append(f"{stage}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
-        pending = obj.counts.get("pending")
-        return "; ".join(parts) + (f"; {pending} task(s) out" if pending else "")
-
-    @admin.display(description="errors")
-    def error_count(self, obj: PipelineRun) -> int:
-        return len(obj.errors)
-
-    @admin.display(description="counts per stage")
-    def counts_table(self, obj: PipelineRun) -> str:
-        return pretty(obj.counts)
-
-    @admin.display(description="errors")
-    def errors_list(self, obj: PipelineRun) -> str:
-        return pretty(obj.errors) if obj.errors else "-"
-
-
-@admin.register(CrawlHost)
-class CrawlHostAdmin(admin.ModelAdmin):
-    """The crawler's pace per web host, shared by every worker."""
-
-    list_display = ["host", "next_at"]
-    search_fields = ["host"]
-    readonly_fields = ["host", "next_at"]

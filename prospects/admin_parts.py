@@ -3,7 +3,6 @@ fieldsets and its read-only views of structured fields (core.admin_display draws
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,7 +10,6 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html
 
 from prospects.forms import ContactForm
 from prospects.models import Contact
@@ -20,11 +18,6 @@ from prospects.models import Contact
 URL_FIELDS: Mapping[type[models.Field], Mapping[str, Any]] = {
     models.URLField: {"assume_scheme": "https"}
 }
-
-
-def pretty(value: Any) -> str:
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-    return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
 
 
 class ContactInline(admin.TabularInline):

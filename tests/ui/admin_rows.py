@@ -19,11 +19,11 @@ from django.utils import timezone
 from django_q.models import Schedule, Task
 from django_q.tasks import async_task
 
-from core.models import DeadLetter
+from core.models import DeadLetter, MaintenanceReport
 from core.services import deadletter_create
 from outreach.models import InboundMessage
 from outreach.services import suppress
-from prospects.models import Contact, DuplicateHint, Prospect
+from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect
 from tests.factories import ContactFactory, ProspectFactory
 from tests.ui.helpers import first_email, sent_step_one
 
@@ -81,6 +81,30 @@ def seed_admin_rows() -> dict[type[models.Model], models.Model]:
         reason="unsubscribed",
         source="unsubscribe_link",
         detail="clicked the link in step 2",
+    )
+    PipelineRun.objects.create(
+        kind=PipelineRun.Kind.DAILY,
+        status=PipelineRun.Status.DONE,
+        counts={
+            "source": {"found": 40, "created": 12, "duplicates": 28},
+            "enrich": {"done": 11, "failed": 1, "skipped": 0},
+            "verify": {"valid": 9, "risky": 2, "invalid": 1},
+            "pending": 3,
+        },
+        errors=[{"prospect": prospect.pk, "error": "FetchError: no answer within 10 s"}],
+        finished_at=timezone.now(),
+    )
+    MaintenanceReport.objects.create(
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        status=MaintenanceReport.Status.PARTIAL,
+        steps={
+            "archive_idle_prospects": {"archived": 3},
+            "prune_task_results": {"successes_deleted": 412},
+            "rollup_ai_usage": {"rows_rolled_up": 1250},
+            "recompute_inbox_stats": {"inboxes": 4},
+        },
+        errors=[{"step": "rollup_ai_usage", "error": "OperationalError: database is locked"}],
     )
     _task_queue()
     return {Prospect: prospect, Contact: contact, type(email): email}

@@ -16,6 +16,7 @@ class ProviderWindowAdmin(admin.ModelAdmin):
 
 @admin.register(ProviderState)
 class ProviderStateAdmin(admin.ModelAdmin):
+    ordering = ["provider"]
     list_display = [
         "provider",
         "backoff_until",

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -134,3 +135,27 @@ def cut_column(field: str, em: int, description: str | None = None) -> Callable[
 
     column.__name__ = field.replace("__", "_")
     return column
+
+
+def presence_filter(field: str, title: str, present: str, absent: str) -> type[Any]:
+    """A list filter answering "has it a <field>?" in the operator's words (``Replied`` /
+    ``No reply yet``) rather than Django's "Empty" / "Not empty"."""
+
+    class PresenceFilter(admin.SimpleListFilter):
+        parameter_name = f"{field}_set"
+
+        def lookups(self, request: Any, model_admin: Any) -> list[tuple[str, str]]:
+            return [("yes", present), ("no", absent)]
+
+        def queryset(self, request: Any, queryset: Any) -> Any:
+            empty = Q(**{f"{field}__isnull": True})
+            if queryset.model._meta.get_field(field).empty_strings_allowed:
+                empty |= Q(**{field: ""})
+            if self.value() == "yes":
+                return queryset.exclude(empty)
+            if self.value() == "no":
+                return queryset.filter(empty)
+            return queryset
+
+    PresenceFilter.title = title
+    return PresenceFilter

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from core.admin_display import cut, cut_column, value_table, when_column
+from core.admin_display import cut, cut_column, presence_filter, value_table, when_column
 from core.errors import JenguError
 from core.tasking import enqueue
 from prospects import admin_history, import_admin  # noqa: F401  (register their pages)
@@ -54,6 +54,7 @@ class ProspectAdmin(admin.ModelAdmin):
         "tier",
         "archived",
         HasEmailFilter,
+        presence_filter("replied_at", "replied?", "Replied", "No reply yet"),
         "property_type",
         "country",
         "lead_source",
@@ -149,7 +150,10 @@ class ContactAdmin(admin.ModelAdmin):
         "address", cut_column("name", 10), "job_title", "prospect_name", "verification",
         when_column("verified_at", "checked"), "is_role",
     ]  # fmt: skip
-    list_filter = ["verification", "is_role", "is_primary"]
+    list_filter = [
+        "verification", presence_filter("email", "address?", "Has an address", "No address"),
+        "is_role", "is_primary",
+    ]  # fmt: skip
     ordering = ["-created_at", "-id"]
     search_fields = ["email", "name", "prospect__name"]
     list_select_related = ["prospect"]
@@ -204,6 +208,7 @@ class DuplicateHintAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status"]
+    ordering = ["-similarity", "-id"]  # the likeliest duplicates first
     list_select_related = ["prospect", "other"]
     raw_id_fields = ["prospect", "other"]
     search_fields = ["prospect__name", "other__name", "prospect__city"]

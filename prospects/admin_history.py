@@ -76,5 +76,6 @@ class CrawlHostAdmin(admin.ModelAdmin):
     """The crawler's pace per web host, shared by every worker."""
 
     list_display = ["host", "next_at"]
+    ordering = ["host"]
     search_fields = ["host"]
     readonly_fields = ["host", "next_at"]

@@ -156,6 +156,7 @@ class AuditLogAdmin(admin.ModelAdmin):
 @admin.register(Switch)
 class SwitchAdmin(admin.ModelAdmin):
     list_display = ["name", "state", "reason", "changed_by", "changed_at"]
+    ordering = ["name"]
     readonly_fields = ["name", "active", "changed_at", "changed_by"]
     actions = ["turn_on", "turn_off"]
 

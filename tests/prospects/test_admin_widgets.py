@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.test import Client
+from django.utils import timezone
 
 from core.admin_display import TagListField
 from prospects.models import DuplicateHint, Prospect
@@ -94,3 +95,17 @@ def test_recompute_score_moves_an_enriched_prospect(admin_client: Client) -> Non
     )
     hotel.refresh_from_db()
     assert hotel.score > 0 and hotel.score_detail
+
+
+def test_the_list_filters_prospects_that_replied(admin_client: Client) -> None:
+    replied = ProspectFactory(name="Casa Azul", replied_at=timezone.now())
+    silent = ProspectFactory(name="Quinta Verde")
+
+    def names(query: str) -> set[str]:
+        response = admin_client.get(f"/admin/prospects/prospect/?{query}")
+        return {p.name for p in response.context["cl"].result_list}
+
+    assert names("replied_at_set=yes") == {replied.name}
+    assert names("replied_at_set=no") == {silent.name}
+    page = admin_client.get("/admin/prospects/prospect/").content.decode()
+    assert "By replied?" in page and "No reply yet" in page

@@ -3,7 +3,7 @@ tables, a list of tags as chips (static/jengu/admin.css draws them)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -159,3 +159,19 @@ def presence_filter(field: str, title: str, present: str, absent: str) -> type[A
 
     PresenceFilter.title = title
     return PresenceFilter
+
+
+def grouped(groups: Sequence[tuple[str | None, Sequence[str]]], fields: Sequence[Any]) -> Any:
+    """Fieldsets from named groups of the page's fields (``ModelAdmin.get_fields``): a name
+    that is not on the page is left out, a field no group names lands in a last "More" group,
+    so a field added to the model later still shows."""
+    present = [str(f) for f in fields]
+    named = {name for _, names in groups for name in names}
+    fieldsets: list[tuple[str | None, dict[str, Any]]] = []
+    for title, names in groups:
+        shown = [n for n in names if n in present]
+        if shown:
+            collapsed = bool(title) and str(title).endswith("(details)")
+            fieldsets.append((title, {"fields": shown, "classes": ["collapse"] * collapsed}))
+    rest = [f for f in present if f not in named]
+    return [*fieldsets, ("More", {"fields": rest})] if rest else fieldsets

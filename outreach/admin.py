@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
 from compliance.models import Suppression
-from core.admin_display import cut, cut_column, value_table, when, when_column
+from core.admin_display import cut, cut_column, grouped, value_table, when, when_column
 from outreach import services
 from outreach.models import (
     Campaign,
@@ -100,6 +102,18 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    field_groups = [
+        (None, ["recipient", "from_address", "subject", "body_text", "body_html"]),
+        ("Sequence", ["enrollment", "step", "prospect", "contact", "inbox", "strategy"]),
+        ("Sending", ["status", "send_after", "sent_at", "attempts", "reserved_day",
+                     "last_error", "bounce_reason"]),
+        ("Writer", ["ai_provider", "ai_model", "prompt_version", "offline", "legacy"]),
+        ("Ledger (details)", ["message_id", "in_reply_to", "references", "provider_message_id",
+                              "claim_token", "lease_until", "raw", "created_at", "updated_at"]),
+    ]  # fmt: skip
+
+    def get_fieldsets(self, request: HttpRequest, obj: OutboundEmail | None = None) -> Any:
+        return grouped(self.field_groups, self.get_fields(request, obj))
 
     @admin.display(description="subject", ordering="subject")
     def subject_line(self, obj: OutboundEmail) -> str:
@@ -149,6 +163,17 @@ class InboundMessageAdmin(admin.ModelAdmin):
     ]
     exclude = ["headers", "classification", "flags"]
     date_hierarchy = "created_at"
+    field_groups = [
+        (None, ["inbox", "from_address", "to_address", "subject", "body_text", "received_at"]),
+        ("Classification", ["kind", "intent", "confidence", "classification_table"]),
+        ("Matched to", ["match", "matched_outbound", "prospect", "contact"]),
+        ("Bounce", ["bounce_reason", "bounce_consequence", "bounce_recipient"]),
+        ("Source (details)", ["message_id", "source_uid", "raw", "headers_table", "flag_list",
+                              "processed_at", "error", "created_at"]),
+    ]  # fmt: skip
+
+    def get_fieldsets(self, request: HttpRequest, obj: InboundMessage | None = None) -> Any:
+        return grouped(self.field_groups, self.get_fields(request, obj))
 
     @admin.display(description="headers")
     def headers_table(self, obj: InboundMessage) -> str:

@@ -7,12 +7,19 @@ from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from core.admin_display import cut, cut_column, presence_filter, value_table, when_column
+from core.admin_display import (
+    cut,
+    cut_column,
+    grouped,
+    presence_filter,
+    value_table,
+    when_column,
+)
 from core.errors import JenguError
 from core.tasking import enqueue
 from prospects import admin_history, import_admin  # noqa: F401  (register their pages)
 from prospects.admin_parts import (
-    PROSPECT_FIELDSETS,
+    PROSPECT_GROUPS,
     URL_FIELDS,
     ContactInline,
     HasEmailFilter,
@@ -77,13 +84,16 @@ class ProspectAdmin(admin.ModelAdmin):
         "social_table",
         "merged_into",
     ]
-    fieldsets = PROSPECT_FIELDSETS
+    exclude = ["enrichment", "score_detail", "social"]  # shown as tables; the services write them
     inlines = [ContactInline]
     actions = ["enrich_now", "rescore", "rerun_dedup", "set_stage"]
     formfield_overrides = URL_FIELDS
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) on a large table slows every page
+
+    def get_fieldsets(self, request: HttpRequest, obj: Prospect | None = None) -> Any:
+        return grouped(PROSPECT_GROUPS, self.get_fields(request, obj))
 
     def save_model(self, request: HttpRequest, obj: Prospect, form: Any, change: bool) -> None:
         prospect_save(

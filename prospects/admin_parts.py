@@ -47,13 +47,13 @@ class HasEmailFilter(admin.SimpleListFilter):
         return queryset
 
 
-PROSPECT_FIELDSETS: Any = [  # the stubs type it with a private TypedDict
-    (None, {"fields": ["name", "city", "country", "timezone", "website", "phone",
-                       "property_type", "description"]}),
-    ("Pipeline", {"fields": ["stage", "tier", "score", "score_table", "tags", "lead_source",
-                             "source_url", "notes", "last_contacted_at", "replied_at"]}),
-    ("Enrichment", {"fields": ["enriched_at", "enrichment_table", "social_table"]}),
-    ("Archive", {"fields": ["archived", "archived_reason", "lost_reason", "merged_into"]}),
-    ("Dedup keys and history", {"classes": ["collapse"], "fields": [
-        "name_key", "city_key", "domain", "legacy_id", "created_at", "updated_at"]}),
+PROSPECT_GROUPS = [
+    (None, ["name", "city", "country", "timezone", "website", "phone", "property_type",
+            "description"]),
+    ("Pipeline", ["stage", "tier", "score", "score_table", "tags", "lead_source", "source_url",
+                  "notes", "last_contacted_at", "replied_at"]),
+    ("Enrichment", ["enriched_at", "enrichment_table", "social_table"]),
+    ("Archive", ["archived", "archived_reason", "lost_reason", "merged_into"]),
+    ("Dedup keys and history (details)", ["name_key", "city_key", "domain", "legacy_id",
+                                          "created_at", "updated_at"]),
 ]  # fmt: skip

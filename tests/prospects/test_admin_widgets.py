@@ -9,7 +9,7 @@ from django import forms
 from django.test import Client
 from django.utils import timezone
 
-from core.admin_display import TagListField
+from core.admin_display import TagListField, grouped
 from prospects.models import DuplicateHint, Prospect
 from tests.factories import ProspectFactory
 from tests.prospects.test_admin import change_data, change_url, create
@@ -109,3 +109,13 @@ def test_the_list_filters_prospects_that_replied(admin_client: Client) -> None:
     assert names("replied_at_set=no") == {silent.name}
     page = admin_client.get("/admin/prospects/prospect/").content.decode()
     assert "By replied?" in page and "No reply yet" in page
+
+
+def test_a_field_no_group_names_still_shows_in_a_last_group() -> None:
+    groups = [(None, ["name", "city", "gone"]), ("Keys (details)", ["name_key"])]
+    fieldsets = grouped(groups, ["name", "city", "name_key", "added_later"])
+    assert fieldsets == [
+        (None, {"fields": ["name", "city"], "classes": []}),
+        ("Keys (details)", {"fields": ["name_key"], "classes": ["collapse"]}),
+        ("More", {"fields": ["added_later"]}),
+    ]

@@ -110,7 +110,7 @@ def when(value: Any) -> SafeString | str:
 def _path(obj: Any, path: str) -> Any:
     for name in path.split("__"):
         obj = getattr(obj, name, None) if obj is not None else None
-    return obj
+    return obj() if callable(obj) else obj  # a model's method, e.g. django-q2's OrmQ.func()
 
 
 def when_column(field: str, description: str | None = None) -> Callable[[Any], Any]:
@@ -124,11 +124,13 @@ def when_column(field: str, description: str | None = None) -> Callable[[Any], A
     return column
 
 
-def cut_column(field: str, em: int, description: str | None = None) -> Callable[[Any], Any]:
+def cut_column(
+    field: str, em: int, description: str | None = None, *, sortable: bool = True
+) -> Callable[[Any], Any]:
     """A list_display column showing ``field`` (``a__b`` follows relations) with ``cut``."""
     label = description or field.rsplit("__", 1)[0].replace("__", " ").replace("_", " ")
 
-    @admin.display(description=label, ordering=field)
+    @admin.display(description=label, ordering=field if sortable else None)
     def column(obj: Any) -> Any:
         value = _path(obj, field)
         return "-" if value in (None, "") else cut(value, em=em)

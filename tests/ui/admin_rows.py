@@ -20,7 +20,7 @@ from django_q.models import Schedule, Task
 from django_q.tasks import async_task
 
 from core.models import DeadLetter, MaintenanceReport
-from core.services import deadletter_create
+from core.services import audit_record, deadletter_create
 from outreach.models import InboundMessage
 from outreach.services import suppress
 from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect
@@ -106,6 +106,12 @@ def seed_admin_rows() -> dict[type[models.Model], models.Model]:
         },
         errors=[{"step": "rollup_ai_usage", "error": "OperationalError: database is locked"}],
     )
+    audit_record(
+        action="prospect_stage_set",
+        actor="maria.operator",
+        obj=prospect,
+        detail={"from": "enriched", "to": "ready", "reason": "called the front desk, interested"},
+    )
     _task_queue()
     return {Prospect: prospect, Contact: contact, type(email): email}
 
@@ -123,6 +129,10 @@ def _task_queue() -> None:
             result="12 sent" if success else "SMTP timed out",
         )
     async_task("outreach.tasks.check_replies", task_name="replies-waiting")
+    async_task(
+        "prospects.tasks.enrich_prospect", 1, task_name="enrich-casa-do-largo-boutique-hotel",
+        group="daily-pipeline-2026-12-01",
+    )  # fmt: skip
     Schedule.objects.create(name="Check replies", func="outreach.tasks.check_replies")
 
 

@@ -17,7 +17,7 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 
-from tests.ui.admin_rows import ensure_row, ensure_rows, seed_admin_rows
+from tests.ui.admin_rows import LONG_SUBJECT, ensure_row, ensure_rows, seed_admin_rows
 from tests.ui.layout import layout_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -77,5 +77,22 @@ def test_every_admin_page_fits_the_window_and_its_columns_read_on_one_line(
             shot = tmp_path / f"{name}-1280.png"
             tab.screenshot(path=str(shot), full_page=True)
             failures += [f"{name} at 1280 px ({shot}): {p}" for p in problems]
+    failures += _named_columns(tab, live_server.url)
     context.close()
     assert not failures, "\n".join(failures)
+
+
+def _named_columns(tab: Any, base: str) -> list[str]:
+    """At 1280 px, the columns an operator asked for by name: the outbound email's subject on
+    one line with the whole subject as its tooltip, the prospect's created date in view."""
+    failures = []
+    tab.goto(f"{base}/admin/outreach/outboundemail/")
+    subject = tab.locator(f'td.field-subject_line [title="{LONG_SUBJECT}"]')
+    box = subject.bounding_box()
+    if box is None or box["height"] > 24:
+        failures.append(f"outbound subject is not one line: {box}")
+    tab.goto(f"{base}/admin/prospects/prospect/")
+    created = tab.locator("th.column-created_at").bounding_box()
+    if created is None or created["x"] + created["width"] > 1280:
+        failures.append(f"prospects: the created column is not in view: {created}")
+    return failures

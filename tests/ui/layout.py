@@ -51,7 +51,7 @@ LAYOUT_PROBLEMS_JS = r"""
       if (!parent || parent.closest('select, script, style, textarea')) continue;
       if (parent.closest('td, th') !== cell) continue;  // a nested table's cells are their own
       const own = getComputedStyle(parent);
-      if (own.textOverflow === 'ellipsis' || parent.closest('[data-cut]')) continue;
+      if (own.textOverflow === 'ellipsis') continue;  // cut on purpose, whole text as tooltip
       const range = document.createRange();
       range.selectNodeContents(node);
       const rects = [...range.getClientRects()].filter((r) => r.width > 0);
@@ -68,14 +68,14 @@ LAYOUT_PROBLEMS_JS = r"""
     }
     // Text a few pixels apart (a sort arrow's number, a badge) is on the same line.
     tops.sort((a, b) => a - b);
-    const lines = { size: tops.filter((t, i) => i === 0 || t - tops[i - 1] > 6).length };
+    const lines = tops.filter((t, i) => i === 0 || t - tops[i - 1] > 6).length;
     if (longest > inner + 1) {
       problems.push(`${name(cell)} is ${Math.round(inner)}px wide, narrower than its word `
         + `"${longestWord}" (${Math.round(longest)}px)`);
-    } else if (words >= 2 && lines.size >= words) {
-      problems.push(`${name(cell)} shows one word per line (${words} words, ${lines.size} lines)`);
-    } else if (lines.size >= 3 && cell.closest('#result_list')) {
-      problems.push(`${name(cell)} wraps into ${lines.size} lines in a list`);
+    } else if (words >= 2 && lines >= words) {
+      problems.push(`${name(cell)} shows one word per line (${words} words, ${lines} lines)`);
+    } else if (lines >= 3 && cell.closest('#result_list')) {
+      problems.push(`${name(cell)} wraps into ${lines} lines in a list`);
     }
   }
   return problems;

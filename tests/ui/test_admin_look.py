@@ -42,13 +42,15 @@ def _log_in(page: Any, live_server: Any) -> None:
     page.fill("#id_username", "operator")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_selector("#content")
+    page.wait_for_selector("#user-tools")
 
 
 def _look(page: Any, url: str) -> list[str]:
     response = page.goto(url)
     if response is None or response.status != 200:
         return [f"answered {response.status if response else 'nothing'}"]
+    if "/login/" in page.url:
+        return ["sent to the login page"]
     return layout_problems(page)
 
 

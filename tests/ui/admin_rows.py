@@ -3,7 +3,8 @@
 ``seed_admin_rows`` makes a realistic day (a campaign that has sent, replies, a dead letter,
 long hotel names and subjects: the values that make columns wrap) through the factories and
 services; ``ensure_row`` then fills any registered model still empty with a generic row, so a
-model registered later is looked at with a row too.
+model registered later is looked at with a row too. A model whose constraints a plain row
+breaks (an email or a domain, never both) gets its row in ``seed_admin_rows``.
 """
 
 from __future__ import annotations

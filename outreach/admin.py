@@ -37,9 +37,9 @@ class CampaignAdmin(admin.ModelAdmin):
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
     list_display = [
-        cut_column("contact__email", 18, "contact"),
+        cut_column("contact__email", 15, "contact"),
         cut_column("prospect__name", 14, "prospect"),
-        cut_column("campaign__name", 12, "campaign"),
+        cut_column("campaign__name", 11, "campaign"),
         "status",
         "current_step",
         cut_column("inbox__key", 10, "inbox"),
@@ -67,7 +67,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
 class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = [
         "id",
-        cut_column("recipient", 14),
+        cut_column("recipient", 12),
         "subject_line",
         "step",
         "status",
@@ -127,18 +127,17 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description="inbox", ordering="inbox__key")
     def inbox_key(self, obj: OutboundEmail) -> str:
-        return obj.inbox.key if obj.inbox else "-"
+        return cut(obj.inbox.key, em=9) if obj.inbox else "-"
 
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(admin.ModelAdmin):
     list_display = [
         when_column("created_at", "received"),
-        cut_column("from_address", 14, "from"),
+        cut_column("from_address", 12, "from"),
         "subject_line",
         "kind",
         "intent",
-        "match",
         "inbox_key",
         "prospect_name",
     ]
@@ -193,11 +192,11 @@ class InboundMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="inbox", ordering="inbox__key")
     def inbox_key(self, obj: InboundMessage) -> str:
-        return obj.inbox.key if obj.inbox else "-"
+        return cut(obj.inbox.key, em=9) if obj.inbox else "-"
 
     @admin.display(description="prospect", ordering="prospect__name")
     def prospect_name(self, obj: InboundMessage) -> str:
-        return cut(obj.prospect.name, em=12) if obj.prospect else "-"
+        return cut(obj.prospect.name, em=11) if obj.prospect else "-"
 
 
 @admin.register(Suppression)

@@ -25,9 +25,10 @@ from core.services import audit_record, deadletter_create
 from outreach.models import InboundMessage
 from outreach.services import suppress
 from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect
-from tests.factories import ContactFactory, ProspectFactory
+from tests.factories import CampaignFactory, ContactFactory, EnrollmentFactory, ProspectFactory
 from tests.ui.helpers import first_email, sent_step_one
 
+LONG_ADDRESS = "maria.fernandes.dasilva@casadolargo-boutiquehotel.example"
 LONG_SUBJECT = "Quick question about direct bookings at Casa do Largo Boutique Hotel this summer"
 ENRICHMENT = {
     "pages": ["https://casadolargo.example/", "https://casadolargo.example/contactos"],
@@ -43,7 +44,8 @@ def seed_admin_rows() -> dict[type[models.Model], models.Model]:
     returns the rows whose change page shows the most, by model."""
     inbox, enrollments = sent_step_one(3, key="lisbon-boutique-1")
     email = first_email(enrollments[0])
-    type(email).objects.filter(pk=email.pk).update(subject=LONG_SUBJECT)
+    # Every cut column at its widest: the lists must fit with the longest values, not the demo's.
+    type(email).objects.filter(pk=email.pk).update(subject=LONG_SUBJECT, recipient=LONG_ADDRESS)
     prospect = ProspectFactory(
         name="Casa do Largo Boutique Hotel & Spa Alfama",
         city="Vila Nova de Milfontes",
@@ -57,7 +59,10 @@ def seed_admin_rows() -> dict[type[models.Model], models.Model]:
         prospect=prospect,
         name="Maria Fernandes da Silva",
         title="Director of Sales and Revenue Management",
-        email="maria.fernandes.dasilva@casadolargo-boutiquehotel.example",
+        email=LONG_ADDRESS,
+    )
+    EnrollmentFactory(
+        contact=contact, campaign=CampaignFactory(name="Boutique hotels, Alentejo coast, 2027")
     )
     twin = ProspectFactory(name="Casa de Largo Boutique Hotel", city=prospect.city)
     DuplicateHint.objects.create(prospect=prospect, other=twin, similarity=91.5)
@@ -65,8 +70,8 @@ def seed_admin_rows() -> dict[type[models.Model], models.Model]:
         inbox=inbox,
         kind="reply",
         intent="meeting_request",
-        prospect=enrollments[0].prospect,
-        from_address=email.recipient,
+        prospect=prospect,
+        from_address=LONG_ADDRESS,
         subject=f"Re: {LONG_SUBJECT}",
         body_text="Yes, call me on Thursday afternoon.",
     )

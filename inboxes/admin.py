@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from core.admin_display import when_column
+from core.admin_display import cut_column, when_column
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
 
@@ -80,7 +80,7 @@ class InboxAdmin(admin.ModelAdmin):
     form = InboxForm
     list_display = [
         "key",
-        "address",
+        cut_column("address", 16),
         "provider",
         "status",
         "circuit",

@@ -25,7 +25,13 @@ from core.services import audit_record, deadletter_create
 from outreach.models import InboundMessage
 from outreach.services import suppress
 from prospects.models import Contact, DuplicateHint, PipelineRun, Prospect
-from tests.factories import CampaignFactory, ContactFactory, EnrollmentFactory, ProspectFactory
+from tests.factories import (
+    CampaignFactory,
+    ContactFactory,
+    EnrollmentFactory,
+    InboxFactory,
+    ProspectFactory,
+)
 from tests.ui.helpers import first_email, sent_step_one
 
 LONG_ADDRESS = "maria.fernandes.dasilva@casadolargo-boutiquehotel.example"
@@ -64,6 +70,7 @@ def seed_admin_rows() -> dict[type[models.Model], models.Model]:
     EnrollmentFactory(
         contact=contact, campaign=CampaignFactory(name="Boutique hotels, Alentejo coast, 2027")
     )
+    InboxFactory(key="porto-riverside-2", address=f"reservations.outreach.{LONG_ADDRESS[8:]}")
     twin = ProspectFactory(name="Casa de Largo Boutique Hotel", city=prospect.city)
     DuplicateHint.objects.create(prospect=prospect, other=twin, similarity=91.5)
     InboundMessage.objects.create(

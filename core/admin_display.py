@@ -166,14 +166,16 @@ def presence_filter(field: str, title: str, present: str, absent: str) -> type[A
 def grouped(groups: Sequence[tuple[str | None, Sequence[str]]], fields: Sequence[Any]) -> Any:
     """Fieldsets from named groups of the page's fields (``ModelAdmin.get_fields``): a name
     that is not on the page is left out, a field no group names lands in a last "More" group,
-    so a field added to the model later still shows."""
+    so a field added to the model later still shows. A title ending in " (details)" is a
+    folded group, shown without that suffix."""
     present = [str(f) for f in fields]
     named = {name for _, names in groups for name in names}
     fieldsets: list[tuple[str | None, dict[str, Any]]] = []
     for title, names in groups:
         shown = [n for n in names if n in present]
         if shown:
-            collapsed = bool(title) and str(title).endswith("(details)")
-            fieldsets.append((title, {"fields": shown, "classes": ["collapse"] * collapsed}))
+            folded = title is not None and title.endswith(" (details)")
+            shown_title = title.removesuffix(" (details)") if title is not None else None
+            fieldsets.append((shown_title, {"fields": shown, "classes": ["collapse"] * folded}))
     rest = [f for f in present if f not in named]
     return [*fieldsets, ("More", {"fields": rest})] if rest else fieldsets

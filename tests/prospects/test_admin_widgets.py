@@ -116,6 +116,6 @@ def test_a_field_no_group_names_still_shows_in_a_last_group() -> None:
     fieldsets = grouped(groups, ["name", "city", "name_key", "added_later"])
     assert fieldsets == [
         (None, {"fields": ["name", "city"], "classes": []}),
-        ("Keys (details)", {"fields": ["name_key"], "classes": ["collapse"]}),
+        ("Keys", {"fields": ["name_key"], "classes": ["collapse"]}),
         ("More", {"fields": ["added_later"]}),
     ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from aiengine.models import AIUsage
+from core.admin_display import cut_column, when_column
 from core.models import ProviderState, ProviderWindow
 
 
@@ -15,6 +16,7 @@ class ProviderWindowAdmin(admin.ModelAdmin):
 
 @admin.register(ProviderState)
 class ProviderStateAdmin(admin.ModelAdmin):
+    ordering = ["provider"]
     list_display = [
         "provider",
         "backoff_until",
@@ -27,9 +29,9 @@ class ProviderStateAdmin(admin.ModelAdmin):
 @admin.register(AIUsage)
 class AIUsageAdmin(admin.ModelAdmin):
     list_display = [
-        "created_at",
+        when_column("created_at", "at"),
         "provider",
-        "model",
+        cut_column("model", 14),
         "purpose",
         "outcome",
         "tokens_in",

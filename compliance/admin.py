@@ -20,6 +20,8 @@ class UnsubscribeTokenAdmin(admin.ModelAdmin):
     list_display = ["email", "created_at", "used_at"]
     list_filter = [("used_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
+    ordering = ["-created_at"]
+    date_hierarchy = "created_at"
     fields = ("email", "created_at", "used_at")
     readonly_fields = fields
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.admin_display import cut_column, when_column
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
 from inboxes.placement_admin import run_placement_test
@@ -82,13 +83,13 @@ class InboxAdmin(PreflightAdminMixin, admin.ModelAdmin):
     form = InboxForm
     list_display = [
         "key",
-        "address",
+        cut_column("address", 16),
         "provider",
         "status",
         "circuit",
         "bounce_pct",
         "today",
-        "last_success_at",
+        when_column("last_success_at", "last success"),
         "preflight_badge",
         "source",
     ]

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 from compliance.models import Suppression
+from core.admin_display import cut, cut_column, grouped, value_table, when, when_column
 from outreach import services
 from outreach.models import (
     Campaign,
@@ -24,8 +28,17 @@ class StepInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "strategy", "status", "is_default", "domain_daily_cap", "created_at"]
-    list_filter = ["status", "strategy"]
+    list_display = [
+        "name",
+        "strategy",
+        "status",
+        "is_default",
+        "domain_daily_cap",
+        "review_first_emails",
+        when_column("created_at"),
+    ]
+    list_filter = ["status", "strategy", "is_default", "review_first_emails"]
+    ordering = ["-is_default", "name"]
     search_fields = ["name"]
     inlines = [StepInline]
 
@@ -33,15 +46,15 @@ class CampaignAdmin(admin.ModelAdmin):
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
     list_display = [
-        "contact",
-        "prospect",
-        "campaign",
+        cut_column("contact__email", 15, "contact"),
+        cut_column("prospect__name", 14, "prospect"),
+        cut_column("campaign__name", 11, "campaign"),
         "status",
         "current_step",
-        "inbox",
-        "next_send_at",
+        cut_column("inbox__key", 10, "inbox"),
+        when_column("next_send_at", "next send"),
     ]
-    list_filter = ["status", "campaign", "inbox"]
+    list_filter = ["status", "campaign", "current_step", "inbox"]
     search_fields = ["contact__email", "prospect__name"]
     list_select_related = ["contact", "prospect", "campaign", "inbox"]
     raw_id_fields = ["contact", "prospect", "inbox"]
@@ -63,15 +76,13 @@ class EnrollmentAdmin(admin.ModelAdmin):
 class OutboundEmailAdmin(admin.ModelAdmin):
     list_display = [
         "id",
-        "recipient",
-        "subject",
+        cut_column("recipient", 12),
+        "subject_line",
         "step",
         "status",
-        "inbox",
-        "send_after",
-        "sent_at",
+        "inbox_key",
+        "sent_or_due",
         "attempts",
-        "offline",
     ]
     list_filter = ["status", "inbox", "step", "offline", "ai_provider", "legacy"]
     search_fields = ["recipient", "subject", "message_id", "prospect__name"]
@@ -104,19 +115,44 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    field_groups = [
+        (None, ["recipient", "from_address", "subject", "body_text", "body_html"]),
+        ("Sequence", ["enrollment", "step", "prospect", "contact", "inbox", "strategy"]),
+        ("Sending", ["status", "send_after", "sent_at", "attempts", "reserved_day",
+                     "last_error", "bounce_reason"]),
+        ("Writer", ["ai_provider", "ai_model", "prompt_version", "offline", "legacy"]),
+        ("Ledger (details)", ["message_id", "in_reply_to", "references", "provider_message_id",
+                              "claim_token", "lease_until", "raw", "created_at", "updated_at"]),
+    ]  # fmt: skip
+
+    def get_fieldsets(self, request: HttpRequest, obj: OutboundEmail | None = None) -> Any:
+        return grouped(self.field_groups, self.get_fields(request, obj))
+
+    @admin.display(description="subject", ordering="subject")
+    def subject_line(self, obj: OutboundEmail) -> str:
+        return cut(obj.subject, em=20)
+
+    @admin.display(description="sent / due", ordering="send_after")
+    def sent_or_due(self, obj: OutboundEmail) -> str:
+        if obj.sent_at:
+            return format_html("sent {}", when(obj.sent_at))
+        return format_html("due {}", when(obj.send_after))
+
+    @admin.display(description="inbox", ordering="inbox__key")
+    def inbox_key(self, obj: OutboundEmail) -> str:
+        return cut(obj.inbox.key, em=9) if obj.inbox else "-"
 
 
 @admin.register(InboundMessage)
 class InboundMessageAdmin(admin.ModelAdmin):
     list_display = [
-        "created_at",
-        "from_address",
-        "subject",
+        when_column("created_at", "received"),
+        cut_column("from_address", 12, "from"),
+        "subject_line",
         "kind",
         "intent",
-        "match",
-        "inbox",
-        "prospect",
+        "inbox_key",
+        "prospect_name",
     ]
     list_filter = ["kind", "intent", "match", "inbox"]
     search_fields = ["from_address", "subject", "message_id", "body_text"]
@@ -125,27 +161,66 @@ class InboundMessageAdmin(admin.ModelAdmin):
     readonly_fields = [
         "message_id",
         "raw",
-        "headers",
+        "headers_table",
         "received_at",
-        "classification",
+        "classification_table",
         "bounce_reason",
         "bounce_consequence",
         "bounce_recipient",
-        "flags",
+        "flag_list",
         "source_uid",
         "processed_at",
         "error",
         "created_at",
     ]
+    exclude = ["headers", "classification", "flags"]
     date_hierarchy = "created_at"
+    field_groups = [
+        (None, ["inbox", "from_address", "to_address", "subject", "body_text", "received_at"]),
+        ("Classification", ["kind", "intent", "confidence", "classification_table"]),
+        ("Matched to", ["match", "matched_outbound", "prospect", "contact"]),
+        ("Bounce", ["bounce_reason", "bounce_consequence", "bounce_recipient"]),
+        ("Source (details)", ["message_id", "source_uid", "raw", "headers_table", "flag_list",
+                              "processed_at", "error", "created_at"]),
+    ]  # fmt: skip
+
+    def get_fieldsets(self, request: HttpRequest, obj: InboundMessage | None = None) -> Any:
+        return grouped(self.field_groups, self.get_fields(request, obj))
+
+    @admin.display(description="headers")
+    def headers_table(self, obj: InboundMessage) -> str:
+        return value_table(obj.headers)
+
+    @admin.display(description="classification")
+    def classification_table(self, obj: InboundMessage) -> str:
+        return value_table(obj.classification)
+
+    @admin.display(description="flags")
+    def flag_list(self, obj: InboundMessage) -> str:
+        return value_table(obj.flags)
+
+    @admin.display(description="subject", ordering="subject")
+    def subject_line(self, obj: InboundMessage) -> str:
+        return cut(obj.subject, em=16)
+
+    @admin.display(description="inbox", ordering="inbox__key")
+    def inbox_key(self, obj: InboundMessage) -> str:
+        return cut(obj.inbox.key, em=9) if obj.inbox else "-"
+
+    @admin.display(description="prospect", ordering="prospect__name")
+    def prospect_name(self, obj: InboundMessage) -> str:
+        return cut(obj.prospect.name, em=11) if obj.prospect else "-"
 
 
 @admin.register(Suppression)
 class SuppressionAdmin(admin.ModelAdmin):
     """A compliance model, registered here: saving one must stop that address's sequences."""
 
-    list_display = ["__str__", "reason", "source", "created_by", "created_at"]
-    list_filter = ["reason"]
+    list_display = [
+        cut_column("email", 22, "address"), "domain", "reason", "source", "created_by",
+        when_column("created_at", "since"),
+    ]  # fmt: skip
+    list_filter = ["reason", "source"]
     search_fields = ["email", "domain", "detail"]
     date_hierarchy = "created_at"
 
@@ -173,7 +248,10 @@ class SuppressionAdmin(admin.ModelAdmin):
 class ShadowSendAdmin(admin.ModelAdmin):
     """What the parallel run would have sent (JENGU_SHADOW); read-only evidence."""
 
-    list_display = ["at", "recipient", "step", "from_address", "subject", "inbox"]
+    list_display = [
+        when_column("at"), cut_column("recipient", 16), "step", cut_column("from_address", 16),
+        cut_column("subject", 20), cut_column("inbox__key", 10, "inbox"),
+    ]  # fmt: skip
     list_filter = ["step", "inbox"]
     search_fields = ["recipient", "subject", "message_id"]
     list_select_related = ["inbox"]

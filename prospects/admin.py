@@ -1,71 +1,41 @@
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
-from django.utils.html import format_html
 
+from core.admin_display import (
+    cut,
+    cut_column,
+    grouped,
+    presence_filter,
+    value_table,
+    when_column,
+)
 from core.errors import JenguError
 from core.tasking import enqueue
-from prospects import import_admin  # noqa: F401  (registers the import pages)
+from prospects import admin_history, import_admin  # noqa: F401  (register their pages)
+from prospects.admin_parts import (
+    PROSPECT_GROUPS,
+    URL_FIELDS,
+    ContactInline,
+    HasEmailFilter,
+)
 from prospects.forms import ContactForm, ProspectForm, StageActionForm
 from prospects.models import (
     Contact,
-    CrawlHost,
     DuplicateHint,
-    PipelineRun,
     Prospect,
-    ProspectEvent,
 )
 from prospects.pipeline.daily import ENRICH_TASK, FINDER_TASK
 from prospects.services.contacts import contact_save
 from prospects.services.create import prospect_save
-from prospects.services.dedup import duplicate_dismiss, duplicate_merge
+from prospects.services.dedup import duplicate_dismiss, duplicate_merge, hints_for_prospects
 from prospects.services.score import prospect_score
 from prospects.services.stages import prospect_set_stage
-
-# Django 6 makes https the default scheme of a typed-in URL; say so now (and no warning).
-URL_FIELDS: Mapping[type[models.Field], Mapping[str, Any]] = {
-    models.URLField: {"assume_scheme": "https"}
-}
-
-
-def _pretty(value: Any) -> str:
-    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
-    return format_html('<pre style="white-space: pre-wrap">{}</pre>', text)
-
-
-class ContactInline(admin.TabularInline):
-    model = Contact
-    form = ContactForm
-    formfield_overrides = URL_FIELDS
-    extra = 0
-    fields = ["name", "title", "email", "verification", "is_role", "is_primary"]
-    show_change_link = True
-
-
-class HasEmailFilter(admin.SimpleListFilter):
-    title = "sendable contact"
-    parameter_name = "has_email"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
-        return [("yes", "Has a verified address"), ("no", "No verified address")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        verified = Contact.objects.filter(verification=Contact.Verification.VALID).values(
-            "prospect_id"
-        )
-        if self.value() == "yes":
-            return queryset.filter(pk__in=verified)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=verified)
-        return queryset
 
 
 @admin.register(Prospect)
@@ -76,21 +46,22 @@ class ProspectAdmin(admin.ModelAdmin):
     form = ProspectForm
     action_form = StageActionForm
     list_display = [
-        "name",
-        "city",
-        "country",
+        cut_column("name", 16),
+        cut_column("city", 9),
+        cut_column("country", 8),
         "stage",
         "tier",
         "score",
-        "lead_source",
-        "last_contacted_at",
-        "created_at",
+        cut_column("lead_source", 9, "source"),
+        when_column("last_contacted_at", "last contact"),
+        when_column("created_at", "created"),
     ]
     list_filter = [
         "stage",
         "tier",
         "archived",
         HasEmailFilter,
+        presence_filter("replied_at", "replied?", "Replied", "No reply yet"),
         "property_type",
         "country",
         "lead_source",
@@ -108,17 +79,21 @@ class ProspectAdmin(admin.ModelAdmin):
         "enriched_at",
         "last_contacted_at",
         "replied_at",
-        "score_detail",
-        "enrichment_summary",
+        "score_table",
+        "enrichment_table",
+        "social_table",
         "merged_into",
     ]
-    exclude = ["enrichment"]
+    exclude = ["enrichment", "score_detail", "social"]  # shown as tables; the services write them
     inlines = [ContactInline]
-    actions = ["enrich_now", "rescore", "set_stage"]
+    actions = ["enrich_now", "rescore", "rerun_dedup", "set_stage"]
     formfield_overrides = URL_FIELDS
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) on a large table slows every page
+
+    def get_fieldsets(self, request: HttpRequest, obj: Prospect | None = None) -> Any:
+        return grouped(PROSPECT_GROUPS, self.get_fields(request, obj))
 
     def save_model(self, request: HttpRequest, obj: Prospect, form: Any, change: bool) -> None:
         prospect_save(
@@ -138,8 +113,16 @@ class ProspectAdmin(admin.ModelAdmin):
             contact_save(contact=contact)
 
     @admin.display(description="last enrichment")
-    def enrichment_summary(self, obj: Prospect) -> str:
-        return _pretty(obj.enrichment) if obj.enrichment else "-"
+    def enrichment_table(self, obj: Prospect) -> str:
+        return value_table(obj.enrichment)
+
+    @admin.display(description="score detail")
+    def score_table(self, obj: Prospect) -> str:
+        return value_table(obj.score_detail)
+
+    @admin.display(description="social")
+    def social_table(self, obj: Prospect) -> str:
+        return value_table(obj.social)
 
     @admin.action(description="Enrich now (read the website again, then verify contacts)")
     def enrich_now(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
@@ -148,10 +131,15 @@ class ProspectAdmin(admin.ModelAdmin):
             enqueue(ENRICH_TASK, prospect_id)
         self.message_user(request, f"Queued enrichment of {len(ids)} prospect(s).")
 
-    @admin.action(description="Rescore (and move between enriched and ready)")
+    @admin.action(description="Recompute score (and move between enriched and ready)")
     def rescore(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
         moved = sum(prospect_score(prospect=p).stage_changed for p in queryset[:1000])
         self.message_user(request, f"Rescored; {moved} prospect(s) changed stage.")
+
+    @admin.action(description="Re-run dedup (look for near-duplicates again)")
+    def rerun_dedup(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
+        found = hints_for_prospects(queryset.values_list("pk", flat=True)[:1000])
+        self.message_user(request, f"Dedup re-run: {found} near-duplicate pair(s) found.")
 
     @admin.action(description="Set stage (choose it beside the action)", permissions=["change"])
     def set_stage(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
@@ -168,13 +156,20 @@ class ProspectAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["email", "name", "title", "prospect", "verification", "is_role", "verified_at"]
-    list_filter = ["verification", "is_role", "is_primary"]
+    list_display = [
+        "address", cut_column("name", 10), "job_title", "prospect_name", "verification",
+        when_column("verified_at", "checked"), "is_role",
+    ]  # fmt: skip
+    list_filter = [
+        "verification", presence_filter("email", "address?", "Has an address", "No address"),
+        "is_role", "is_primary",
+    ]  # fmt: skip
+    ordering = ["-created_at", "-id"]
     search_fields = ["email", "name", "prospect__name"]
     list_select_related = ["prospect"]
     raw_id_fields = ["prospect"]
-    readonly_fields = ["evidence", "verified_at"]
-    exclude = ["verification_evidence"]
+    readonly_fields = ["evidence", "soft_bounce_dates", "verified_at"]
+    exclude = ["verification_evidence", "soft_bounces"]  # the verifier's and the ledger's
     actions = ["verify_now"]
     formfield_overrides = URL_FIELDS
     form = ContactForm
@@ -182,9 +177,25 @@ class ContactAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Contact, form: Any, change: bool) -> None:
         contact_save(contact=obj)
 
+    @admin.display(description="email", ordering="email")
+    def address(self, obj: Contact) -> str:
+        return cut(obj.email or "(no address)", em=15)
+
+    @admin.display(description="title", ordering="title")
+    def job_title(self, obj: Contact) -> str:
+        return cut(obj.title, em=9)
+
+    @admin.display(description="prospect", ordering="prospect__name")
+    def prospect_name(self, obj: Contact) -> str:
+        return cut(obj.prospect.name, em=11)
+
     @admin.display(description="verification evidence")
     def evidence(self, obj: Contact) -> str:
-        return _pretty(obj.verification_evidence) if obj.verification_evidence else "-"
+        return value_table(obj.verification_evidence)
+
+    @admin.display(description="soft bounces")
+    def soft_bounce_dates(self, obj: Contact) -> str:
+        return value_table(obj.soft_bounces)
 
     @admin.action(description="Find / verify the address now")
     def verify_now(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
@@ -194,29 +205,36 @@ class ContactAdmin(admin.ModelAdmin):
         self.message_user(request, f"Queued verification of {len(ids)} contact(s).")
 
 
-@admin.register(ProspectEvent)
-class ProspectEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "prospect", "kind", "message", "actor"]
-    list_filter = ["kind"]
-    search_fields = ["message", "prospect__name"]
-    list_select_related = ["prospect"]
-    raw_id_fields = ["prospect"]
-
-
 @admin.register(DuplicateHint)
 class DuplicateHintAdmin(admin.ModelAdmin):
     """Near-duplicates to review: merge keeps the older prospect ("other")."""
 
-    list_display = ["prospect", "prospect_city", "other", "similarity", "status", "created_at"]
+    list_display = [
+        "prospect_name",
+        "prospect_city",
+        "other_name",
+        "similarity",
+        "status",
+        "created_at",
+    ]
     list_filter = ["status"]
+    ordering = ["-similarity", "-id"]  # the likeliest duplicates first
     list_select_related = ["prospect", "other"]
     raw_id_fields = ["prospect", "other"]
     search_fields = ["prospect__name", "other__name", "prospect__city"]
     actions = ["merge", "dismiss"]
 
-    @admin.display(description="city")
+    @admin.display(description="prospect", ordering="prospect__name")
+    def prospect_name(self, obj: DuplicateHint) -> str:
+        return cut(obj.prospect.name, em=18)
+
+    @admin.display(description="city", ordering="prospect__city")
     def prospect_city(self, obj: DuplicateHint) -> str:
-        return obj.prospect.city
+        return cut(obj.prospect.city, em=12)
+
+    @admin.display(description="same as (kept on merge)", ordering="other__name")
+    def other_name(self, obj: DuplicateHint) -> str:
+        return cut(obj.other.name, em=18)
 
     def _apply(self, request: HttpRequest, queryset: QuerySet, fn: Any, verb: str) -> None:
         done, failed = 0, []
@@ -240,49 +258,3 @@ class DuplicateHintAdmin(admin.ModelAdmin):
     @admin.action(description="Dismiss (not the same business)", permissions=["change"])
     def dismiss(self, request: HttpRequest, queryset: QuerySet[DuplicateHint]) -> None:
         self._apply(request, queryset, duplicate_dismiss, "Dismissed")
-
-
-@admin.register(PipelineRun)
-class PipelineRunAdmin(admin.ModelAdmin):
-    list_display = [
-        "id", "kind", "status", "trigger", "summary", "error_count", "started_at", "finished_at",
-    ]  # fmt: skip
-    list_filter = ["kind", "status"]
-    readonly_fields = [
-        "kind", "status", "trigger", "counts_table", "errors_list", "started_at", "finished_at",
-    ]  # fmt: skip
-    exclude = ["counts", "errors"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    @admin.display(description="counts")
-    def summary(self, obj: PipelineRun) -> str:
-        stages = (k for k, v in obj.counts.items() if isinstance(v, dict))
-        parts = []
-        for stage in stages:
-            counts = obj.counts[stage]
-            parts.append(f"{stage}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
-        pending = obj.counts.get("pending")
-        return "; ".join(parts) + (f"; {pending} task(s) out" if pending else "")
-
-    @admin.display(description="errors")
-    def error_count(self, obj: PipelineRun) -> int:
-        return len(obj.errors)
-
-    @admin.display(description="counts per stage")
-    def counts_table(self, obj: PipelineRun) -> str:
-        return _pretty(obj.counts)
-
-    @admin.display(description="errors")
-    def errors_list(self, obj: PipelineRun) -> str:
-        return _pretty(obj.errors) if obj.errors else "-"
-
-
-@admin.register(CrawlHost)
-class CrawlHostAdmin(admin.ModelAdmin):
-    """The crawler's pace per web host, shared by every worker."""
-
-    list_display = ["host", "next_at"]
-    search_fields = ["host"]
-    readonly_fields = ["host", "next_at"]

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
 
+from core.admin_display import TagListField
 from core.errors import JenguError
 from prospects.models import Prospect
 from prospects.services.contacts import contact_clean_email
@@ -27,7 +28,10 @@ class ContactForm(forms.ModelForm):
 
 
 class ProspectForm(forms.ModelForm):
-    """A new website, name or city must not be another prospect's (the dedup keys)."""
+    """A new website, name or city must not be another prospect's (the dedup keys). Tags are
+    typed comma-separated and stored as the list an import stores."""
+
+    tags = TagListField(required=False, help_text="Comma-separated, e.g. boutique, sea view.")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

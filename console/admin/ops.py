@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from core import services
+from core.admin_display import cut, cut_column, value_table, when_column
 from core.errors import JenguError
 from core.models import (
     AIUsageDaily,
@@ -21,6 +22,8 @@ from core.models import (
 admin.site.site_header = "Jengu outreach"
 admin.site.site_title = "Jengu"
 admin.site.index_title = "Operations"
+# The home page lists every model; the sidebar's copy of it took a fifth of a 1280 px window.
+admin.site.enable_nav_sidebar = False
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -46,7 +49,7 @@ class DeadLetterAdmin(admin.ModelAdmin):
         "short_error",
         "attempts",
         "object_link",
-        "created_at",
+        when_column("created_at", "at"),
         "resolution",
     ]
     list_filter = [OpenFilter, "kind", "resolution"]
@@ -57,7 +60,7 @@ class DeadLetterAdmin(admin.ModelAdmin):
 
     @admin.display(description="error")
     def short_error(self, obj: DeadLetter) -> str:
-        return obj.error[:120]
+        return cut(obj.error, em=26)
 
     @admin.display(description="object")
     def object_link(self, obj: DeadLetter) -> str:
@@ -124,11 +127,21 @@ class DeadLetterAdmin(admin.ModelAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_label", "action", "object_type", "object_repr"]
-    list_filter = ["action", "object_type"]
+    list_display = [
+        when_column("created_at", "at"), "actor_label", "action", "object_type",
+        cut_column("object_repr", 30, "object"),
+    ]  # fmt: skip
+    list_filter = ["action", "object_type", "actor_label"]
     search_fields = ["actor_label", "action", "object_repr", "object_id"]
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+    readonly_fields = [
+        "detail_table" if f.name == "detail" else f.name for f in AuditLog._meta.fields
+    ]
+    exclude = ["detail"]
     date_hierarchy = "created_at"
+
+    @admin.display(description="detail")
+    def detail_table(self, obj: AuditLog) -> str:
+        return value_table(obj.detail)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -143,6 +156,7 @@ class AuditLogAdmin(admin.ModelAdmin):
 @admin.register(Switch)
 class SwitchAdmin(admin.ModelAdmin):
     list_display = ["name", "state", "reason", "changed_by", "changed_at"]
+    ordering = ["name"]
     readonly_fields = ["name", "active", "changed_at", "changed_by"]
     actions = ["turn_on", "turn_off"]
 
@@ -168,14 +182,17 @@ class SwitchAdmin(admin.ModelAdmin):
 
 @admin.register(Alert)
 class AlertAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "title", "delivery", "attempts", "acknowledged_at"]
+    list_display = [
+        when_column("created_at", "at"), "kind", cut_column("title", 30), "delivery", "attempts",
+        when_column("acknowledged_at", "acknowledged"),
+    ]  # fmt: skip
     list_filter = ["kind", "delivery", ("acknowledged_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "body"]
     readonly_fields = [
         "kind",
         "title",
         "body",
-        "data",
+        "data_table",
         "dedup_key",
         "delivery",
         "attempts",
@@ -184,8 +201,13 @@ class AlertAdmin(admin.ModelAdmin):
         "delivered_at",
         "acknowledged_at",
     ]
+    exclude = ["data"]
     date_hierarchy = "created_at"
     actions = ["acknowledge"]
+
+    @admin.display(description="data")
+    def data_table(self, obj: Alert) -> str:
+        return value_table(obj.data)
 
     @admin.action(description="Acknowledge selected alerts")
     def acknowledge(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -206,17 +228,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(MaintenanceReport)
 class MaintenanceReportAdmin(ReadOnlyAdmin):
-    list_display = ["started_at", "status", "trigger", "outcome", "finished_at"]
+    list_display = [
+        when_column("started_at", "started"), "status", "trigger", "outcome",
+        when_column("finished_at", "finished"),
+    ]  # fmt: skip
     list_filter = ["status", "trigger"]
-    readonly_fields = ["started_at", "finished_at", "status", "trigger", "steps_table", "errors"]
-    exclude = ["steps"]
+    readonly_fields = [
+        "started_at", "finished_at", "status", "trigger", "steps_table", "errors_table",
+    ]  # fmt: skip
+    exclude = ["steps", "errors"]
     date_hierarchy = "started_at"
 
     @admin.display(description="summary")
     def outcome(self, obj: MaintenanceReport) -> str:
         from console.maintenance import summary
 
-        return summary(obj)
+        return cut(summary(obj), em=26)
+
+    @admin.display(description="errors")
+    def errors_table(self, obj: MaintenanceReport) -> str:
+        return value_table(obj.errors)
 
     @admin.display(description="steps")
     def steps_table(self, obj: MaintenanceReport) -> str:

@@ -91,7 +91,6 @@ class InboxAdmin(PreflightAdminMixin, admin.ModelAdmin):
         "today",
         when_column("last_success_at", "last success"),
         "preflight_badge",
-        "source",
     ]
     list_filter = ["status", "provider", BouncingFilter, "circuit", "source"]
     search_fields = ["key", "address", "display_name", "smtp_host"]

@@ -12,7 +12,6 @@ from core.admin_display import cut, cut_column, grouped, value_table, when, when
 from outreach import services
 from outreach.models import (
     Campaign,
-    DomainDay,
     Enrollment,
     InboundMessage,
     OutboundEmail,
@@ -33,12 +32,22 @@ class CampaignAdmin(admin.ModelAdmin):
         "strategy",
         "status",
         "is_default",
-        "domain_daily_cap",
-        "review_first_emails",
+        "cap",
+        "reviewed",
         when_column("created_at"),
     ]
     list_filter = ["status", "strategy", "is_default", "review_first_emails"]
     ordering = ["-is_default", "name"]
+
+    @admin.display(description="cap/day", ordering="domain_daily_cap")
+    def cap(self, obj: Campaign) -> str:
+        # Emails per recipient domain per UTC day; empty = JENGU_DOMAIN_DAILY_CAP.
+        return "default" if obj.domain_daily_cap is None else str(obj.domain_daily_cap)
+
+    @admin.display(description="review", boolean=True, ordering="review_first_emails")
+    def reviewed(self, obj: Campaign) -> bool:
+        return obj.review_first_emails
+
     search_fields = ["name"]
     inlines = [StepInline]
 
@@ -272,23 +281,5 @@ class SequenceStepAdmin(admin.ModelAdmin):
     list_select_related = ["campaign"]
 
 
-@admin.register(DomainDay)
-class DomainDayAdmin(admin.ModelAdmin):
-    """Today's per-domain and per-provider send counters (the claim writes them); read-only."""
-
-    list_display = ["day", "kind", "key", "reserved", "sent"]
-    list_filter = ["kind", "day"]
-    search_fields = ["key"]
-    date_hierarchy = "day"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-from outreach import admin_replies  # noqa: E402, F401  # the "Replies" page (the unified inbox)
+# Registered on import: per-domain/provider counters (read-only), the "Replies" page.
+from outreach import admin_caps, admin_replies  # noqa: E402, F401

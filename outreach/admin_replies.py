@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from core.admin_display import cut
 from core.errors import JenguError
 from inboxes.models import Inbox
 from outreach.models import Campaign, Reply
@@ -132,9 +133,10 @@ class ReplyAdmin(admin.ModelAdmin):
     @admin.display(description="From / subject")
     def sender(self, obj: Reply) -> str:
         return format_html(
-            '<span class="rp-from is-{}">{}</span> <span class="rp-state">{}</span><br>'
+            '<span class="rp-from is-{}" title="{}">{}</span> <span class="rp-state">{}</span><br>'
             '<span class="rp-subject" title="{}">{}</span>',
             "unread" if obj.read_at is None else "read",
+            obj.from_address,
             obj.from_address,
             self.state(obj),
             obj.subject,
@@ -156,8 +158,8 @@ class ReplyAdmin(admin.ModelAdmin):
         ours = obj.matched_outbound
         return format_html(
             '{}<br><span class="rp-quiet">{}</span>',
-            obj.prospect.name if obj.prospect else "(no prospect)",
-            ours.enrollment.campaign.name if ours else "—",
+            cut(obj.prospect.name if obj.prospect else "(no prospect)", em=16),
+            cut(ours.enrollment.campaign.name if ours else "—", em=18),
         )
 
     @admin.display(description="Inbox", ordering="inbox__key")

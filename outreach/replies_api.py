@@ -195,9 +195,10 @@ class ReplyDetail(APIView):
 
     @extend_schema(request=ReplyPatchSerializer, responses={200: ReplyDetailSerializer})
     def patch(self, request: Request, pk: int) -> Response:
-        reply = replies.reply_get(int(pk))
+        # The body is checked first, like every write here: a bad field is a 400 for any id.
         data = ReplyPatchSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        reply = replies.reply_get(int(pk))
         v, actor = data.validated_data, request.user
         if "intent" in v and v["intent"] != reply.intent:
             replies.reply_correct_intent(reply_id=reply.pk, intent=v["intent"], actor=actor)
@@ -256,9 +257,9 @@ class ReplyAnswer(APIView):
 
     @extend_schema(request=AnswerSerializer, responses={202: QUEUED_ANSWER})
     def post(self, request: Request, pk: int) -> Response:
-        replies.reply_get(int(pk))  # 404 before the body is read
-        data = AnswerSerializer(data=request.data)
+        data = AnswerSerializer(data=request.data)  # the body first, as in every write here
         data.is_valid(raise_exception=True)
+        replies.reply_get(int(pk))
         email = replies_answer.reply_answer(
             reply_id=int(pk),
             body=data.validated_data["body"],

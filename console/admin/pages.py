@@ -63,8 +63,10 @@ class TaskQueueAdmin(QueueAdmin):
     ordering = ["id"]
 
 
-admin.site.unregister(OrmQ)
-admin.site.register(OrmQ, TaskQueueAdmin)
+# django-q2 registers its queue page only with the ORM broker (Redis keeps no OrmQ rows).
+if admin.site.is_registered(OrmQ):
+    admin.site.unregister(OrmQ)
+    admin.site.register(OrmQ, TaskQueueAdmin)
 admin.site.unregister(Inbox)
 admin.site.register(Inbox, InboxHealthAdmin)
 admin.site.unregister(Prospect)

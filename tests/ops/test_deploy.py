@@ -58,6 +58,14 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path) -> None:
     assert "no issues" in done.stdout
 
 
+def test_production_with_the_redis_broker_starts_and_checks_clean(tmp_path) -> None:
+    # With Redis, django-q2 registers no OrmQ admin: the admin must not assume it does.
+    env = production_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/12")
+    done = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
 def test_production_refuses_to_start_without_its_keys(tmp_path) -> None:
     env = production_env(tmp_path)
     del env["FIELD_ENCRYPTION_KEY"]

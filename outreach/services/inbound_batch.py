@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,6 +27,9 @@ from inboxes.models import Inbox
 from outreach.models import InboundMessage, OutboundEmail
 from outreach.services import inbound
 from outreach.services.inbound_store import error_text, quarantine, storable
+
+if TYPE_CHECKING:
+    from outreach.services.inbound_actions import BounceTally
 
 log = logging.getLogger(__name__)
 CHUNK = 25
@@ -146,30 +150,34 @@ def _prepare(inbox: Inbox, drafts: list[_Draft]) -> None:
 
 
 def _insert_and_act(drafts: list[_Draft]) -> None:
-    now = timezone.now()
+    from outreach.services.inbound_actions import BounceTally
+
+    now, tally = timezone.now(), BounceTally()
     with transaction.atomic():
         InboundMessage.objects.bulk_create([d.msg for d in drafts])
-        done = [d.msg.pk for d in drafts if _act(d)]
+        done = [d.msg.pk for d in drafts if _act(d, tally)]
         InboundMessage.objects.filter(pk__in=done).update(processed_at=now, error="")
+        tally.record(now)  # in the chunk's transaction: counted exactly when stored
 
 
-def _act(draft: _Draft) -> bool:
+def _act(draft: _Draft, tally: BounceTally) -> bool:
     """What the message does, in its own savepoint; a failure is recorded on the row."""
-    from outreach.services.inbound_actions import act
+    from outreach.services.inbound_actions import BounceTally, act
 
-    msg = draft.msg
+    msg, mine = draft.msg, BounceTally()
     if msg.kind not in ACTED_ON:
         return True
     try:
         with transaction.atomic():
-            act(msg, draft.analysis, draft.classification)
-        return True
+            act(msg, draft.analysis, draft.classification, mine)
     except Exception as exc:
         log.exception("inbound processing failed", extra={"inbound": msg.pk})
         InboundMessage.objects.filter(pk=msg.pk).update(
             error=error_text(exc), flags=sorted({*msg.flags, "error"})
         )
         return False
+    tally.merge(mine)  # only what a message that was acted on counted
+    return True
 
 
 def match_many(inbox: Inbox, analyses: list[Analysis]) -> list[inbound.Match]:

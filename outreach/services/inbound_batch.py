@@ -1,10 +1,9 @@
 """Storing a reader's batch in chunks: each message parsed once, a chunk's duplicates found with
 one query, its Message-IDs matched with one indexed query (and its senders with one more), its
-new rows inserted together, and what each message does applied in its own savepoint; one
-transaction per chunk.
+new rows inserted together, and what each message does applied; one transaction per chunk.
 
-A chunk that cannot be stored whole (a row the database refuses, a concurrent writer, a failing
-query outside a savepoint) is rolled back and stored again one message at a time
+A chunk that cannot be stored whole (a row the database refuses, a concurrent writer, one
+message whose actions fail) is rolled back and stored again one message at a time
 (``store_one``), where one bad message is kept aside and the rest go on, as before.
 """
 
@@ -13,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -26,10 +24,7 @@ from inboxes.clients.base import Fetched
 from inboxes.models import Inbox
 from outreach.models import InboundMessage, OutboundEmail
 from outreach.services import inbound
-from outreach.services.inbound_store import error_text, quarantine, storable
-
-if TYPE_CHECKING:
-    from outreach.services.inbound_actions import BounceTally
+from outreach.services.inbound_store import quarantine, storable
 
 log = logging.getLogger(__name__)
 CHUNK = 25
@@ -150,34 +145,21 @@ def _prepare(inbox: Inbox, drafts: list[_Draft]) -> None:
 
 
 def _insert_and_act(drafts: list[_Draft]) -> None:
-    from outreach.services.inbound_actions import BounceTally
+    """One transaction: the rows, what each does, processed_at, the bounce counts. No savepoint
+    per message: when one message's actions fail, the chunk is rolled back and stored again one
+    by one (``ingest_message``), where that failure is recorded on its row and the rest go on."""
+    from outreach.services.inbound_actions import BounceTally, act
 
     now, tally = timezone.now(), BounceTally()
     with transaction.atomic():
         InboundMessage.objects.bulk_create([d.msg for d in drafts])
-        done = [d.msg.pk for d in drafts if _act(d, tally)]
-        InboundMessage.objects.filter(pk__in=done).update(processed_at=now, error="")
-        tally.record(now)  # in the chunk's transaction: counted exactly when stored
-
-
-def _act(draft: _Draft, tally: BounceTally) -> bool:
-    """What the message does, in its own savepoint; a failure is recorded on the row."""
-    from outreach.services.inbound_actions import BounceTally, act
-
-    msg, mine = draft.msg, BounceTally()
-    if msg.kind not in ACTED_ON:
-        return True
-    try:
-        with transaction.atomic():
-            act(msg, draft.analysis, draft.classification, mine)
-    except Exception as exc:
-        log.exception("inbound processing failed", extra={"inbound": msg.pk})
-        InboundMessage.objects.filter(pk=msg.pk).update(
-            error=error_text(exc), flags=sorted({*msg.flags, "error"})
+        for draft in drafts:
+            if draft.msg.kind in ACTED_ON:
+                act(draft.msg, draft.analysis, draft.classification, tally)
+        InboundMessage.objects.filter(pk__in=[d.msg.pk for d in drafts]).update(
+            processed_at=now, error=""
         )
-        return False
-    tally.merge(mine)  # only what a message that was acted on counted
-    return True
+        tally.record(now)  # in the chunk's transaction: counted exactly when stored
 
 
 def match_many(inbox: Inbox, analyses: list[Analysis]) -> list[inbound.Match]:

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import DatabaseError
 
+from core.models import Alert
 from outreach.models import InboundMessage
-from outreach.services import inbound, inbound_batch
+from outreach.services import inbound, inbound_actions, inbound_batch
 from prospects.models import ProspectEvent
 from tests.inbound import messages as m
 from tests.inbound.conftest import World
@@ -102,3 +104,29 @@ def test_a_batch_longer_than_a_chunk_is_stored_whole(maildir_world: World) -> No
         (ours.pk, "in_reply_to")
     }
     assert not InboundMessage.objects.filter(processed_at=None).exists()
+
+
+def test_a_reply_whose_actions_fail_is_stored_flagged_and_the_chunk_goes_on(
+    maildir_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    maildir_world.reply(maildir_world.a, "Let's meet on Thursday.", msgid="<a@hotel.example>")
+    maildir_world.reply(maildir_world.b, "Interested, send prices.", msgid="<b@hotel.example>")
+    real = inbound_actions.prospect_record_reply
+
+    def record(*, prospect_id: int, **kwargs: Any) -> Any:
+        if prospect_id == maildir_world.a.prospect_id:  # e.g. a lock timeout on that prospect
+            raise DatabaseError("canceling statement due to lock timeout")
+        return real(prospect_id=prospect_id, **kwargs)
+
+    monkeypatch.setattr(inbound_actions, "prospect_record_reply", record)
+
+    result = maildir_world.check()
+
+    assert (result["fetched"], result["stored"], result["quarantined"]) == (2, 2, 0)
+    failed = InboundMessage.objects.get(message_id="<a@hotel.example>")
+    assert failed.processed_at is None and "error" in failed.flags
+    assert failed.error == "DatabaseError: canceling statement due to lock timeout"
+    done = InboundMessage.objects.get(message_id="<b@hotel.example>")
+    assert done.processed_at is not None and done.error == ""
+    assert _reply_events() == Counter([maildir_world.b.prospect_id])  # nothing half-done for a
+    assert not Alert.objects.filter(kind="meeting_request").exists()

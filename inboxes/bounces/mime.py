@@ -42,13 +42,16 @@ class _CachedHeaders(HeaderRegistry):
     """policy.default parses a header again on every access (a DSN reads Content-Type some fifty
     times while it is classified): parsed headers are immutable, so equal ones are shared."""
 
-    MAX = 4096
+    MAX = 4096  # entries, each at most LONGEST characters: a few MB at most
+    LONGEST = 1000
 
     def __init__(self) -> None:
         super().__init__()
         self._seen: dict[tuple[str, str], BaseHeader] = {}
 
     def __call__(self, name: str, value: str) -> BaseHeader:
+        if len(value) > self.LONGEST:  # a hostile header is parsed each time, never kept
+            return super().__call__(name, value)
         key = (name, value)
         found = self._seen.get(key)
         if found is None:

@@ -18,6 +18,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -124,6 +125,11 @@ def empty_tables() -> None:
         )
 
 
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def timed_import(path: Path, chunk_size: int) -> tuple[float, dict]:
     from prospects.services.imports import import_file
 
@@ -173,7 +179,9 @@ def main() -> None:
         size = path.stat().st_size / 1e6
         print(f"{args.rows:,} rows, {size:.1f} MB, {os.environ['DATABASE_URL']}")
         empty_tables()
+        before = peak_rss_mb()
         seconds, body = timed_import(path, args.chunk_size)
+        peak = peak_rss_mb()
         again, repeat = timed_import(path, args.chunk_size)
         copy_seconds, copied = timed_copy(path)
     rate, copy_rate = args.rows / seconds, copied / copy_seconds
@@ -187,7 +195,10 @@ def main() -> None:
         f"(created {repeat['created']:,}, duplicates {repeat['duplicates']:,})"
     )
     print(f"COPY, plain table : {copy_seconds:7.2f} s  {copy_rate:10,.0f} rows/s  (median of 3)")
-    print(f"ratio COPY/import : {copy_rate / rate:7.1f}x")
+    print(
+        f"ratio COPY/import : {copy_rate / rate:7.1f}x  (import/COPY {rate / copy_rate:.3f}, target >= 0.1)"
+    )
+    print(f"peak RSS          : {peak:7.0f} MB  ({before:.0f} MB before the import)")
 
 
 if __name__ == "__main__":

@@ -74,20 +74,29 @@ class _Parsed:
 
 def analyze_message(raw: bytes) -> Analysis:
     """Decide the kind of an inbound message and, for bounces, classify each failed recipient."""
+    return analyze_parsed(raw)[0]
+
+
+def analyze_parsed(raw: bytes) -> tuple[Analysis, Message | None]:
+    """``analyze_message`` and the message it parsed (None when it was too deep to parse whole
+    or unreadable), so the inbound reader reads the body and headers without a second parse."""
+    seen: list[Message] = []
     try:
         if isinstance(raw, str):  # be forgiving with callers that already decoded
             raw = raw.encode("utf-8", "surrogateescape")
-        return _analyze(bytes(raw))
+        return _analyze(bytes(raw), seen), (seen[0] if seen else None)
     except Exception:  # the inbound pipeline must survive any message
         log.warning("inbound message could not be analysed", exc_info=True)
-        return Analysis(kind=MessageKind.OTHER, flags=["malformed", "unreadable"])
+        return Analysis(kind=MessageKind.OTHER, flags=["malformed", "unreadable"]), None
 
 
-def _analyze(raw: bytes) -> Analysis:
+def _analyze(raw: bytes, seen: list[Message] | None = None) -> Analysis:
     shape = outline(raw)  # depth and size limits: inboxes/bounces/shape.py
     if shape.headers_only:
         return _headers_only(raw, list(shape.flags))
     parsed = _parse(shape.readable)
+    if seen is not None:
+        seen.append(parsed.msg)
     parsed.flags += shape.flags
     # Non-ARF complaints come last: a bounce that mentions spam stays a bounce.
     for decide in (_complaint, _dsn_bounce, _plain_bounce, _other_complaint):

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from email import policy
 from email.header import decode_header, make_header
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 from email.parser import BytesParser, HeaderParser
 from email.utils import getaddresses
@@ -37,10 +38,36 @@ _MSG_ID = re.compile(r"<([^<>\s]+)>")
 _BARE_ID = re.compile(r"[^<>\s]+@[^<>\s]+")
 
 
+class _CachedHeaders(HeaderRegistry):
+    """policy.default parses a header again on every access (a DSN reads Content-Type some fifty
+    times while it is classified): parsed headers are immutable, so equal ones are shared."""
+
+    MAX = 4096  # entries, each at most LONGEST characters: a few MB at most
+    LONGEST = 1000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: dict[tuple[str, str], BaseHeader] = {}
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        if len(value) > self.LONGEST:  # a hostile header is parsed each time, never kept
+            return super().__call__(name, value)
+        key = (name, value)
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) >= self.MAX:
+                self._seen.clear()
+            found = self._seen[key] = super().__call__(name, value)
+        return found
+
+
+POLICY = policy.default.clone(header_factory=_CachedHeaders())
+
+
 def parse_bytes(raw: bytes) -> Message:
     """Parse with the modern policy; fall back to a latin-1 round trip if even that fails."""
     try:
-        return BytesParser(policy=policy.default).parsebytes(raw)
+        return BytesParser(policy=POLICY).parsebytes(raw)
     except Exception:  # any parser bug must not stop the inbound pipeline
         text = raw.decode("latin-1")
         return HeaderParser(policy=policy.compat32).parsestr(text)

@@ -8,6 +8,7 @@ from inboxes.services.health import (
     inbox_resume,
     recompute_rates,
     record_bounce,
+    record_bounces,
     record_failure,
     record_success,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "preflight_run_many",
     "recompute_rates",
     "record_bounce",
+    "record_bounces",
     "record_failure",
     "record_success",
     "remaining_today",

@@ -176,6 +176,27 @@ def record_bounce(
 
     ``counted``: a send-time rejection whose bounce warmup_consume already counted.
     """
+    return record_bounces(
+        inbox_id=inbox_id,
+        now=now,
+        bounced=0 if complaint or counted else 1,
+        complaints=1 if complaint else 0,
+        sender_problems=1 if sender_problem else 0,
+        cause=cause,
+    )
+
+
+def record_bounces(
+    *,
+    inbox_id: int,
+    now: datetime,
+    bounced: int = 0,
+    complaints: int = 0,
+    sender_problems: int = 0,
+    cause: str = "",
+) -> Inbox:
+    """``record_bounce`` for several at once (the reply check counts a chunk's bounces in one
+    go): one lock, one update, one look at the auto-pause rule."""
     with transaction.atomic():
         # Inbox before InboxDay, the order a claim takes them in: never a deadlock.
         inbox = Inbox.objects.select_for_update().get(pk=inbox_id)
@@ -184,9 +205,9 @@ def record_bounce(
             [InboxDay(inbox=inbox, date=day, limit=0)], ignore_conflicts=True
         )
         InboxDay.objects.filter(inbox=inbox, date=day).update(
-            bounced=F("bounced") + (0 if complaint or counted else 1),
-            complaints=F("complaints") + (1 if complaint else 0),
-            sender_problems=F("sender_problems") + (1 if sender_problem else 0),
+            bounced=F("bounced") + bounced,
+            complaints=F("complaints") + complaints,
+            sender_problems=F("sender_problems") + sender_problems,
         )
         recompute_rates(inbox=inbox, now=now)
         reason = _pause_reason(inbox, InboxDay.objects.filter(inbox=inbox, date=day).first())

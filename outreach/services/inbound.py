@@ -13,10 +13,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import decode_header, make_header
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
-from email.policy import default as default_policy
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -24,8 +23,9 @@ from django.utils import timezone
 
 from aiengine.rules import Classification
 from aiengine.rules.text import html_to_text
-from inboxes.bounces import Analysis, analyze_message
-from inboxes.bounces.mime import notice_text, parse_bytes
+from inboxes.bounces import Analysis
+from inboxes.bounces.kinds import analyze_parsed
+from inboxes.bounces.mime import POLICY, notice_text, parse_bytes
 from inboxes.bounces.shape import header_block, outline
 from inboxes.models import Inbox
 from outreach.models import InboundMessage, OutboundEmail
@@ -58,52 +58,75 @@ class Match:
     method: str
 
 
-def body_text(raw: bytes) -> tuple[str, list[str]]:
+def body_text(raw: bytes, parsed: Message | None = None) -> tuple[str, list[str]]:
     """The readable text of a message, and flags for what went wrong reading it.
 
     Attachments are not parsed (shape.outline leaves big ones out), so a 20 MB attachment never
     stands between the classifier and the text; a message nested too deep has no text.
+    ``parsed`` is the message ``analyze_parsed`` already parsed from the same readable bytes
+    (its shape flags are in the analysis), so the reader parses each message once.
     """
+    if parsed is not None:
+        return _text_of(parsed, [])
     shape = outline(raw)
     if shape.headers_only:
         return "", list(shape.flags)
     try:
-        msg = BytesParser(policy=default_policy).parsebytes(shape.readable)
-        assert isinstance(msg, EmailMessage)
-        part = msg.get_body(preferencelist=("plain", "html"))
-        if part is None:
-            return "", list(shape.flags)
-        text = part.get_content()
-        if part.get_content_subtype() == "html":
-            text = html_to_text(text)
-        return str(text), list(shape.flags)
-    except Exception as exc:  # bad charsets, broken MIME: read the text parts defensively
+        msg = BytesParser(policy=POLICY).parsebytes(shape.readable)
+    except Exception as exc:
         log.info("unreadable body: %s", exc)
         text, _ = notice_text(parse_bytes(shape.readable))
         return text, [*shape.flags, "unreadable_body"]
+    return _text_of(msg, list(shape.flags))
 
 
-def headers_of(raw: bytes) -> dict[str, str]:
-    """The headers we keep, decoded. compat32 parsing: ~10x faster than policy.default here."""
+def _text_of(msg: Message, flags: list[str]) -> tuple[str, list[str]]:
     try:
-        msg = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
+        assert isinstance(msg, EmailMessage)
+        part = msg.get_body(preferencelist=("plain", "html"))
+        if part is None:
+            return "", flags
+        text = part.get_content()
+        if part.get_content_subtype() == "html":
+            text = html_to_text(text)
+        return str(text), flags
+    except Exception as exc:  # bad charsets, broken MIME: read the text parts defensively
+        log.info("unreadable body: %s", exc)
+        text, _ = notice_text(msg)
+        return text, [*flags, "unreadable_body"]
+
+
+def headers_of(raw: bytes, parsed: Message | None = None) -> dict[str, str]:
+    """The headers we keep, decoded (the first of each name, read as compat32 reads it: ~10x
+    faster than policy.default). ``parsed``: the message already parsed, so none is parsed here."""
+    try:
+        if parsed is None:
+            parsed = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
+        first: dict[str, tuple[str, str]] = {}
+        for name, value in parsed.raw_items():
+            first.setdefault(name.lower(), (name, value))
         out = {}
         for name in KEPT_HEADERS:
-            value = msg.get(name)
-            if value:
-                out[name] = str(make_header(decode_header(str(value))))[:2000]
+            found = first.get(name.lower())
+            kept = compat32.header_fetch_parse(*found) if found else None
+            if kept:
+                out[name] = str(make_header(decode_header(str(kept))))[:2000]
         return out
     except Exception:
         return {}
 
 
-def match(inbox: Inbox, analysis: Analysis) -> Match:
-    """In-Reply-To, then References (newest first), then a bounce's original, then the sender."""
+def wanted_ids(analysis: Analysis) -> list[tuple[str, str]]:
+    """The Message-IDs that may name our email, in the order they are trusted, with how."""
     wanted = [(analysis.in_reply_to or "", InboundMessage.Match.IN_REPLY_TO)]
     wanted += [(ref, InboundMessage.Match.REFERENCES) for ref in reversed(analysis.references)]
     wanted += [(analysis.original_message_id or "", InboundMessage.Match.BOUNCE_HEADERS)]
-    wanted = [(mid.strip(), how) for mid, how in wanted if mid and mid.strip()]
-    if wanted:
+    return [(mid.strip(), str(how)) for mid, how in wanted if mid and mid.strip()]
+
+
+def match(inbox: Inbox, analysis: Analysis) -> Match:
+    """In-Reply-To, then References (newest first), then a bounce's original, then the sender."""
+    if wanted := wanted_ids(analysis):
         found = {
             e.message_id: e
             for e in OutboundEmail.objects.filter(message_id__in=[mid for mid, _ in wanted])
@@ -172,9 +195,10 @@ def _draft(
 ) -> tuple[InboundMessage, Analysis]:
     """The unsaved row and the analysis, with every text made storable (no database here)."""
     removed: set[str] = set()
-    analysis = storable(analyze_message(raw), removed)
-    text, flags = storable(body_text(raw), removed)
-    headers = storable(headers_of(raw), removed)
+    analysis, parsed = analyze_parsed(raw)
+    analysis = storable(analysis, removed)
+    text, flags = storable(body_text(raw, parsed), removed)
+    headers = storable(headers_of(raw, parsed), removed)
     uid = storable(source_uid, removed)
     msg = InboundMessage(
         inbox=inbox,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -42,16 +43,58 @@ STAGE_FOR_INTENT = {
 }
 
 
-def act(msg: InboundMessage, analysis: Analysis, verdict: Classification | None) -> None:
-    handler = {
-        InboundMessage.Kind.BOUNCE: _bounce,
-        InboundMessage.Kind.COMPLAINT: _complaint,
-        InboundMessage.Kind.UNSUBSCRIBE: _unsubscribe,
-        InboundMessage.Kind.AUTO_REPLY: _auto_reply,
-        InboundMessage.Kind.REPLY: _reply,
-    }.get(msg.kind)  # type: ignore[call-overload]
-    if handler is not None:
-        handler(msg, analysis, verdict)
+@dataclasses.dataclass
+class BounceTally:
+    """Bounces and complaints counted against each inbox, recorded together (``record``): the
+    reply check counts a whole chunk's with one lock of each inbox row."""
+
+    counts: dict[int, Counter[str]] = dataclasses.field(default_factory=dict)
+    causes: dict[int, str] = dataclasses.field(default_factory=dict)
+
+    def add(
+        self, inbox_id: int, *, complaint: bool = False, sender: bool = False, cause: str = ""
+    ) -> None:
+        counts = self.counts.setdefault(inbox_id, Counter())
+        counts["complaints" if complaint else "bounced"] += 1
+        counts["sender_problems"] += int(sender)
+        if cause:
+            self.causes[inbox_id] = cause
+
+    def merge(self, other: BounceTally) -> None:
+        for inbox_id, counts in other.counts.items():
+            self.counts.setdefault(inbox_id, Counter()).update(counts)
+        self.causes.update(other.causes)
+
+    def record(self, now: datetime) -> None:
+        for inbox_id, counts in self.counts.items():
+            inboxes.record_bounces(
+                inbox_id=inbox_id, now=now, cause=self.causes.get(inbox_id, ""), **counts
+            )
+
+
+def act(
+    msg: InboundMessage,
+    analysis: Analysis,
+    verdict: Classification | None,
+    tally: BounceTally | None = None,
+) -> None:
+    """What a stored message does. Its bounces go into ``tally`` when one is given (the caller
+    records it), else they are recorded here."""
+    own = BounceTally() if tally is None else tally
+    if msg.kind == InboundMessage.Kind.BOUNCE:
+        _bounce(msg, analysis, own)
+    elif msg.kind == InboundMessage.Kind.COMPLAINT:
+        _complaint(msg, analysis, own)
+    else:
+        handler = {
+            InboundMessage.Kind.UNSUBSCRIBE: _unsubscribe,
+            InboundMessage.Kind.AUTO_REPLY: _auto_reply,
+            InboundMessage.Kind.REPLY: _reply,
+        }.get(msg.kind)  # type: ignore[call-overload]
+        if handler is not None:
+            handler(msg, analysis, verdict)
+    if tally is None:
+        own.record(timezone.now())
 
 
 def _blamed_inbox(msg: InboundMessage) -> int | None:
@@ -60,7 +103,7 @@ def _blamed_inbox(msg: InboundMessage) -> int | None:
 
 
 # --- bounces and complaints ---------------------------------------------------------------
-def _bounce(msg: InboundMessage, analysis: Analysis, _: object) -> None:
+def _bounce(msg: InboundMessage, analysis: Analysis, tally: BounceTally) -> None:
     now, inbox_id = timezone.now(), _blamed_inbox(msg)
     for verdict in analysis.verdicts or []:
         recipient = verdict.recipient or (
@@ -68,10 +111,9 @@ def _bounce(msg: InboundMessage, analysis: Analysis, _: object) -> None:
         )
         _apply_verdict(msg, verdict, recipient, now)
         if inbox_id:
-            inboxes.record_bounce(
-                inbox_id=inbox_id,
-                now=now,
-                sender_problem=verdict.consequence == Consequence.SENDER_PROBLEM,
+            tally.add(
+                inbox_id,
+                sender=verdict.consequence == Consequence.SENDER_PROBLEM,
                 cause=verdict.cause,
             )
 
@@ -98,7 +140,7 @@ def _apply_verdict(msg: InboundMessage, verdict: Verdict, recipient: str, now: d
         transitions.bounce_sent(msg.matched_outbound_id, reason=str(verdict.reason))
 
 
-def _complaint(msg: InboundMessage, analysis: Analysis, _: object) -> None:
+def _complaint(msg: InboundMessage, analysis: Analysis, tally: BounceTally) -> None:
     recipient = analysis.recipient or (
         msg.matched_outbound.recipient if msg.matched_outbound else ""
     )
@@ -110,7 +152,7 @@ def _complaint(msg: InboundMessage, analysis: Analysis, _: object) -> None:
             detail=msg.subject,
         )
     if inbox_id := _blamed_inbox(msg):
-        inboxes.record_bounce(inbox_id=inbox_id, now=timezone.now(), complaint=True)
+        tally.add(inbox_id, complaint=True)
 
 
 def _unsubscribe(msg: InboundMessage, analysis: Analysis, _: object) -> None:

@@ -2,9 +2,10 @@
 circuit so a failing server backs off, and the cursor saved once every message of the batch is
 stored, flagged or dead-lettered.
 
-Each message is stored in its own savepoints. One that cannot be stored whole is kept as a bare
-flagged row or, failing that, a dead letter (``inbound_store.quarantine``), and the batch goes
-on: a single hostile message must never stop an inbox from being read. Only when even the dead
+A batch is stored at once (``inbound_batch``); one that cannot be is stored again message by
+message, each in its own savepoints. One that cannot be stored whole is kept as a bare flagged
+row or, failing that, a dead letter (``inbound_store.quarantine``), and the batch goes on: a
+single hostile message must never stop an inbox from being read. Only when even the dead
 letter fails (database or storage down) does the check fail and keep its cursor.
 """
 
@@ -19,10 +20,9 @@ from django.utils import timezone
 
 from core.models import DeadLetter
 from core.services import deadletter_create
-from inboxes.clients.readers import Fetched, commit, read_new
+from inboxes.clients.readers import commit, read_new
 from inboxes.models import Inbox
-from outreach.services.inbound import ingest_message
-from outreach.services.inbound_store import quarantine
+from outreach.services.inbound_batch import ingest_batch
 
 log = logging.getLogger(__name__)
 LOCK = timedelta(minutes=3)
@@ -82,9 +82,7 @@ def check_inbox(inbox_id: int) -> dict[str, Any]:
     created = quarantined = 0
     try:
         batch = read_new(inbox)
-        for fetched in batch.messages:
-            new, kept_aside = _store(inbox, fetched)
-            created, quarantined = created + new, quarantined + kept_aside
+        created, quarantined = ingest_batch(inbox=inbox, messages=batch.messages)
         commit(inbox, batch)
     except Exception as exc:  # the server, the network or storage: back off, keep the cursor
         _failed(inbox, exc)
@@ -103,25 +101,3 @@ def check_inbox(inbox_id: int) -> dict[str, Any]:
         "quarantined": quarantined,
         "uidvalidity_reset": batch.reset,
     }
-
-
-def _store(inbox: Inbox, fetched: Fetched) -> tuple[int, int]:
-    """(1 if a new row was stored, 1 if the message had to be kept aside)."""
-    try:
-        _, new = ingest_message(
-            inbox=inbox, raw=fetched.raw, source_uid=fetched.uid, received_at=fetched.received_at
-        )
-        return int(new), 0
-    except Exception as exc:  # one message must not stall the inbox: keep it aside, go on
-        log.warning(
-            "inbound message quarantined",
-            extra={"inbox": inbox.key, "uid": fetched.uid, "error": str(exc)[:300]},
-        )
-        stored = quarantine(
-            inbox=inbox,
-            raw=fetched.raw,
-            source_uid=fetched.uid,
-            received_at=fetched.received_at,
-            error=exc,
-        )
-        return int(stored), 1

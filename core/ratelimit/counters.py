@@ -75,6 +75,34 @@ def _bump(row_id: int, requests: int, tokens: int, cost: Decimal) -> None:
             cursor.execute(_BUMP, [requests, tokens, tokens, cost, row_id])
 
 
+Delta = tuple[int, int, int, Decimal]  # row id, requests, tokens, cost
+
+
+def _bump_locked(deltas: list[Delta]) -> None:
+    """All rows in one UPDATE. Only for rows this transaction already holds locked (in the
+    global order): one UPDATE over several rows locks them in whatever order its plan meets them."""
+    deltas = [d for d in deltas if d[1] or d[2] or d[3]]
+    if len(deltas) < 2:
+        for delta in deltas:
+            _bump(*delta)
+        return
+    ids = [d[0] for d in deltas]
+    case = "CASE id " + " ".join("WHEN %s THEN %s" for _ in deltas) + " ELSE 0 END"
+
+    def column(i: int) -> list[int | Decimal]:
+        return [v for d in deltas for v in (d[0], d[i])]
+
+    sql = (
+        f"UPDATE {ProviderWindow._meta.db_table} SET requests = requests + {case}, "  # noqa: S608
+        f"tokens = CASE WHEN tokens + {case} < 0 THEN 0 ELSE tokens + {case} END, "
+        f"cost_usd = cost_usd + {case} "
+        f"WHERE id IN ({', '.join('%s' for _ in ids)})"
+    )
+    params = column(1) + column(2) + column(2) + column(3) + list(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 @dataclass(frozen=True)
 class Reservation:
     provider: str
@@ -88,16 +116,27 @@ class Reservation:
     def window_keys(self) -> list[Key]:
         return _keys(self.provider, self.minute_start, self.day_start, self.cost_usd is not None)
 
-    def add(self, *, requests: int, tokens: int, cost: Decimal) -> None:
-        """Add to the provider's rows (requests, tokens) and the day rows (cost), in lock order."""
+    def add(self, *, requests: int, tokens: int, cost: Decimal, locked: bool = False) -> None:
+        """Add to the provider's rows (requests, tokens) and the day rows (cost), in lock order.
+
+        ``locked``: this transaction holds the rows already, so one statement does them all.
+        """
+        deltas: list[Delta] = []
         for (name, window, _start), row_id in zip(self.window_keys(), self.row_ids, strict=True):
             mine = name == self.provider
-            _bump(
-                row_id,
-                requests if mine else 0,
-                tokens if mine else 0,
-                cost if window == DAY and self.cost_usd is not None else Decimal(0),
+            deltas.append(
+                (
+                    row_id,
+                    requests if mine else 0,
+                    tokens if mine else 0,
+                    cost if window == DAY and self.cost_usd is not None else Decimal(0),
+                )
             )
+        if locked:
+            _bump_locked(deltas)
+        else:
+            for delta in deltas:
+                _bump(*delta)
 
 
 def _keys(provider: str, minute: datetime, day: datetime, budget: bool) -> list[Key]:
@@ -180,7 +219,7 @@ def reserve(
         if refused := _refusal(rows, ask, limits, budget_usd):
             raise RateLimited(provider, *refused)
         ask = replace(ask, row_ids=tuple(rows[key].pk for key in ask.window_keys()))
-        ask.add(requests=requests, tokens=tokens, cost=cost_usd or Decimal(0))
+        ask.add(requests=requests, tokens=tokens, cost=cost_usd or Decimal(0), locked=True)
     return ask
 
 

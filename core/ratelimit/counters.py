@@ -78,27 +78,37 @@ def _bump(row_id: int, requests: int, tokens: int, cost: Decimal) -> None:
 Delta = tuple[int, int, int, Decimal]  # row id, requests, tokens, cost
 
 
-def _bump_locked(deltas: list[Delta]) -> None:
-    """All rows in one UPDATE. Only for rows this transaction already holds locked (in the
-    global order): one UPDATE over several rows locks them in whatever order its plan meets them."""
+def _bump_all(deltas: list[Delta], *, locked: bool) -> None:
+    """All rows in one UPDATE. ``locked``: this transaction holds them already. Otherwise, on
+    PostgreSQL, a sub-select locks them first in the global order (an UPDATE over several rows
+    locks them in whatever order its plan meets them); SQLite, one writer at a time, has no
+    such order to keep but no FOR UPDATE either: there, row by row."""
     deltas = [d for d in deltas if d[1] or d[2] or d[3]]
-    if len(deltas) < 2:
+    if len(deltas) < 2 or not (locked or connection.vendor == "postgresql"):
         for delta in deltas:
             _bump(*delta)
         return
-    ids = [d[0] for d in deltas]
+    table, ids = ProviderWindow._meta.db_table, [d[0] for d in deltas]
     case = "CASE id " + " ".join("WHEN %s THEN %s" for _ in deltas) + " ELSE 0 END"
+    listed = ", ".join("%s" for _ in ids)
 
     def column(i: int) -> list[int | Decimal]:
         return [v for d in deltas for v in (d[0], d[i])]
 
+    where = f"id IN ({listed})"
+    if not locked:
+        where += (  # the plain IN as well: an index scan, whatever the table's size
+            f" AND id IN (SELECT id FROM {table} WHERE id IN ({listed}) "  # noqa: S608
+            'ORDER BY provider, "window", window_start FOR UPDATE)'
+        )
     sql = (
-        f"UPDATE {ProviderWindow._meta.db_table} SET requests = requests + {case}, "  # noqa: S608
+        f"UPDATE {table} SET requests = requests + {case}, "  # noqa: S608
         f"tokens = CASE WHEN tokens + {case} < 0 THEN 0 ELSE tokens + {case} END, "
-        f"cost_usd = cost_usd + {case} "
-        f"WHERE id IN ({', '.join('%s' for _ in ids)})"
+        f"cost_usd = cost_usd + {case} WHERE {where}"
     )
     params = column(1) + column(2) + column(2) + column(3) + list(ids)
+    if not locked:
+        params += list(ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -119,7 +129,7 @@ class Reservation:
     def add(self, *, requests: int, tokens: int, cost: Decimal, locked: bool = False) -> None:
         """Add to the provider's rows (requests, tokens) and the day rows (cost), in lock order.
 
-        ``locked``: this transaction holds the rows already, so one statement does them all.
+        One statement; ``locked``: this transaction holds the rows already.
         """
         deltas: list[Delta] = []
         for (name, window, _start), row_id in zip(self.window_keys(), self.row_ids, strict=True):
@@ -132,11 +142,7 @@ class Reservation:
                     cost if window == DAY and self.cost_usd is not None else Decimal(0),
                 )
             )
-        if locked:
-            _bump_locked(deltas)
-        else:
-            for delta in deltas:
-                _bump(*delta)
+        _bump_all(deltas, locked=locked)
 
 
 def _keys(provider: str, minute: datetime, day: datetime, budget: bool) -> list[Key]:

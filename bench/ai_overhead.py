@@ -147,6 +147,8 @@ def report(bare_times: list[float], limited_times: list[float]) -> None:
     print(f"with reservation + usage write:      {limited:7.2f} ms")
     print(f"overhead per call:                   {limited - bare:7.2f} ms")
     print(f"ratio (limited / bare):              {limited / bare:7.2f}x")
+    print(f"ratio (bare / limited):              {bare / limited:7.2f}   (target >= 0.8)")
+    print(f"overhead share of a bare call:       {(limited - bare) / bare:7.0%}   (target <= 25%)")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,15 @@
 Both sides run the same number of operations from the same number of threads, each thread on
 its own connection, against one hot row:
 
-- ``warmup_reserve``: Jengu's real code (insert-if-missing, ``SELECT ... FOR UPDATE``, UPDATE),
-  one ``transaction.atomic()`` per reservation, on one inbox with a limit too large to reach;
+- ``warmup_reserve``: Jengu's real code (one conditional UPDATE; the insert only on the day's
+  first reservation) on one inbox with a limit too large to reach, in autocommit like the raw
+  side (the target's figure), and once more with one ``transaction.atomic()`` per reservation
+  (BEGIN and COMMIT are two more round trips, with the row lock held across them: the claim
+  pays those once for all it does, see ``bench/send_pipeline.py``);
 - raw: ``UPDATE bench_counter SET n = n + 1`` in autocommit through psycopg, the floor that
   any row-lock counter on this database pays.
 
-Run: ``.venv/bin/python bench/warmup_reserve.py [--ops 4000] [--workers 8]``. DATABASE_URL
+Run: ``.venv/bin/python bench/warmup_reserve.py [--ops 4000] [--workers 8] [--rounds 3]``. DATABASE_URL
 defaults to postgres://postgres@127.0.0.1:5432/jengu_bench; the database is created and migrated
 when missing.
 """
@@ -21,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 import psycopg
@@ -81,7 +85,7 @@ def shares(ops: int, workers: int) -> list[int]:
     return [ops // workers + (1 if i < ops % workers else 0) for i in range(workers)]
 
 
-def bench_warmup(ops: int, workers: int) -> float:
+def bench_warmup(ops: int, workers: int, *, atomic: bool) -> float:
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -107,7 +111,7 @@ def bench_warmup(ops: int, workers: int) -> float:
         mine = Inbox.objects.get(pk=inbox.pk)  # each thread its own instance and connection
         try:
             for _ in range(per_worker[index]):
-                with transaction.atomic():
+                with transaction.atomic() if atomic else nullcontext():
                     if warmup_reserve(inbox=mine, now=now) is None:
                         refused.append(index)
         finally:
@@ -147,6 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--ops", type=int, default=4000, help="operations on each side")
     parser.add_argument("--workers", type=int, default=8, help="threads, one connection each")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds, best kept")
     args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     if not url.startswith(("postgres://", "postgresql://")):
@@ -154,13 +159,22 @@ def main() -> None:
     ensure_database(url)
     setup_django()
 
-    warmup_s = bench_warmup(args.ops, args.workers)
-    raw_s = bench_raw(url, args.ops, args.workers)
-    warmup_rate, raw_rate = args.ops / warmup_s, args.ops / raw_s
-    print(f"PostgreSQL, {args.workers} workers, {args.ops} operations each side")
+    # Alternating rounds, best of each side: a shared machine's load then hits both alike.
+    warmup_s = atomic_s = raw_s = float("inf")
+    for _ in range(args.rounds):
+        warmup_s = min(warmup_s, bench_warmup(args.ops, args.workers, atomic=False))
+        atomic_s = min(atomic_s, bench_warmup(args.ops, args.workers, atomic=True))
+        raw_s = min(raw_s, bench_raw(url, args.ops, args.workers))
+    warmup_rate, raw_rate, atomic_rate = args.ops / warmup_s, args.ops / raw_s, args.ops / atomic_s
+    print(
+        f"PostgreSQL, {args.workers} workers, {args.ops} operations each side, "
+        f"best of {args.rounds} alternating rounds"
+    )
     print(f"warmup_reserve:     {warmup_rate:9.0f} reservations/s  ({warmup_s:.2f} s)")
+    print(f"  in its own txn:   {atomic_rate:9.0f} reservations/s  ({atomic_s:.2f} s)")
     print(f"raw UPDATE counter: {raw_rate:9.0f} updates/s       ({raw_s:.2f} s)")
-    print(f"ratio raw/warmup:   {raw_rate / warmup_rate:9.2f}x")
+    print(f"ratio warmup/raw:   {warmup_rate / raw_rate:9.2f}   (target >= 0.5)")
+    print(f"  in its own txn:   {atomic_rate / raw_rate:9.2f}")
 
 
 if __name__ == "__main__":

@@ -127,9 +127,14 @@ def claim(
     )
 
 
-def mark_sent(email_id: int, *, token: uuid.UUID, now: datetime, provider_id: str = "") -> bool:
-    """The server accepted it (settled by the claim's holder)."""
-    return _one("mark_sent", email_id, token=token, now=now, **_delivered(now, provider_id))
+def mark_sent(
+    email_id: int, *, token: uuid.UUID, now: datetime, provider_id: str = "", raw: str = ""
+) -> bool:
+    """The server accepted it (settled by the claim's holder); ``raw``: the stored message."""
+    extra = {"raw": raw} if raw else {}
+    return _one(
+        "mark_sent", email_id, token=token, now=now, **_delivered(now, provider_id), **extra
+    )
 
 
 def assume_delivered(email_id: int, *, now: datetime, provider_id: str = "") -> bool:

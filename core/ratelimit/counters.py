@@ -75,6 +75,44 @@ def _bump(row_id: int, requests: int, tokens: int, cost: Decimal) -> None:
             cursor.execute(_BUMP, [requests, tokens, tokens, cost, row_id])
 
 
+Delta = tuple[int, int, int, Decimal]  # row id, requests, tokens, cost
+
+
+def _bump_all(deltas: list[Delta], *, locked: bool) -> None:
+    """All rows in one UPDATE. ``locked``: this transaction holds them already. Otherwise, on
+    PostgreSQL, a sub-select locks them first in the global order (an UPDATE over several rows
+    locks them in whatever order its plan meets them); SQLite, one writer at a time, has no
+    such order to keep but no FOR UPDATE either: there, row by row."""
+    deltas = [d for d in deltas if d[1] or d[2] or d[3]]
+    if len(deltas) < 2 or not (locked or connection.vendor == "postgresql"):
+        for delta in deltas:
+            _bump(*delta)
+        return
+    table, ids = ProviderWindow._meta.db_table, [d[0] for d in deltas]
+    case = "CASE id " + " ".join("WHEN %s THEN %s" for _ in deltas) + " ELSE 0 END"
+    listed = ", ".join("%s" for _ in ids)
+
+    def column(i: int) -> list[int | Decimal]:
+        return [v for d in deltas for v in (d[0], d[i])]
+
+    where = f"id IN ({listed})"
+    if not locked:
+        where += (  # the plain IN as well: an index scan, whatever the table's size
+            f" AND id IN (SELECT id FROM {table} WHERE id IN ({listed}) "  # noqa: S608
+            'ORDER BY provider, "window", window_start FOR UPDATE)'
+        )
+    sql = (
+        f"UPDATE {table} SET requests = requests + {case}, "  # noqa: S608
+        f"tokens = CASE WHEN tokens + {case} < 0 THEN 0 ELSE tokens + {case} END, "
+        f"cost_usd = cost_usd + {case} WHERE {where}"
+    )
+    params = column(1) + column(2) + column(2) + column(3) + list(ids)
+    if not locked:
+        params += list(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 @dataclass(frozen=True)
 class Reservation:
     provider: str
@@ -88,16 +126,23 @@ class Reservation:
     def window_keys(self) -> list[Key]:
         return _keys(self.provider, self.minute_start, self.day_start, self.cost_usd is not None)
 
-    def add(self, *, requests: int, tokens: int, cost: Decimal) -> None:
-        """Add to the provider's rows (requests, tokens) and the day rows (cost), in lock order."""
+    def add(self, *, requests: int, tokens: int, cost: Decimal, locked: bool = False) -> None:
+        """Add to the provider's rows (requests, tokens) and the day rows (cost), in lock order.
+
+        One statement; ``locked``: this transaction holds the rows already.
+        """
+        deltas: list[Delta] = []
         for (name, window, _start), row_id in zip(self.window_keys(), self.row_ids, strict=True):
             mine = name == self.provider
-            _bump(
-                row_id,
-                requests if mine else 0,
-                tokens if mine else 0,
-                cost if window == DAY and self.cost_usd is not None else Decimal(0),
+            deltas.append(
+                (
+                    row_id,
+                    requests if mine else 0,
+                    tokens if mine else 0,
+                    cost if window == DAY and self.cost_usd is not None else Decimal(0),
+                )
             )
+        _bump_all(deltas, locked=locked)
 
 
 def _keys(provider: str, minute: datetime, day: datetime, budget: bool) -> list[Key]:
@@ -180,7 +225,7 @@ def reserve(
         if refused := _refusal(rows, ask, limits, budget_usd):
             raise RateLimited(provider, *refused)
         ask = replace(ask, row_ids=tuple(rows[key].pk for key in ask.window_keys()))
-        ask.add(requests=requests, tokens=tokens, cost=cost_usd or Decimal(0))
+        ask.add(requests=requests, tokens=tokens, cost=cost_usd or Decimal(0), locked=True)
     return ask
 
 

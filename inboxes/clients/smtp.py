@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
 
 from django.conf import settings
 
@@ -18,6 +19,10 @@ from inboxes.clients.tls import client_context, is_loopback
 from inboxes.models import Inbox
 
 log = logging.getLogger(__name__)
+# A connection used less than this many seconds ago is sent on without a NOOP first: in a busy
+# pass the check would cost one round trip per email. A server that hung up since then makes
+# the send "unavailable" (retried later, never lost) and the next send reconnects.
+NOOP_AFTER_IDLE = 5.0
 
 
 class PlaintextAuthRefused(Exception):
@@ -28,6 +33,7 @@ class SMTPTransport:
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
         self.conn: smtplib.SMTP | None = None
+        self.used_at = 0.0  # time.monotonic() of the last exchange on ``conn``
 
     # -- connection ------------------------------------------------------------------------
     def _connect(self) -> smtplib.SMTP:
@@ -65,6 +71,8 @@ class SMTPTransport:
 
     def _connection(self) -> smtplib.SMTP:
         if self.conn is not None:
+            if time.monotonic() - self.used_at < NOOP_AFTER_IDLE:
+                return self.conn
             try:
                 if self.conn.noop()[0] == 250:
                     return self.conn
@@ -87,6 +95,7 @@ class SMTPTransport:
         try:
             conn = self._connection()
             refused = conn.sendmail(mail_from, recipients, raw)
+            self.used_at = time.monotonic()
         except smtplib.SMTPAuthenticationError as exc:
             self.close()
             return SendResult("auth", code=exc.smtp_code, message=_text(exc.smtp_error))

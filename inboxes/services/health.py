@@ -44,17 +44,19 @@ def circuit_allows(inbox: Inbox, now: datetime) -> bool:
 
 
 def record_success(*, inbox_id: int, now: datetime) -> None:
+    inbox = Inbox.objects.filter(pk=inbox_id).first()
+    if inbox is None:
+        return
+    # Every send moves the sample: a rate refreshed only on bounces read "0.0% of 0" for days.
+    # One UPDATE with the new rates (this runs after every send: one commit, not two).
     Inbox.objects.filter(pk=inbox_id).update(
         consecutive_failures=0,
         circuit=Inbox.Circuit.CLOSED,
         circuit_opened_at=None,
         last_success_at=now,
         last_send_at=now,
+        **_rates(inbox, now),
     )
-    # Every send moves the sample: a rate refreshed only on bounces read "0.0% of 0" for days.
-    inbox = Inbox.objects.filter(pk=inbox_id).first()
-    if inbox is not None:
-        recompute_rates(inbox=inbox, now=now)
 
 
 def record_failure(*, inbox_id: int, now: datetime, error: str) -> Inbox:
@@ -127,17 +129,22 @@ def window_totals(inbox: Inbox, now: datetime) -> dict[str, int]:
     return {k: v or 0 for k, v in agg.items()}
 
 
-def recompute_rates(*, inbox: Inbox, now: datetime) -> Inbox:
+def _rates(inbox: Inbox, now: datetime) -> dict[str, float]:
+    """The window's sample and rates, also set on ``inbox``."""
     totals = window_totals(inbox, now)
     sent = totals["sent"]
     inbox.bounce_sample = sent
     inbox.bounce_rate = totals["bounced"] / sent if sent else 0.0
     inbox.complaint_rate = totals["complaints"] / sent if sent else 0.0
-    Inbox.objects.filter(pk=inbox.pk).update(
-        bounce_sample=inbox.bounce_sample,
-        bounce_rate=inbox.bounce_rate,
-        complaint_rate=inbox.complaint_rate,
-    )
+    return {
+        "bounce_sample": inbox.bounce_sample,
+        "bounce_rate": inbox.bounce_rate,
+        "complaint_rate": inbox.complaint_rate,
+    }
+
+
+def recompute_rates(*, inbox: Inbox, now: datetime) -> Inbox:
+    Inbox.objects.filter(pk=inbox.pk).update(**_rates(inbox, now))
     return inbox
 
 

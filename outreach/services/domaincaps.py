@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 
 from outreach.models import DomainDay, OutboundEmail
 from prospects.mxproviders import PROVIDER_MX, is_reserved_test_domain
@@ -167,6 +167,8 @@ def caps_reserve(*, email: OutboundEmail, now: datetime, seen: Seen) -> tuple[Ho
     hold, caps = hold_for(email, now)
     if reason := _known_full(hold, caps, seen):
         return None, reason
+    if len(hold.counters()) == 1:  # no provider counted: the common case, one statement
+        return _reserve_domain(hold, caps, seen)
     try:
         # A savepoint: a full row's lock is let go at once, so no claim holds a counter it
         # did not take while it looks at other emails (two such claims could deadlock).
@@ -182,6 +184,30 @@ def caps_reserve(*, email: OutboundEmail, now: datetime, seen: Seen) -> tuple[Ho
         seen[(exc.kind, key)] = exc.used
         return None, _reason(exc.kind, key)
     return hold, ""
+
+
+def _take(hold: Hold, cap: int) -> bool:
+    """``reserved + 1`` on the domain's row when it has room, in one UPDATE: a row it finds
+    full is not locked, so no claim holds a counter it did not take."""
+    room = {"reserved__lt": Value(cap) - F("sent")} if cap else {}
+    rows = DomainDay.objects.filter(kind=DOMAIN, key=hold.domain, day=hold.day, **room)
+    return bool(rows.update(reserved=F("reserved") + 1))
+
+
+def _reserve_domain(hold: Hold, caps: dict[str, int], seen: Seen) -> tuple[Hold | None, str]:
+    cap = caps.get(str(DOMAIN), 0)
+    if _take(hold, cap):
+        return hold, ""
+    # Full, or the domain's first claim today: insert the row (ON CONFLICT DO NOTHING lets
+    # two first claims agree on one) and try again, so a racing first claim is not refused.
+    DomainDay.objects.bulk_create(
+        [DomainDay(kind=DOMAIN, key=hold.domain, day=hold.day)], ignore_conflicts=True
+    )
+    if _take(hold, cap):
+        return hold, ""
+    row = DomainDay.objects.get(kind=DOMAIN, key=hold.domain, day=hold.day)
+    seen[(str(DOMAIN), hold.domain)] = row.reserved + row.sent
+    return None, _reason(str(DOMAIN), hold.domain)
 
 
 def _reason(kind: str, key: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -37,6 +37,9 @@ class Claim:
     inbox_id: int
     day: date  # inbox-local day of the warmup slot
     hold: domaincaps.Hold | None = None  # the UTC day's domain/provider cap slots
+    # The row as claimed, with its contact and inbox: the send builds the message from it
+    # without reading it again (it was locked and loaded in the claim's transaction).
+    email: OutboundEmail | None = field(default=None, compare=False, repr=False)
 
 
 def _lock(qs):
@@ -171,4 +174,7 @@ def _take(
     if email.enrollment.inbox_id is None:
         Enrollment.objects.filter(pk=email.enrollment_id, inbox__isnull=True).update(inbox=inbox)
     Inbox.objects.filter(pk=inbox.pk).update(next_send_at=now + policy.random_gap())
-    return Claim(email.pk, token, inbox.pk, day, hold)
+    email.claim_token, email.inbox = token, inbox
+    email.attempts, email.message_id, email.reserved_day = attempts, message_id, day
+    email.from_address = inbox.address
+    return Claim(email.pk, token, inbox.pk, day, hold, email)

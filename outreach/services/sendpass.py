@@ -65,7 +65,9 @@ def render(email: OutboundEmail, inbox: Inbox, now: datetime) -> bytes:
 
 
 def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
-    email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)
+    email = claim.email
+    if email is None:
+        email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)
     inbox = email.inbox
     assert inbox is not None, "a claimed email always has its inbox"
     try:
@@ -81,11 +83,11 @@ def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
             result=SendResult("invalid", message=f"unsendable: {getattr(exc, 'message', exc)}"),
         )
     result = transport.send(raw=raw, mail_from=inbox.address, recipients=[email.recipient])
-    outcome = settle(email_id=email.pk, token=claim.token, result=result, now=now)
-    if outcome == "sent":
+    stored = ""
+    if result.accepted:  # stored before the settle (no I/O in its transaction), which records it
         email.raw.save(f"{email.pk}.eml", ContentFile(raw), save=False)
-        OutboundEmail.objects.filter(pk=email.pk).update(raw=email.raw.name)
-    return outcome
+        stored = email.raw.name or ""
+    return settle(email_id=email.pk, token=claim.token, result=result, now=now, raw=stored)
 
 
 def inboxes_by_health(now: datetime) -> list[Inbox]:
@@ -157,9 +159,11 @@ def _round(
             continue
         progressed = True
         report.skipped.pop(claim.email_id, None)
-        transport = transports.setdefault(
-            inbox.pk, sending_transport(Inbox.objects.get(pk=inbox.pk), clock)
-        )
+        transport = transports.get(inbox.pk)
+        if transport is None:  # one connection per inbox for the whole pass
+            transport = transports[inbox.pk] = sending_transport(
+                Inbox.objects.get(pk=inbox.pk), clock
+            )
         outcome = send_claimed(claim, transport, clock())
         report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
         if outcome == "sent":

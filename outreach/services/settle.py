@@ -64,13 +64,21 @@ def _day(email: OutboundEmail) -> date:
 
 
 def mark_sent(
-    email: OutboundEmail, *, now: datetime, provider_id: str = "", token: uuid.UUID | None = None
+    email: OutboundEmail,
+    *,
+    now: datetime,
+    provider_id: str = "",
+    token: uuid.UUID | None = None,
+    raw: str = "",
 ) -> bool:
     """Record a delivery: ledger row, warmup slot, enrollment progress, prospect stage.
     With ``token``: settled by the claim's holder; without: an unknown email assumed delivered.
+    ``raw``: the stored message's file name, recorded with the status.
     False (nothing recorded) when the row was no longer in a state to become sent."""
     if token is not None:
-        applied = transitions.mark_sent(email.pk, token=token, now=now, provider_id=provider_id)
+        applied = transitions.mark_sent(
+            email.pk, token=token, now=now, provider_id=provider_id, raw=raw
+        )
     else:
         applied = transitions.assume_delivered(email.pk, now=now, provider_id=provider_id)
     if not applied:
@@ -94,23 +102,30 @@ def _advance(email: OutboundEmail, now: datetime) -> None:
     )
 
 
-def settle(*, email_id: int, token: uuid.UUID, result: SendResult, now: datetime) -> str:
-    """Apply one send result. Returns what happened ("sent", "bounced", "retry", ...)."""
+def settle(
+    *, email_id: int, token: uuid.UUID, result: SendResult, now: datetime, raw: str = ""
+) -> str:
+    """Apply one send result. Returns what happened ("sent", "bounced", "retry", ...).
+    ``raw``: the file name of the message as stored, recorded when it was accepted."""
     after_commit: list = []
     with transaction.atomic():
         email = _mine(email_id, token).select_related("enrollment__campaign").first()
         if email is None:
             log.warning("settle refused: claim lost", extra={"email": email_id})
             return "lost"
-        outcome = _apply(email, result, now, after_commit)
+        outcome = _apply(email, result, now, after_commit, raw)
     for fn in after_commit:
         fn()
     return outcome
 
 
-def _apply(email: OutboundEmail, result: SendResult, now: datetime, later: list) -> str:
+def _apply(
+    email: OutboundEmail, result: SendResult, now: datetime, later: list, raw: str = ""
+) -> str:
     if result.accepted:
-        mark_sent(email, now=now, provider_id=result.provider_message_id, token=_token(email))
+        mark_sent(
+            email, now=now, provider_id=result.provider_message_id, token=_token(email), raw=raw
+        )
         # After commit: the claim locks Inbox then InboxDay; touching Inbox here, after the
         # InboxDay update, would take them in the other order and deadlock concurrent passes.
         later.append(lambda: inboxes.record_success(inbox_id=_inbox(email), now=now))

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 
 from core.services import actor_label
 from prospects.models import Prospect, ProspectEvent
@@ -71,8 +71,12 @@ def prospect_lose(*, prospect_id: int, reason: str) -> bool:
 def prospect_mark_contacted(*, prospect_id: int, at: datetime) -> None:
     """An email went out at ``at``: contacted (from any stage before it), and the last
     contact time moves forward (never back, for emails settled or imported out of order)."""
-    Prospect.objects.filter(pk=prospect_id, stage__in=BEFORE_CONTACT).update(stage=Stage.CONTACTED)
-    prospect_note_times(prospect_id=prospect_id, last_contacted_at=at)
+    # One UPDATE (this runs in every send's settle): each column keeps its value unless moved.
+    later = Q(last_contacted_at__isnull=True) | Q(last_contacted_at__lt=at)
+    Prospect.objects.filter(pk=prospect_id).update(
+        stage=Case(When(stage__in=BEFORE_CONTACT, then=Value(Stage.CONTACTED)), default=F("stage")),
+        last_contacted_at=Case(When(later, then=Value(at)), default=F("last_contacted_at")),
+    )
 
 
 def prospect_note_times(

@@ -270,3 +270,37 @@ def test_concurrent_reservations_never_exceed_the_limit() -> None:
     assert (rows[second.pk].reserved, rows[second.pk].limit) == (23, 23)
     first.refresh_from_db()
     assert first.warmup_start == now.date()
+
+
+def _first_of_the_day(inbox_id: int, now: datetime, barrier: threading.Barrier, won: list) -> None:
+    try:
+        inbox = Inbox.objects.get(pk=inbox_id)
+        barrier.wait()
+        with transaction.atomic():
+            won.append(warmup_reserve(inbox=inbox, now=now))
+    except Exception:
+        won.append(-1)
+        raise
+    finally:
+        connection.close()
+        close_old_connections()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_racing_first_reservations_of_the_day_are_all_granted() -> None:
+    # Nobody has reserved today yet, so every worker finds no row; the limit has room for all.
+    inbox = InboxFactory(warmup_schedule="50")
+    now, threads = timezone.now(), 12
+    barrier, won = threading.Barrier(threads), []
+    workers = [
+        threading.Thread(target=_first_of_the_day, args=(inbox.pk, now, barrier, won))
+        for _ in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+
+    assert won == [now.date()] * threads
+    assert InboxDay.objects.get(inbox=inbox, date=now.date()).reserved == threads

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from compliance.models import Suppression
+from core.paging import EstimatedCountPaginator
 from outreach import services
 from outreach.models import (
     Campaign,
@@ -48,6 +49,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
     # The sequence's progress is the ledger's to write; the operator stops it with the action.
     readonly_fields = ["status", "stopped_reason", "current_step", "next_send_at", "inbox"]
     actions = ["stop_sequences"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     @admin.action(description="Stop selected sequences (unsent emails are cancelled)")
     def stop_sequences(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -104,6 +107,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     ]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(InboundMessage)
@@ -138,6 +142,8 @@ class InboundMessageAdmin(admin.ModelAdmin):
         "created_at",
     ]
     date_hierarchy = "created_at"
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(Suppression)

@@ -12,8 +12,10 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from core.errors import JenguError
+from core.paging import EstimatedCountPaginator
 from core.tasking import enqueue
 from prospects import import_admin  # noqa: F401  (registers the import pages)
+from prospects.admin_search import IndexedSearchMixin
 from prospects.forms import ContactForm, ProspectForm, StageActionForm
 from prospects.models import (
     Contact,
@@ -69,7 +71,7 @@ class HasEmailFilter(admin.SimpleListFilter):
 
 
 @admin.register(Prospect)
-class ProspectAdmin(admin.ModelAdmin):
+class ProspectAdmin(IndexedSearchMixin, admin.ModelAdmin):
     """Edits go through the services: the dedup keys follow the name, city and website;
     score and stage change only by the actions (the console adds the timeline)."""
 
@@ -119,6 +121,7 @@ class ProspectAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_per_page = 50
     show_full_result_count = False  # COUNT(*) on a large table slows every page
+    paginator = EstimatedCountPaginator
 
     def save_model(self, request: HttpRequest, obj: Prospect, form: Any, change: bool) -> None:
         prospect_save(
@@ -178,6 +181,8 @@ class ContactAdmin(admin.ModelAdmin):
     actions = ["verify_now"]
     formfield_overrides = URL_FIELDS
     form = ContactForm
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def save_model(self, request: HttpRequest, obj: Contact, form: Any, change: bool) -> None:
         contact_save(contact=obj)

@@ -37,6 +37,7 @@ def say(line: str) -> None:
 def open_database(rows: int, rebuild: bool) -> None:
     """Django on ``jengu_scale_<rows>``, built once (``--rebuild`` builds it again)."""
     os.environ.setdefault("API_THROTTLE_USER", "1000000/min")
+    os.environ["JENGU_TESTING"] = "false"  # time_machine imports pytest: say production
     os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON line per request would drown the table
     os.environ["JENGU_VAR_DIR"] = str(ROOT / "var" / "bench" / f"scale-{rows}")
     os.environ["JENGU_MAILDIR_ROOT"] = str(ROOT / "var" / "bench" / f"scale-{rows}" / "maildir")

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from compliance.models import Suppression
+from core.admin_filters import cached_values_filter
 from core.paging import EstimatedCountPaginator
 from outreach import services
 from outreach.models import (
@@ -76,7 +77,14 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "attempts",
         "offline",
     ]
-    list_filter = ["status", "inbox", "step", "offline", "ai_provider", "legacy"]
+    list_filter = [
+        "status",
+        "inbox",
+        cached_values_filter("step"),
+        "offline",
+        cached_values_filter("ai_provider", "AI provider"),
+        "legacy",
+    ]
     search_fields = ["recipient", "subject", "message_id", "prospect__name"]
     list_select_related = ["inbox"]
     raw_id_fields = ["enrollment", "prospect", "contact", "inbox"]
@@ -105,8 +113,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "updated_at",
         "sent_at",
     ]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+    show_full_result_count = False  # and no date_hierarchy: DISTINCT DATE_TRUNC reads every row
     paginator = EstimatedCountPaginator
 
 
@@ -122,7 +129,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
         "inbox",
         "prospect",
     ]
-    list_filter = ["kind", "intent", "match", "inbox"]
+    list_filter = ["kind", cached_values_filter("intent"), "match", "inbox"]
     search_fields = ["from_address", "subject", "message_id", "body_text"]
     list_select_related = ["inbox", "prospect"]
     raw_id_fields = ["matched_outbound", "prospect", "contact", "inbox"]
@@ -141,8 +148,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
         "error",
         "created_at",
     ]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+    show_full_result_count = False  # and no date_hierarchy: DISTINCT DATE_TRUNC reads every row
     paginator = EstimatedCountPaginator
 
 

@@ -89,3 +89,16 @@ def test_pytest_never_collects_the_scale_benchmark() -> None:
     )
     assert out.returncode == 5, out.stdout + out.stderr  # 5: no tests collected
     assert (ROOT / "bench" / "scale.py").exists()
+
+
+def test_the_country_filter_offers_the_values_and_filters_by_one(admin_client: Client) -> None:
+    ProspectFactory(name="Casa Azul", country="Portugal")
+    ProspectFactory(name="Casa Roja", country="Spain")
+    response = admin_client.get("/admin/prospects/prospect/")
+    body = response.content.decode()
+    assert "?country__exact=Portugal" in body and "?country__exact=Spain" in body
+    with CaptureQueriesContext(connection) as ctx:
+        response = admin_client.get("/admin/prospects/prospect/", {"country__exact": "Spain"})
+    assert [p.name for p in response.context["cl"].result_list] == ["Casa Roja"]
+    # The choices come from the cache: no DISTINCT over the whole table on the next page.
+    assert not [q for q in ctx.captured_queries if "DISTINCT" in q["sql"]]

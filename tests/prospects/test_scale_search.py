@@ -110,6 +110,8 @@ def test_the_admin_search_finds_by_name_city_website_email_and_contact_name(
     assert list(response.context["cl"].result_list) == [casa]
 
 
-def test_the_admin_search_needs_every_word(admin_client: Client, casa: Prospect) -> None:
+def test_the_admin_search_matches_the_phrase_typed(admin_client: Client, casa: Prospect) -> None:
+    response = admin_client.get("/admin/prospects/prospect/", {"q": "  casa   azul "})
+    assert list(response.context["cl"].result_list) == [casa]
     response = admin_client.get("/admin/prospects/prospect/", {"q": "azul porto"})
     assert list(response.context["cl"].result_list) == []

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from compliance.models import Suppression
 from core.admin_filters import cached_values_filter
+from core.admin_search import UnionSearchMixin
 from core.paging import EstimatedCountPaginator
 from outreach import services
 from outreach.models import (
@@ -33,7 +34,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(UnionSearchMixin, admin.ModelAdmin):
     list_display = [
         "contact",
         "prospect",

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from core.admin_filters import cached_values_filter
+from core.admin_search import UnionSearchMixin
 from core.errors import JenguError
 from core.paging import EstimatedCountPaginator
 from core.tasking import enqueue
@@ -170,7 +171,7 @@ class ProspectAdmin(IndexedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(UnionSearchMixin, admin.ModelAdmin):
     list_display = ["email", "name", "title", "prospect", "verification", "is_role", "verified_at"]
     list_filter = ["verification", "is_role", "is_primary"]
     search_fields = ["email", "name", "prospect__name"]

@@ -102,3 +102,30 @@ def test_the_country_filter_offers_the_values_and_filters_by_one(admin_client: C
     assert [p.name for p in response.context["cl"].result_list] == ["Casa Roja"]
     # The choices come from the cache: no DISTINCT over the whole table on the next page.
     assert not [q for q in ctx.captured_queries if "DISTINCT" in q["sql"]]
+
+
+@pytest.mark.parametrize(
+    ("url", "term"),
+    [
+        ("/admin/prospects/contact/", "bookings@azul"),
+        ("/admin/prospects/contact/", "Rita Mar"),
+        ("/admin/prospects/contact/", "casa azul"),  # the prospect's name
+        ("/admin/outreach/enrollment/", "BOOKINGS@azul"),
+        ("/admin/outreach/enrollment/", "casa azul"),
+    ],
+)
+def test_contact_and_enrollment_search_find_through_each_field(
+    admin_client: Client, url: str, term: str
+) -> None:
+    from tests.factories import EnrollmentFactory
+
+    casa = ProspectFactory(name="Casa Azul")
+    contact = ContactFactory(prospect=casa, name="Rita Mar", email="bookings@azulmail.example")
+    other = ContactFactory(name="Rui Sol", email="rui@sol.example")
+    EnrollmentFactory(contact=contact)
+    EnrollmentFactory(contact=other)
+    response = admin_client.get(url, {"q": term})
+    assert response.status_code == 200
+    rows = list(response.context["cl"].result_list)
+    assert len(rows) == 1
+    assert (rows[0] if url.endswith("contact/") else rows[0].contact) == contact

@@ -9,6 +9,9 @@ from django.utils.html import format_html
 
 from compliance.models import Suppression
 from core.admin_display import cut, cut_column, grouped, value_table, when, when_column
+from core.admin_filters import cached_values_filter
+from core.admin_search import UnionSearchMixin
+from core.paging import EstimatedCountPaginator
 from outreach import services
 from outreach.models import (
     Campaign,
@@ -53,7 +56,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(UnionSearchMixin, admin.ModelAdmin):
     list_display = [
         cut_column("contact__email", 15, "contact"),
         cut_column("prospect__name", 14, "prospect"),
@@ -70,6 +73,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
     # The sequence's progress is the ledger's to write; the operator stops it with the action.
     readonly_fields = ["status", "stopped_reason", "current_step", "next_send_at", "inbox"]
     actions = ["stop_sequences"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     @admin.action(description="Stop selected sequences (unsent emails are cancelled)")
     def stop_sequences(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -93,7 +98,14 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "sent_or_due",
         "attempts",
     ]
-    list_filter = ["status", "inbox", "step", "offline", "ai_provider", "legacy"]
+    list_filter = [
+        "status",
+        "inbox",
+        cached_values_filter("step"),
+        "offline",
+        cached_values_filter("ai_provider", "AI provider"),
+        "legacy",
+    ]
     search_fields = ["recipient", "subject", "message_id", "prospect__name"]
     list_select_related = ["inbox"]
     raw_id_fields = ["enrollment", "prospect", "contact", "inbox"]
@@ -122,8 +134,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         "updated_at",
         "sent_at",
     ]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+    show_full_result_count = False  # and no date_hierarchy: DISTINCT DATE_TRUNC reads every row
+    paginator = EstimatedCountPaginator
     field_groups = [
         (None, ["recipient", "from_address", "subject", "body_text", "body_html"]),
         ("Sequence", ["enrollment", "step", "prospect", "contact", "inbox", "strategy"]),
@@ -163,7 +175,7 @@ class InboundMessageAdmin(admin.ModelAdmin):
         "inbox_key",
         "prospect_name",
     ]
-    list_filter = ["kind", "intent", "match", "inbox"]
+    list_filter = ["kind", cached_values_filter("intent"), "match", "inbox"]
     search_fields = ["from_address", "subject", "message_id", "body_text"]
     list_select_related = ["inbox", "prospect"]
     raw_id_fields = ["matched_outbound", "prospect", "contact", "inbox"]
@@ -183,7 +195,8 @@ class InboundMessageAdmin(admin.ModelAdmin):
         "created_at",
     ]
     exclude = ["headers", "classification", "flags"]
-    date_hierarchy = "created_at"
+    show_full_result_count = False  # and no date_hierarchy: DISTINCT DATE_TRUNC reads every row
+    paginator = EstimatedCountPaginator
     field_groups = [
         (None, ["inbox", "from_address", "to_address", "subject", "body_text", "received_at"]),
         ("Classification", ["kind", "intent", "confidence", "classification_table"]),

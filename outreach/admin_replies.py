@@ -19,6 +19,7 @@ from django.utils.html import format_html
 
 from core.admin_display import cut
 from core.errors import JenguError
+from core.paging import EstimatedCountPaginator
 from inboxes.models import Inbox
 from outreach.models import Campaign, Reply
 from outreach.services import replies, replies_answer
@@ -113,6 +114,8 @@ class ReplyAdmin(admin.ModelAdmin):
     list_select_related = ["inbox", "prospect", "matched_outbound__enrollment__campaign"]
     search_fields = ["from_address", "subject", "body_text", "prospect__name"]
     list_per_page = 50
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     actions = ["mark_read", "mark_unread"]
     change_form_template = "admin/outreach/reply/thread.html"
 

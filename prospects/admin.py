@@ -15,7 +15,10 @@ from core.admin_display import (
     value_table,
     when_column,
 )
+from core.admin_filters import cached_values_filter
+from core.admin_search import UnionSearchMixin
 from core.errors import JenguError
+from core.paging import EstimatedCountPaginator
 from core.tasking import enqueue
 from prospects import admin_history, import_admin  # noqa: F401  (register their pages)
 from prospects.admin_parts import (
@@ -24,6 +27,7 @@ from prospects.admin_parts import (
     ContactInline,
     HasEmailFilter,
 )
+from prospects.admin_search import IndexedSearchMixin
 from prospects.forms import ContactForm, ProspectForm, StageActionForm
 from prospects.models import (
     Contact,
@@ -39,7 +43,7 @@ from prospects.services.stages import prospect_set_stage
 
 
 @admin.register(Prospect)
-class ProspectAdmin(admin.ModelAdmin):
+class ProspectAdmin(IndexedSearchMixin, admin.ModelAdmin):
     """Edits go through the services: the dedup keys follow the name, city and website;
     score and stage change only by the actions (the console adds the timeline)."""
 
@@ -63,8 +67,8 @@ class ProspectAdmin(admin.ModelAdmin):
         HasEmailFilter,
         presence_filter("replied_at", "replied?", "Replied", "No reply yet"),
         "property_type",
-        "country",
-        "lead_source",
+        cached_values_filter("country"),
+        cached_values_filter("lead_source", "lead source"),
     ]
     search_fields = ["name", "city", "domain", "contacts__email", "contacts__name"]
     readonly_fields = [
@@ -88,9 +92,9 @@ class ProspectAdmin(admin.ModelAdmin):
     inlines = [ContactInline]
     actions = ["enrich_now", "rescore", "rerun_dedup", "set_stage"]
     formfield_overrides = URL_FIELDS
-    date_hierarchy = "created_at"
-    list_per_page = 50
+    list_per_page = 50  # no date_hierarchy: its DISTINCT DATE_TRUNC reads every row
     show_full_result_count = False  # COUNT(*) on a large table slows every page
+    paginator = EstimatedCountPaginator
 
     def get_fieldsets(self, request: HttpRequest, obj: Prospect | None = None) -> Any:
         return grouped(PROSPECT_GROUPS, self.get_fields(request, obj))
@@ -155,7 +159,7 @@ class ProspectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(UnionSearchMixin, admin.ModelAdmin):
     list_display = [
         "address", cut_column("name", 10), "job_title", "prospect_name", "verification",
         when_column("verified_at", "checked"), "is_role",
@@ -173,6 +177,8 @@ class ContactAdmin(admin.ModelAdmin):
     actions = ["verify_now"]
     formfield_overrides = URL_FIELDS
     form = ContactForm
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def save_model(self, request: HttpRequest, obj: Contact, form: Any, change: bool) -> None:
         contact_save(contact=obj)

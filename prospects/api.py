@@ -147,7 +147,7 @@ class ProspectFilter(django_filters.FilterSet):
     )
 
     def filter_search(self, qs: QuerySet[Prospect], name: str, term: str) -> QuerySet[Prospect]:
-        return qs.filter(pk__in=Prospect.objects.filter(prospect_search_q(term)).values("pk"))
+        return qs.filter(prospect_search_q(term))
 
 
 class ProspectListCreate(generics.ListCreateAPIView):

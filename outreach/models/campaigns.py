@@ -123,6 +123,9 @@ class Enrollment(models.Model):
             models.Index(
                 fields=["next_send_at"], condition=Q(status="active"), name="enrollment_due"
             ),  # used by the drafting task
+            models.Index(
+                fields=["-created_at", "-id"], name="enrollment_newest"
+            ),  # the admin's default order: a first page without sorting every row
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from outreach.models.campaigns import Enrollment
 
@@ -123,6 +124,10 @@ class OutboundEmail(models.Model):
                 condition=Q(status="awaiting_approval"),
                 name="outbound_awaiting",
             ),  # the approval queue
+            models.Index(
+                Upper("recipient"), "inbox", name="outbound_recipient_ci"
+            ),  # a reply matched by its sender (recipient__iexact): without it, every email
+            # this inbox ever sent is read
         ]
 
     def __str__(self) -> str:

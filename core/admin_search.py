@@ -4,6 +4,11 @@ Django's changelist search ORs ``field__icontains`` over every search field, joi
 PostgreSQL cannot answer an OR that spans two tables from their indexes, so it reads every row
 of both. As a UNION, each branch is one table's (or one join's) condition that its own trigram
 index answers; the rows found are then looked up by primary key.
+
+A field written ``"=path"`` is matched exactly (what is typed, or it in angle brackets: a
+Message-ID is stored as ``<...>``), which a plain btree answers with no trigram index to keep up
+on writes. Fields in ``fallback_search_fields`` (long text with no index) are read only when no
+other field matches, so a search that finds its row by sender never scans every body.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ class UnionSearchMixin:
     """What is typed, as one phrase, in any of ``search_fields`` (plain field paths)."""
 
     model: Any
+    fallback_search_fields: tuple[str, ...] = ()
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
@@ -25,10 +31,22 @@ class UnionSearchMixin:
         term = " ".join(search_term.split())
         if not term:
             return queryset, False
+        fields = list(self.get_search_fields(request))  # type: ignore[attr-defined]
+        indexed = [path for path in fields if path not in self.fallback_search_fields]
+        fallback = [path for path in fields if path in self.fallback_search_fields]
+        found = queryset.filter(pk__in=self._union(indexed, term)) if indexed else None
+        if fallback and (found is None or not found.exists()):
+            found = queryset.filter(pk__in=self._union(fallback, term))
+        return (queryset if found is None else found), False
+
+    def _union(self, paths: list[str], term: str) -> QuerySet[Any]:
         manager = self.model._base_manager
-        branches = [
-            manager.filter(**{f"{path}__icontains": term}).order_by().values("pk")
-            for path in self.get_search_fields(request)  # type: ignore[attr-defined]
-        ]
-        found = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
-        return queryset.filter(pk__in=found), False
+        branches = [manager.filter(**_lookup(path, term)).order_by().values("pk") for path in paths]
+        return branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0]
+
+
+def _lookup(path: str, term: str) -> dict[str, Any]:
+    if not path.startswith("="):
+        return {f"{path}__icontains": term}
+    bare = term.strip("<>")
+    return {f"{path[1:]}__in": [term, bare, f"<{bare}>"]}

@@ -87,7 +87,7 @@ class EnrollmentAdmin(UnionSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(UnionSearchMixin, admin.ModelAdmin):
     list_display = [
         "id",
         cut_column("recipient", 12),
@@ -106,7 +106,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         cached_values_filter("ai_provider", "AI provider"),
         "legacy",
     ]
-    search_fields = ["recipient", "subject", "message_id", "prospect__name"]
+    search_fields = ["recipient", "subject", "=message_id", "prospect__name"]
     list_select_related = ["inbox"]
     raw_id_fields = ["enrollment", "prospect", "contact", "inbox"]
     readonly_fields = [
@@ -165,7 +165,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(UnionSearchMixin, admin.ModelAdmin):
     list_display = [
         when_column("created_at", "received"),
         cut_column("from_address", 12, "from"),
@@ -176,7 +176,8 @@ class InboundMessageAdmin(admin.ModelAdmin):
         "prospect_name",
     ]
     list_filter = ["kind", cached_values_filter("intent"), "match", "inbox"]
-    search_fields = ["from_address", "subject", "message_id", "body_text"]
+    search_fields = ["from_address", "subject", "=message_id", "body_text"]
+    fallback_search_fields = ("body_text",)  # no trigram index: read only when nothing else matches
     list_select_related = ["inbox", "prospect"]
     raw_id_fields = ["matched_outbound", "prospect", "contact", "inbox"]
     readonly_fields = [

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from core.admin_display import cut
+from core.admin_search import UnionSearchMixin
 from core.errors import JenguError
 from core.paging import EstimatedCountPaginator
 from inboxes.models import Inbox
@@ -107,12 +108,13 @@ class SnoozeForm(forms.Form):
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(UnionSearchMixin, admin.ModelAdmin):
     list_display = ["received", "sender", "intent_badge", "who", "inbox_key"]
     list_display_links = ["sender"]
     list_filter = [IntentFilter, NeedsHumanFilter, StateFilter, InboxFilter, CampaignFilter]
     list_select_related = ["inbox", "prospect", "matched_outbound__enrollment__campaign"]
     search_fields = ["from_address", "subject", "body_text", "prospect__name"]
+    fallback_search_fields = ("body_text",)  # no trigram index: read only when nothing else matches
     list_per_page = 50
     show_full_result_count = False
     paginator = EstimatedCountPaginator

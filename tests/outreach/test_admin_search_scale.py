@@ -6,8 +6,9 @@ angle brackets); a word only in a reply's body is found when nothing else matche
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from outreach.models import InboundMessage, OutboundEmail
@@ -114,6 +115,23 @@ def _applied() -> bool:
             ["0009_search_trigram"],
         )
         return cur.fetchone() is not None
+
+
+@pytest.mark.postgres
+def test_the_searches_are_answered_from_the_indexes() -> None:
+    """With sequential scans priced out, the plans name the indexes: each matches its branch's
+    UPPER(col) LIKE, and the Message-ID's exact match."""
+    _outbound("ana@casa.example", "Direct bookings", "<o1@jengu.example>", "Casa do Largo")
+    _inbound("reply", "ana@casa.example", "Re: rates", "<r1@casa.example>", "Call me")
+    request = RequestFactory().get("/")
+    plans = ""
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        for model in (OutboundEmail, InboundMessage):
+            model_admin = admin.site._registry[model]
+            found, _ = model_admin.get_search_results(request, model.objects.all(), "ana")
+            plans += found.explain()
+    assert set(plans.replace('"', " ").split()) >= INDEXES
 
 
 @pytest.mark.postgres

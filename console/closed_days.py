@@ -12,17 +12,29 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 
 from outreach.blackout import closed_reason
 from outreach.models import Campaign
 from prospects.geo import country_code
 from prospects.models import Prospect
 
+COUNTRIES_KEY = "forecast:ready-countries"
+COUNTRIES_SECONDS = 300
+
 
 def ready_countries() -> set[str]:
-    """ISO codes of the ready prospects' countries; "" stands for an unknown country."""
-    names = Prospect.objects.ready().values_list("country", flat=True).distinct()
-    return {country_code(name) if name else "" for name in names}
+    """ISO codes of the ready prospects' countries; "" stands for an unknown country.
+
+    Kept in the cache for a few minutes: the DISTINCT runs over every ready prospect (half a
+    second at a million rows) for a handful of countries that hardly change, and a day it leaves
+    open or closed a few minutes late only moves a forecast, never a send."""
+    codes = cache.get(COUNTRIES_KEY)
+    if codes is None:
+        names = Prospect.objects.ready().values_list("country", flat=True).distinct()
+        codes = sorted({country_code(name) if name else "" for name in names})
+        cache.set(COUNTRIES_KEY, codes, COUNTRIES_SECONDS)
+    return set(codes)
 
 
 def _closed(day: date, countries: set[str], extra: str) -> str:

@@ -32,6 +32,15 @@ class _Group:
     pending: int
 
 
+def _count_hosts(recipients: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """{(provider, host after the "@"): recipients}, in first-seen order."""
+    counts: dict[tuple[str, str], int] = {}
+    for email, provider in recipients:
+        key = (provider, email.rpartition("@")[2].strip().lower())
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
 class CapPlan:
     def __init__(self, recipients: list[tuple[str, str]], *, extra: int, now: datetime) -> None:
         self.today = utc_day(now)
@@ -40,13 +49,18 @@ class CapPlan:
         self.extra = extra  # emails beyond the known recipients: no cap applies to them
         self.buckets: OrderedDict[str, deque[_Group]] = OrderedDict()
         groups: dict[tuple[str, str], _Group] = {}
-        for email, provider in recipients:
-            domain = recipient_domain(email)
+        domains: dict[str, str] = {}
+        # The Public Suffix List is read once per distinct host, not once per recipient; the
+        # hosts come in first-seen order, so the groups keep the order a per-row pass gave them.
+        for (provider, host), count in _count_hosts(recipients).items():
+            if host not in domains:
+                domains[host] = recipient_domain(host)
+            domain = domains[host]
             provider = "" if is_reserved_test_domain(domain) else provider
             if (provider, domain) not in groups:
                 groups[(provider, domain)] = _Group(domain, 0)
                 self.buckets.setdefault(provider, deque()).append(groups[(provider, domain)])
-            groups[(provider, domain)].pending += 1
+            groups[(provider, domain)].pending += count
         self.used = self._used_today(groups)
 
     @classmethod

@@ -183,6 +183,17 @@ def test_the_forecast_skips_holidays_and_blackout_days(holidays_on, settings) ->
     assert [d["planned"] for d in plan["days"]] == [5, 0, 5, 0, 5]
 
 
+def test_the_forecast_reads_the_ready_countries_again_after_a_few_minutes(holidays_on) -> None:
+    InboxFactory(timezone="Europe/Paris", warmup_start=date(2026, 7, 1))
+    _ready_in("France", "Paris")
+    with time_machine.travel(datetime(2026, 7, 13, 10, 0, tzinfo=PARIS), tick=False):
+        assert _day(forecast(n=15), "2026-07-14")["closed"]
+        _ready_in("Japan", "Tokyo")  # the Japanese can be written to on 14 July
+        assert _day(forecast(n=15), "2026-07-14")["closed"]  # the countries are cached
+    with time_machine.travel(datetime(2026, 7, 13, 10, 6, tzinfo=PARIS), tick=False):
+        assert "closed" not in _day(forecast(n=15), "2026-07-14")
+
+
 def test_the_forecast_keeps_a_day_open_while_some_countries_work(holidays_on, settings) -> None:
     InboxFactory(timezone="Europe/Paris", warmup_start=date(2026, 7, 1))
     _ready_in("France", "Paris")

@@ -142,6 +142,12 @@ def test_city_keys_fold_case_accents_and_punctuation(city: str, key: str) -> Non
         ("http://[broken", ""),
         ("javascript:alert(1)", ""),
         ("hotel_example.com", ""),
+        # already-plain lower-case hosts take a shortcut that must agree with the long way
+        ("www.hotel-example.com", "hotel-example.com"),
+        ("m.hotel-example.com", "hotel-example.com"),
+        ("www.hotel-example.com.", "hotel-example.com"),
+        (".".join(["a" * 63] * 4) + ".com", ""),  # over 253 characters
+        ("1.2.3.4", ""),
     ],
 )
 def test_domains_are_reduced_to_the_host_or_to_nothing(value: str, domain: str) -> None:

@@ -131,7 +131,11 @@ def test_the_searches_are_answered_from_the_indexes() -> None:
             model_admin = admin.site._registry[model]
             found, _ = model_admin.get_search_results(request, model.objects.all(), "ana")
             plans += found.explain()
-    assert set(plans.replace('"', " ").split()) >= INDEXES
+    # The trigram branches must use their indexes. The exact Message-ID branch may be answered
+    # by inbound_message_id or by the (inbox, message_id) unique index, as the planner prices
+    # them on a near-empty table; either way no branch reads the whole table.
+    assert set(plans.replace('"', " ").split()) >= INDEXES - {"inbound_message_id"}
+    assert "Seq Scan" not in plans, plans
 
 
 @pytest.mark.postgres

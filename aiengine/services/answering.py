@@ -6,13 +6,12 @@ failed) the offline templates do (``aiengine.writer.answer``), so a suggestion n
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import Any
 
-from aiengine.clients import StructuredRequest, configured_providers
+from aiengine.clients import configured_providers
 from aiengine.prompts import render_prompt
-from aiengine.services.llm import call_llm
-from aiengine.services.writing import EMAIL_SCHEMA, WRITE_MAX_TOKENS, _accept_draft
+from aiengine.services.writing import llm_draft
 from aiengine.writer import Draft, EmailContext
 from aiengine.writer.answer import answer_offline
 
@@ -25,18 +24,8 @@ def suggest_answer(
     if configured_providers():
         data: dict[str, Any] = asdict(context)
         data.update(intent=intent, reply_subject=reply_subject, reply_body=reply_body[:4000])
-        system, user, version = render_prompt("answer_reply", **data)
-        request = StructuredRequest(
-            system=system,
-            user=user,
-            schema_name="email_draft",
-            schema=EMAIL_SCHEMA,
-            description="Record the answer: its subject line and plain-text body.",
-            max_tokens=WRITE_MAX_TOKENS,
-        )
-        answer = call_llm(purpose=ANSWER, request=request, accept=_accept_draft)
-        if answer is not None:
-            return replace(
-                answer.value, provider=answer.provider, model=answer.model, prompt_version=version
-            )
+        prompt = render_prompt("answer_reply", **data)
+        draft = llm_draft(purpose=ANSWER, prompt=prompt, what="the answer")
+        if draft is not None:
+            return draft
     return answer_offline(context=context, intent=intent, reply_subject=reply_subject)

@@ -50,24 +50,31 @@ def draft_email(
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; expected one of {STRATEGIES}")
     if configured_providers():
-        system, user, version = _email_prompt(
-            context, strategy, step, previous_subject, previous_body
-        )
-        request = StructuredRequest(
-            system=system,
-            user=user,
-            schema_name="email_draft",
-            schema=EMAIL_SCHEMA,
-            description="Record the email: its subject line and plain-text body.",
-            max_tokens=WRITE_MAX_TOKENS,
-        )
-        answer = call_llm(purpose=WRITE, request=request, accept=_accept_draft)
-        if answer is not None:
-            return replace(
-                answer.value, provider=answer.provider, model=answer.model, prompt_version=version
-            )
+        prompt = _email_prompt(context, strategy, step, previous_subject, previous_body)
+        draft = llm_draft(purpose=WRITE, prompt=prompt, what="the email")
+        if draft is not None:
+            return draft
     return write_offline(
         context=context, strategy=strategy, step=step, previous_subject=previous_subject
+    )
+
+
+def llm_draft(*, purpose: str, prompt: tuple[str, str, str], what: str) -> Draft | None:
+    """A draft by the first provider whose answer validates, or None when none did."""
+    system, user, version = prompt
+    request = StructuredRequest(
+        system=system,
+        user=user,
+        schema_name="email_draft",
+        schema=EMAIL_SCHEMA,
+        description=f"Record {what}: its subject line and plain-text body.",
+        max_tokens=WRITE_MAX_TOKENS,
+    )
+    answer = call_llm(purpose=purpose, request=request, accept=_accept_draft)
+    if answer is None:
+        return None
+    return replace(
+        answer.value, provider=answer.provider, model=answer.model, prompt_version=version
     )
 
 

@@ -63,3 +63,21 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+OPERATOR_PASSWORD = "pw-operator-1"
+
+
+@pytest.fixture
+def operator(django_user_model: Any) -> Any:
+    """The superuser the browser tests log in as (``log_in``)."""
+    return django_user_model.objects.create_superuser("operator", password=OPERATOR_PASSWORD)
+
+
+def log_in(page: Any, live_server: Any, *, wait_for: str) -> None:
+    """Log the ``operator`` in through the admin's login form; wait for ``wait_for`` on the home."""
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.fill("#id_username", "operator")
+    page.fill("#id_password", OPERATOR_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector(wait_for)

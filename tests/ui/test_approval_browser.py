@@ -12,26 +12,17 @@ from playwright.sync_api import expect
 from outreach.models import OutboundEmail
 from outreach.services import run_send_pass
 from tests.outreach.helpers import TUESDAY_10, parsed, smtp_inbox
-from tests.ui.conftest import screenshot
+from tests.ui.conftest import log_in, screenshot
 from tests.ui.test_approval_page import BODY, drafts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-operator-1"
-
-
-@pytest.fixture
-def operator(django_user_model: Any) -> Any:
-    return django_user_model.objects.create_superuser("operator", password=PASSWORD)
 
 
 def test_edit_and_approve_one_draft_in_the_browser(
     page: Any, live_server: Any, operator: Any, smtp_server: Any, settings: Any
 ) -> None:
     first, second = drafts(2)
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", "operator")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    log_in(page, live_server, wait_for="#link-approvals")
     expect(page.locator("#link-approvals")).to_contain_text("2 awaiting")
     screenshot(page, "approval-home-link")
     page.get_by_role("link", name="Approval queue").click()

@@ -14,30 +14,16 @@ from core.services import deadletter_create, emergency_stop_active
 from inboxes.models import Inbox
 from outreach.models import InboundMessage
 from tests.factories import InboxFactory
-from tests.ui.conftest import screenshot
+from tests.ui.conftest import log_in, screenshot
 from tests.ui.helpers import first_email, sent_step_one
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-operator-1"
-
-
-@pytest.fixture
-def operator(django_user_model: Any) -> Any:
-    return django_user_model.objects.create_superuser("operator", password=PASSWORD)
-
-
-def log_in(page: Any, live_server: Any) -> None:
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", "operator")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#dashboard")
 
 
 def test_log_in_and_see_the_dashboard_charts(page: Any, live_server: Any, operator: Any) -> None:
     sent_step_one(key="lisbon-1")
     InboxFactory(key="porto-1")
-    log_in(page, live_server)
+    log_in(page, live_server, wait_for="#dashboard")
     expect(page.locator("#emergency-stop")).to_contain_text("Sending is running")
     charts = page.locator("svg.jc[role=img]")
     labels = [charts.nth(i).get_attribute("aria-label") for i in range(charts.count())]
@@ -52,7 +38,7 @@ def test_log_in_and_see_the_dashboard_charts(page: Any, live_server: Any, operat
 
 
 def test_turn_the_emergency_stop_on_and_off(page: Any, live_server: Any, operator: Any) -> None:
-    log_in(page, live_server)
+    log_in(page, live_server, wait_for="#dashboard")
     page.click("#emergency-stop button")
     page.fill("#id_reason", "testing the brakes")
     screenshot(page, "emergency-stop-confirm")
@@ -66,7 +52,7 @@ def test_turn_the_emergency_stop_on_and_off(page: Any, live_server: Any, operato
 
 def test_pause_and_resume_an_inbox_by_clicking(page: Any, live_server: Any, operator: Any) -> None:
     inbox = InboxFactory(key="porto-1")
-    log_in(page, live_server)
+    log_in(page, live_server, wait_for="#dashboard")
     page.goto(f"{live_server.url}/admin/inboxes/inbox/{inbox.pk}/change/")
     page.fill("#inbox-actions input[name=reason]", "too many bounces at gmail")
     page.click("#pause-inbox")
@@ -88,7 +74,7 @@ def test_replay_a_dead_letter(page: Any, live_server: Any, operator: Any) -> Non
         payload={"args": [7]},
         attempts=3,
     )
-    log_in(page, live_server)
+    log_in(page, live_server, wait_for="#dashboard")
     page.click("text=Review dead letters")
     group = page.locator("[data-kind=enrichment]")
     expect(group).to_contain_text("no answer within 10 s")
@@ -115,7 +101,7 @@ def test_open_a_prospect_timeline(page: Any, live_server: Any, operator: Any) ->
         body_text="Could we talk on Tuesday?",
         received_at=email.sent_at + timedelta(minutes=30),
     )
-    log_in(page, live_server)
+    log_in(page, live_server, wait_for="#dashboard")
     page.goto(f"{live_server.url}/admin/prospects/prospect/")
     page.get_by_role("link", name=enrollment.prospect.name, exact=True).click()
     thread = page.locator(f"#thread-enrollment-{enrollment.pk}")

@@ -13,23 +13,9 @@ from playwright.sync_api import expect
 from outreach.models import OutboundEmail, Reply
 from tests.outreach.helpers import parsed
 from tests.outreach.replies_world import reply_to, sent_and_replied
-from tests.ui.conftest import screenshot
+from tests.ui.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "pw-operator-1"
-
-
-@pytest.fixture
-def operator(django_user_model: Any) -> Any:
-    return django_user_model.objects.create_superuser("operator", password=PASSWORD)
-
-
-def log_in(page: Any, live_server: Any) -> None:
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.fill("#id_username", "operator")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#link-replies")
 
 
 def _no_horizontal_overflow(page: Any) -> None:
@@ -55,7 +41,7 @@ def test_the_list_from_the_home_page(
     )
     assert no_thanks.intent == "not_interested"
     page.set_viewport_size({"width": width, "height": 900})
-    log_in(page, live_server)
+    log_in(page, live_server, wait_for="#link-replies")
     expect(page.locator("#link-replies")).to_contain_text("2 unread")
     page.click("#link-replies a")
     row = page.locator("#result_list tbody tr").last  # newest first: the first reply is last
@@ -79,7 +65,7 @@ def test_the_thread_with_the_quote_collapsed_and_the_prospect_card(
 ) -> None:
     t = sent_and_replied(smtp_server, settings)
     page.set_viewport_size({"width": width, "height": 1000})
-    log_in(page, live_server)
+    log_in(page, live_server, wait_for="#link-replies")
     page.goto(f"{live_server.url}/admin/outreach/reply/{t.reply.pk}/change/")
     messages = page.locator("#thread article.rp-msg")
     expect(messages).to_have_count(2)
@@ -108,7 +94,7 @@ def test_an_answer_typed_in_the_browser_reaches_the_smtp_server_threaded(
 ) -> None:
     monkeypatch.setattr(Conf, "SYNC", True)  # the worker's task runs in the request's thread
     t = sent_and_replied(smtp_server, settings)
-    log_in(page, live_server)
+    log_in(page, live_server, wait_for="#link-replies")
     page.goto(f"{live_server.url}/admin/outreach/reply/{t.reply.pk}/change/")
     page.click("button[value=suggest]")
     expect(page.locator("#id_body")).to_have_value(re.compile("Best regards"))

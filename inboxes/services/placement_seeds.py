@@ -9,8 +9,6 @@ its password, and never stops the other seeds.
 
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +17,7 @@ from django.db import transaction
 from core.errors import JenguError
 from core.services import audit_record
 from inboxes.models import Inbox, SeedMailbox
-from inboxes.services.registry import _env
-
-_SEED_VAR = re.compile(r"^SEED_MAILBOX_(\d+)$")
+from inboxes.services.registry import env_numbers, env_value
 
 
 @dataclass
@@ -66,12 +62,9 @@ def parse_seed(n: int, value: str) -> dict[str, Any]:
 def desired_seeds() -> tuple[dict[str, dict[str, Any]], list[str]]:
     wanted: dict[str, dict[str, Any]] = {}
     errors: list[str] = []
-    numbers = sorted(
-        int(m.group(1)) for k in os.environ if (m := _SEED_VAR.match(k.removesuffix("_FILE")))
-    )
-    for n in dict.fromkeys(numbers):
+    for n in env_numbers("SEED_MAILBOX_"):
         try:
-            wanted[f"seed-{n}"] = parse_seed(n, _env(f"SEED_MAILBOX_{n}"))
+            wanted[f"seed-{n}"] = parse_seed(n, env_value(f"SEED_MAILBOX_{n}"))
         except JenguError as exc:
             errors.append(exc.message)
         except OSError as exc:  # SEED_MAILBOX_N_FILE names a file we cannot read

@@ -22,7 +22,6 @@ from inboxes.models import Inbox
 from inboxes.services.preflight import mode as preflight_mode
 from inboxes.services.preflight import preflight_run_many
 
-_SMTP_VAR = re.compile(r"^SMTP_INBOX_(\d+)$")
 PREFLIGHT_WITHIN = 12.0  # seconds of DNS preflight inside the initialize-inboxes request
 
 
@@ -46,12 +45,20 @@ class RegistryReport:
         }
 
 
-def _env(name: str) -> str:
+def env_value(name: str) -> str:
+    """``NAME``, or the contents of the file ``NAME_FILE`` names."""
     value = os.environ.get(name, "")
     if not value and os.environ.get(f"{name}_FILE"):
         with open(os.environ[f"{name}_FILE"]) as fh:
             value = fh.read().strip()
     return value
+
+
+def env_numbers(prefix: str) -> list[int]:
+    """The N of every ``{prefix}N`` (or ``{prefix}N_FILE``) set, ascending, each once."""
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+    found = {int(m.group(1)) for k in os.environ if (m := pattern.match(k.removesuffix("_FILE")))}
+    return sorted(found)
 
 
 def default_imap_host(smtp_host: str) -> str:
@@ -90,13 +97,10 @@ def parse_smtp_inbox(n: int, value: str, imap: str = "") -> dict[str, Any]:
 def desired_inboxes() -> tuple[dict[str, dict[str, Any]], list[str]]:
     wanted: dict[str, dict[str, Any]] = {}
     errors: list[str] = []
-    numbers = sorted(
-        int(m.group(1)) for k in os.environ if (m := _SMTP_VAR.match(k.removesuffix("_FILE")))
-    )
-    for n in dict.fromkeys(numbers):
+    for n in env_numbers("SMTP_INBOX_"):
         try:
             wanted[f"smtp-{n}"] = parse_smtp_inbox(
-                n, _env(f"SMTP_INBOX_{n}"), _env(f"SMTP_INBOX_{n}_IMAP")
+                n, env_value(f"SMTP_INBOX_{n}"), env_value(f"SMTP_INBOX_{n}_IMAP")
             )
         except JenguError as exc:
             errors.append(exc.message)

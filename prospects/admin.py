@@ -221,7 +221,7 @@ class DuplicateHintAdmin(admin.ModelAdmin):
         "other_name",
         "similarity",
         "status",
-        "created_at",
+        when_column("created_at", "found"),
     ]
     list_filter = ["status"]
     ordering = ["-similarity", "-id"]  # the likeliest duplicates first
@@ -232,15 +232,15 @@ class DuplicateHintAdmin(admin.ModelAdmin):
 
     @admin.display(description="prospect", ordering="prospect__name")
     def prospect_name(self, obj: DuplicateHint) -> str:
-        return cut(obj.prospect.name, em=18)
+        return cut(obj.prospect.name, em=16)
 
     @admin.display(description="city", ordering="prospect__city")
     def prospect_city(self, obj: DuplicateHint) -> str:
-        return cut(obj.prospect.city, em=12)
+        return cut(obj.prospect.city, em=10)
 
     @admin.display(description="same as (kept on merge)", ordering="other__name")
     def other_name(self, obj: DuplicateHint) -> str:
-        return cut(obj.other.name, em=18)
+        return cut(obj.other.name, em=16)
 
     def _apply(self, request: HttpRequest, queryset: QuerySet, fn: Any, verb: str) -> None:
         done, failed = 0, []

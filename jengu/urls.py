@@ -19,7 +19,7 @@ from core import health
 from core.api import views as ops
 from inboxes import api as inboxes_api
 from outreach import api as outreach_api
-from outreach import approval_pages, replies_api
+from outreach import approval_pages, replies_api, tracking_api
 from outreach import approvals_api as approvals
 from outreach.ledger_api import EmailList
 from prospects import api as prospects_api
@@ -86,6 +86,7 @@ urlpatterns = [
     api("admin/trigger-scrape", prospects_api.TriggerScrape.as_view(), "trigger-scrape"),
     api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
     api("emails", EmailList.as_view(), "emails"),
+    api(r"campaigns/(?P<pk>\d+)/tracking", tracking_api.CampaignTracking.as_view(), "tracking"),
     api("send-email", outreach_api.SendEmail.as_view(), "send-email"),
     api("approvals", approvals.ApprovalList.as_view(), "approvals"),
     api("approvals/approve", approvals.ApprovalBulkApprove.as_view(), "approvals-approve"),

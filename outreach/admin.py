@@ -13,6 +13,7 @@ from core.admin_filters import cached_values_filter
 from core.admin_search import UnionSearchMixin
 from core.paging import EstimatedCountPaginator
 from outreach import services
+from outreach.admin_tracking import CampaignTrackingAdmin, EmailTrackingAdmin
 from outreach.models import (
     Campaign,
     Enrollment,
@@ -29,7 +30,7 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(CampaignTrackingAdmin):
     list_display = [
         "name",
         "strategy",
@@ -87,7 +88,7 @@ class EnrollmentAdmin(UnionSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(UnionSearchMixin, admin.ModelAdmin):
+class OutboundEmailAdmin(EmailTrackingAdmin, UnionSearchMixin, admin.ModelAdmin):
     list_display = [
         "id",
         cut_column("recipient", 12),

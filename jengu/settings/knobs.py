@@ -90,6 +90,12 @@ JENGU["DOMAIN_DAILY_CAP"] = env.int("JENGU_DOMAIN_DAILY_CAP", default=2)  # 0 = 
 # "google=40,microsoft=off": overrides of outreach.services.domaincaps.DEFAULT_PROVIDER_CAPS
 JENGU["PROVIDER_DAILY_CAPS"] = env.str("JENGU_PROVIDER_DAILY_CAPS", default="")
 
+# --- open and click tracking (README "Tracking"); off unless a campaign opts in ------------
+# Base of /t/ links; empty = PUBLIC_BASE_URL. A campaign's own tracking domain wins.
+JENGU["TRACKING_BASE_URL"] = env.str("JENGU_TRACKING_BASE_URL", default="").rstrip("/")
+# A hit this soon after the send is a scanner's or a prefetch's, counted apart.
+JENGU["TRACKING_SUSPECT_SECONDS"] = env.int("JENGU_TRACKING_SUSPECT_SECONDS", default=10)
+
 # --- demo mode (JENGU_DEMO=true, set by `make run`) ---------------------------------------------
 # A compressed clock for the demo only (docs/demo.md): every hour of every day (holidays too) is
 # a send window, a few seconds between two sends of an inbox, and the crawler reaches the demo

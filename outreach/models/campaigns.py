@@ -47,6 +47,23 @@ class Campaign(models.Model):
         "(2026-12-24) or range (2026-12-24..2026-12-26) per line or comma-separated, read on "
         "the recipient's local date.",
     )
+    # Opt-in tracking, HTML steps only (README "Tracking": what it costs in deliverability).
+    track_opens = models.BooleanField(
+        default=False,
+        help_text="Add a 1x1 pixel to HTML emails. Opens are unreliable: Apple Mail Privacy "
+        "Protection and scanners fetch it.",
+    )
+    track_clicks = models.BooleanField(
+        default=False,
+        help_text="Send the HTML part's links through signed /t/c/ links (never the "
+        "unsubscribe link; the plain-text part keeps the original links).",
+    )
+    tracking_base_url = models.URLField(
+        "tracking domain",
+        blank=True,
+        help_text="e.g. https://t.example.com, a CNAME to this server with its own TLS "
+        "certificate; empty = JENGU_TRACKING_BASE_URL, or PUBLIC_BASE_URL.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

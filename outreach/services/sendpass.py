@@ -27,6 +27,7 @@ from outreach.services.messages import build_message
 from outreach.services.prepare import prepare_due
 from outreach.services.settle import settle
 from outreach.services.shadow import sending_transport
+from outreach.services.tracking_links import tracked_html
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def render(email: OutboundEmail, inbox: Inbox, now: datetime) -> bytes:
         to_address=email.recipient,
         subject=email.subject,
         text=email.body_text,
-        html=email.body_html,
+        html=tracked_html(email),
         message_id=email.message_id,
         in_reply_to=email.in_reply_to,
         references=email.references,

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from core.api.filters import MAX_ID, choice_param, int_param
 from core.api.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, page_size
 from outreach.models import InboundMessage, OutboundEmail
+from outreach.services.tracking import with_tracking_counts
 
 RANK = {"outbound": 1, "inbound": 0}  # tie-break between rows created in the same microsecond
 INBOUND_STATUS = "received"
@@ -57,6 +58,8 @@ def outbound_row(e: OutboundEmail) -> dict[str, Any]:
         "bounce_reason": e.bounce_reason,
         "send_after": e.send_after,
         "sent_at": e.sent_at,
+        "opens": getattr(e, "opens", 0),  # people's hits (README "Tracking")
+        "clicks": getattr(e, "clicks", 0),
         "created_at": e.created_at,
     }
 
@@ -123,6 +126,8 @@ EMAIL_ROW = PolymorphicProxySerializer(
             last_error=s.CharField(),
             send_after=s.DateTimeField(),
             sent_at=s.DateTimeField(allow_null=True),
+            opens=s.IntegerField(help_text="Opens counted as people's (tracked campaigns)."),
+            clicks=s.IntegerField(help_text="Clicks counted as people's (tracked campaigns)."),
         ),
         "inbound": _row(
             "InboundRow",
@@ -200,7 +205,7 @@ class EmailList(APIView):
 
         rows: list[tuple[tuple[datetime, int, int], dict[str, Any]]] = []
         if direction in (None, "outbound") and status != INBOUND_STATUS:
-            qs = OutboundEmail.objects.select_related("inbox")
+            qs = with_tracking_counts(OutboundEmail.objects.select_related("inbox"))
             qs = qs.filter(status=status) if status else qs
             qs = qs.filter(prospect_id=prospect) if prospect else qs
             for e in _after(qs, 1, cursor).order_by("-created_at", "-id")[: size + 1]:

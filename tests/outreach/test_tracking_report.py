@@ -148,3 +148,16 @@ def test_the_outbound_email_admin_page_shows_its_hits(tracked, admin_client) -> 
     other = OutboundEmail.objects.get(message_id="<track-2@sender.example>")
     html = admin_client.get(f"/admin/outreach/outboundemail/{other.pk}/change/").content.decode()
     assert "<th>clicks</th><td>0</td><td>0</td><td>0</td>" in html
+
+
+def test_the_email_list_carries_each_emails_people_hits(
+    tracked, api, django_assert_max_num_queries
+) -> None:
+    with django_assert_max_num_queries(6):  # auth and one query per table, whatever the page
+        rows = api.get("/api/emails?direction=outbound").json()["results"]
+    counts = {r["message_id"]: (r["opens"], r["clicks"]) for r in rows}
+    assert counts == {
+        "<track-1@sender.example>": (2, 1),  # Apple's prefetch and Proofpoint's scan not counted
+        "<track-2@sender.example>": (0, 0),
+        "<track-3@sender.example>": (0, 0),
+    }

@@ -18,7 +18,9 @@ from tests.outreach.helpers import TUESDAY_10, enrolled, parsed, smtp_inbox
 from tests.ui.conftest import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-READER = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+READER = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+)
 
 
 def _queued_html_email(smtp_server: Any, settings: Any, destination: str) -> OutboundEmail:

@@ -102,7 +102,7 @@ def tracking_record(
     )
     if row is None:
         return None
-    user_agent = (user_agent or "")[:400]
+    user_agent, address = (user_agent or "")[:400], _ip(ip)
     reason = suspect_reason(
         user_agent=user_agent, ip=ip, method=method, sent_at=row["sent_at"], now=now
     )
@@ -113,7 +113,7 @@ def tracking_record(
         at=now,
         url=url,
         user_agent=user_agent,
-        ip=str(_ip(ip)) if _ip(ip) else None,
+        ip=str(address) if address else None,
         suspect=bool(reason),
         suspect_reason=reason[:80],
     )

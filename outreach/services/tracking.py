@@ -49,7 +49,10 @@ SCANNERS: list[tuple[re.Pattern[str], str]] = [
         (r"bot\b|bot/|crawler|spider|slurp|preview|scanner", "bot or link preview"),
     ]
 ]
-APPLE_NETWORK = ipaddress.ip_network("17.0.0.0/8")  # Apple's own; where MPP fetches from
+# Apple's own networks, where Mail Privacy Protection's prefetch comes from.
+APPLE_NETWORKS = [
+    ipaddress.ip_network(n) for n in ("17.0.0.0/8", "2620:149::/32", "2a01:b740::/32")
+]
 
 
 def _ip(value: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -67,7 +70,7 @@ def suspect_reason(
         if pattern.search(user_agent):
             return f"scanner: {who}"
     address = _ip(ip)
-    if address is not None and address.version == 4 and address in APPLE_NETWORK:
+    if address is not None and any(address in net for net in APPLE_NETWORKS):
         return "Apple Mail Privacy Protection (Apple network)"
     if user_agent.strip() == "Mozilla/5.0":  # MPP's prefetch sends just this
         return "Apple Mail Privacy Protection (bare user agent)"

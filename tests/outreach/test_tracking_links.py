@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import signing
 from django.test import Client
 
 from outreach.models import TrackingEvent
+from outreach.services.tracking import suspect_reason
 from outreach.services.tracking_links import (
     CLICK_SALT,
     click_token,
@@ -20,6 +22,7 @@ from outreach.services.tracking_links import (
 )
 
 BASE = "https://t.hotelier.example"
+CHROME = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"
 
 
 def test_a_click_token_round_trips_its_email_and_destination() -> None:
@@ -134,3 +137,33 @@ def test_the_pixel_goes_before_the_end_of_the_body() -> None:
     assert track_html("<p>Hi</p>", email_id=7, base=BASE, opens=True, clicks=False).startswith(
         "<p>Hi</p><img"
     )
+
+
+@pytest.mark.parametrize(
+    ("agent", "ip", "method", "expected"),
+    [
+        (CHROME, "", "GET", ""),
+        ("Mozilla/5.0 (via ggpht.com GoogleImageProxy)", "66.249.1.1", "GET", ""),
+        ("YahooMailProxy; https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html", "", "GET", ""),
+        ("Mozilla/4.0 (compatible; ms-office; MSOffice 16)", "", "GET", ""),  # Outlook desktop
+        ("Mozilla/5.0", "", "GET", "Apple Mail Privacy Protection (bare user agent)"),
+        (CHROME, "2620:149:a:1::7", "GET", "Apple Mail Privacy Protection (Apple network)"),
+        ("Barracuda Sentinel (EE)", "", "GET", "scanner: Barracuda"),
+        ("Microsoft Office Existence Discovery", "", "GET", "scanner: Microsoft Safe Links"),
+        ("python-requests/2.32", "", "GET", "scanner: HTTP library or headless browser"),
+        (
+            "Mozilla/5.0 HeadlessChrome/120.0",
+            "",
+            "GET",
+            "scanner: HTTP library or headless browser",
+        ),
+        ("", "", "GET", "no user agent"),
+        (CHROME, "", "HEAD", "HEAD request (a link check)"),
+    ],
+)
+def test_who_counts_as_a_person(agent: str, ip: str, method: str, expected: str) -> None:
+    sent = datetime(2026, 12, 1, 10, tzinfo=UTC)
+    reason = suspect_reason(
+        user_agent=agent, ip=ip, method=method, sent_at=sent, now=sent + timedelta(hours=1)
+    )
+    assert reason == expected

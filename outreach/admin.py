@@ -14,45 +14,12 @@ from core.admin_search import UnionSearchMixin
 from core.paging import EstimatedCountPaginator
 from outreach import services
 from outreach.models import (
-    Campaign,
     Enrollment,
     InboundMessage,
     OutboundEmail,
     SequenceStep,
     ShadowSend,
 )
-
-
-class StepInline(admin.TabularInline):
-    model = SequenceStep
-    extra = 0
-
-
-@admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "strategy",
-        "status",
-        "is_default",
-        "cap",
-        "reviewed",
-        when_column("created_at"),
-    ]
-    list_filter = ["status", "strategy", "is_default", "review_first_emails"]
-    ordering = ["-is_default", "name"]
-
-    @admin.display(description="cap/day", ordering="domain_daily_cap")
-    def cap(self, obj: Campaign) -> str:
-        # Emails per recipient domain per UTC day; empty = JENGU_DOMAIN_DAILY_CAP.
-        return "default" if obj.domain_daily_cap is None else str(obj.domain_daily_cap)
-
-    @admin.display(description="review", boolean=True, ordering="review_first_emails")
-    def reviewed(self, obj: Campaign) -> bool:
-        return obj.review_first_emails
-
-    search_fields = ["name"]
-    inlines = [StepInline]
 
 
 @admin.register(Enrollment)
@@ -295,5 +262,6 @@ class SequenceStepAdmin(admin.ModelAdmin):
     list_select_related = ["campaign"]
 
 
-# Registered on import: per-domain/provider counters (read-only), the "Replies" page.
-from outreach import admin_caps, admin_replies  # noqa: E402, F401
+# Registered on import: campaigns (with A/B variants), per-domain/provider counters
+# (read-only), the "Replies" page.
+from outreach import admin_campaigns, admin_caps, admin_replies  # noqa: E402, F401

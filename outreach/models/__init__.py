@@ -10,6 +10,7 @@ from outreach.models.campaigns import STRATEGIES, Campaign, Enrollment, Sequence
 from outreach.models.caps import DomainDay
 from outreach.models.inbound import InboundMessage, Reply
 from outreach.models.ledger import OutboundEmail, OutboundEmailQuerySet, ShadowSend
+from outreach.models.variants import StepVariant
 
 __all__ = [
     "STRATEGIES",
@@ -22,4 +23,5 @@ __all__ = [
     "Reply",
     "SequenceStep",
     "ShadowSend",
+    "StepVariant",
 ]

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 
 from core.admin_display import when_column
 from outreach.models import Campaign, SequenceStep, StepVariant
+from outreach.models.variants import MAX_VARIANTS
 from outreach.services.abresults import StepResult, auto_winner_check, campaign_results
 
 BAR_WIDTH = 240  # px of the chart's 0..scale axis
@@ -25,10 +26,26 @@ class StepInline(admin.TabularInline):
     extra = 0
 
 
+class VariantFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        """A step is tested with 2 to 5 variants, or not at all."""
+        super().clean()
+        per_step: dict[int, int] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if data and not data.get("DELETE") and data.get("step"):
+                per_step[data["step"]] = per_step.get(data["step"], 0) + 1
+        for step, n in sorted(per_step.items()):
+            if not 2 <= n <= MAX_VARIANTS:
+                raise forms.ValidationError(
+                    f"Step {step} has {n} variant(s): an A/B test needs 2 to {MAX_VARIANTS}."
+                )
+
+
 class VariantInline(admin.TabularInline):
     model = StepVariant
+    formset = VariantFormSet
     extra = 0
-    max_num = 5 * 10  # 2-5 per step; a campaign rarely has more than a few steps
     fields = ["step", "label", "subject", "body", "instructions", "active", "stopped_reason"]
     readonly_fields = ["stopped_reason"]
     formfield_overrides = {

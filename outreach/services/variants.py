@@ -3,7 +3,7 @@
 Assignment is a deterministic round-robin. A campaign with variants gives each new enrollment
 its sending inbox at once (the sendable inbox with the fewest of this campaign's enrollments,
 ties by id), then the active variant with the fewest enrollments of this campaign on that
-inbox (ties by label). Under the campaign's row lock, so concurrent enrolments stay even: each
+inbox (ties: the fewest in the campaign, then the label). Under the campaign's row lock, so concurrent enrolments stay even: each
 inbox's prospects split evenly between the variants, and one inbox's reputation cannot decide
 the test. The label is stored on the enrollment; every step's email carries it.
 """
@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, StepVariant
@@ -22,9 +22,13 @@ from outreach.models import Campaign, Enrollment, StepVariant
 _FIELD = re.compile(r"\{(contact_name|prospect_name|city|country|sender_name|sender_company)\}")
 
 
-def pick_label(counts: Mapping[str, int], labels: Sequence[str]) -> str:
-    """The label with the fewest enrollments so far, ties by label."""
-    return min(labels, key=lambda label: (counts.get(label, 0), label))
+def pick_label(
+    in_inbox: Mapping[str, int], labels: Sequence[str], overall: Mapping[str, int] | None = None
+) -> str:
+    """The label with the fewest enrollments on this inbox; ties go to the fewest in the whole
+    campaign (so three prospects on each of four inboxes still split 6/6), then by label."""
+    total = overall or {}
+    return min(labels, key=lambda label: (in_inbox.get(label, 0), total.get(label, 0), label))
 
 
 def assignment_step(campaign_id: int) -> int | None:
@@ -64,15 +68,19 @@ def variant_assign(*, enrollment: Enrollment) -> str:
         return ""
     if enrollment.inbox_id is None:
         enrollment.inbox = _least_used_inbox(enrollment.campaign_id)
-    peers = Enrollment.objects.filter(
-        campaign_id=enrollment.campaign_id, inbox=enrollment.inbox
-    ).exclude(pk=enrollment.pk)
-    counts = dict(peers.values_list("variant").annotate(n=Count("pk")).values_list("variant", "n"))
-    enrollment.variant = pick_label(counts, labels)
+    peers = Enrollment.objects.filter(campaign_id=enrollment.campaign_id).exclude(pk=enrollment.pk)
+    enrollment.variant = pick_label(
+        _per_label(peers.filter(inbox=enrollment.inbox)), labels, _per_label(peers)
+    )
     Enrollment.objects.filter(pk=enrollment.pk).update(
         inbox=enrollment.inbox, variant=enrollment.variant
     )
     return enrollment.variant
+
+
+def _per_label(enrollments: QuerySet[Enrollment]) -> dict[str, int]:
+    rows = enrollments.values("variant").annotate(n=Count("pk")).values_list("variant", "n")
+    return dict(rows)
 
 
 def variant_for(enrollment: Enrollment, step: int) -> StepVariant | None:

@@ -131,3 +131,53 @@ def test_campaign_admin_page_shows_variants_results_and_chart(campaign, admin_cl
     assert "A/B variant" in html and 'name="variants-0-subject"' in html
     assert 'class="ab-results"' in html and "<svg" in html and "ab-chart" in html
     assert "25.0%" in html  # A: 3 positive of 12 sent
+
+
+def test_the_admin_refuses_a_step_with_one_variant(admin_client: Any) -> None:
+    campaign = ab_campaign("AB", steps=[0])
+    page = admin_client.get(f"/admin/outreach/campaign/{campaign.pk}/change/")
+    data = _form_data(page)
+    data["variants-1-DELETE"] = "on"
+    answer = admin_client.post(f"/admin/outreach/campaign/{campaign.pk}/change/", data)
+    assert answer.status_code == 200  # the form again, with the error
+    assert "Step 1 has 1 variant(s): an A/B test needs 2 to 5." in answer.content.decode()
+    assert StepVariant.objects.filter(campaign=campaign).count() == 2
+    data.pop("variants-1-DELETE")
+    data["variants-1-subject"] = "B, edited: rooms at {prospect_name}"
+    answer = admin_client.post(f"/admin/outreach/campaign/{campaign.pk}/change/", data)
+    assert answer.status_code == 302
+    assert StepVariant.objects.get(campaign=campaign, label="B").subject.startswith("B, edited")
+
+
+def _form_data(page: Any) -> dict[str, str]:
+    """The change form as the browser would post it (every input, textarea and select)."""
+    from html.parser import HTMLParser
+
+    data: dict[str, str] = {}
+
+    class Form(HTMLParser):
+        field: str | None = None
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "checkbox"):
+                data[name] = a.get("value") or ""
+            elif tag == "input" and name and "checked" in a:
+                data[name] = "on"
+            elif tag in ("textarea", "select") and name:
+                self.field = name
+                data[name] = ""
+            elif tag == "option" and self.field and "selected" in a:
+                data[self.field] = a.get("value") or ""
+
+        def handle_data(self, text: str) -> None:
+            if self.field and self.lasttag == "textarea" and not data.get(self.field):
+                data[self.field] = text
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("textarea", "select"):
+                self.field = None
+
+    Form().feed(page.content.decode())
+    return data

@@ -53,7 +53,7 @@ def _simulate(rng: random.Random, lifts: dict[str, float], prospects: int) -> st
     names = list(inboxes)
     for _ in range(prospects):
         inbox = rng.choice(names)
-        label = pick_label(per_inbox[inbox], labels)
+        label = pick_label(per_inbox[inbox], labels, sent)
         per_inbox[inbox][label] = per_inbox[inbox].get(label, 0) + 1
         sent[label] += 1
         positive[label] += rng.random() < inboxes[inbox] * lifts[label]

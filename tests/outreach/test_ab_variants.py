@@ -32,6 +32,17 @@ def test_assignment_is_even_within_every_inbox() -> None:
     assert len(cells) == 9
 
 
+def test_few_prospects_per_inbox_still_split_evenly_overall() -> None:
+    for _ in range(4):
+        InboxFactory()
+    campaign = ab_campaign("AB")
+    enrolled(campaign, n=12)  # three per inbox: A B A on each would give A 8 and B 4
+    rows = Enrollment.objects.filter(campaign=campaign)
+    assert Counter(rows.values_list("variant", flat=True)) == {"A": 6, "B": 6}
+    cells = Counter(rows.values_list("inbox_id", "variant"))
+    assert sorted(cells.values()) == [1, 1, 1, 1, 2, 2, 2, 2]
+
+
 def test_assignment_is_deterministic_and_a_stopped_variant_gets_no_one() -> None:
     InboxFactory()
     campaign = ab_campaign("ABC")

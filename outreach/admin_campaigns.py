@@ -122,15 +122,18 @@ def _table(result: StepResult) -> SafeString:
         ),
     )  # fmt: skip
     verdict = f"winner {result.winner}" if result.winner else "no significant winner yet"
+    scale = max([v.high for v in result.variants] + [0.01])
     return format_html(
         '<div class="ab-step"><p><strong>Step {}</strong>: {}</p>'
         '<table class="ab-results"><thead><tr>{}<th>p</th></tr></thead><tbody>{}</tbody>'
-        "</table>{}</div>",
+        '</table>{}<p class="help">Bars: positive-reply rate (scale 0 to {}); whiskers: its '
+        "95% interval; p: Holm-adjusted z-test against the leader.</p></div>",
         result.step,
         verdict,
         head,
         rows,
         _chart(result),
+        _pct(scale),
     )
 
 

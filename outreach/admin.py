@@ -38,7 +38,15 @@ class EnrollmentAdmin(UnionSearchMixin, admin.ModelAdmin):
     list_select_related = ["contact", "prospect", "campaign", "inbox"]
     raw_id_fields = ["contact", "prospect", "inbox"]
     # The sequence's progress is the ledger's to write; the operator stops it with the action.
-    readonly_fields = ["status", "stopped_reason", "current_step", "next_send_at", "inbox"]
+    # The A/B variant is fixed at enrolment: changing it would mix the test's arms.
+    readonly_fields = [
+        "status",
+        "stopped_reason",
+        "current_step",
+        "next_send_at",
+        "inbox",
+        "variant",
+    ]
     actions = ["stop_sequences"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -78,6 +86,7 @@ class OutboundEmailAdmin(UnionSearchMixin, admin.ModelAdmin):
     raw_id_fields = ["enrollment", "prospect", "contact", "inbox"]
     readonly_fields = [
         "status",  # changed only by outreach.transitions (the send ledger's state machine)
+        "variant",
         "message_id",
         "in_reply_to",
         "references",
@@ -105,7 +114,8 @@ class OutboundEmailAdmin(UnionSearchMixin, admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     field_groups = [
         (None, ["recipient", "from_address", "subject", "body_text", "body_html"]),
-        ("Sequence", ["enrollment", "step", "prospect", "contact", "inbox", "strategy"]),
+        ("Sequence", ["enrollment", "step", "prospect", "contact", "inbox", "strategy",
+                      "variant"]),
         ("Sending", ["status", "send_after", "sent_at", "attempts", "reserved_day",
                      "last_error", "bounce_reason"]),
         ("Writer", ["ai_provider", "ai_model", "prompt_version", "offline", "legacy"]),

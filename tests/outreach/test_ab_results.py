@@ -181,3 +181,19 @@ def _form_data(page: Any) -> dict[str, str]:
 
     Form().feed(page.content.decode())
     return data
+
+
+def test_the_variant_of_an_enrollment_and_its_emails_is_read_only_in_the_admin(
+    campaign, admin_client: Any
+) -> None:
+    _run(campaign, {})
+    enrollment = Enrollment.objects.filter(campaign=campaign).first()
+    assert enrollment is not None and enrollment.variant in ("A", "B")
+    email = OutboundEmail.objects.get(enrollment=enrollment)
+    for url in (
+        f"/admin/outreach/enrollment/{enrollment.pk}/change/",
+        f"/admin/outreach/outboundemail/{email.pk}/change/",
+    ):
+        html = admin_client.get(url).content.decode()
+        assert 'name="variant"' not in html
+        assert "field-variant" in html

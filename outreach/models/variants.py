@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
 from outreach.models.campaigns import Campaign
 
 LABELS = "ABCDE"  # 2 to 5 variants per step
+FIELDS = ("contact_name", "prospect_name", "city", "country", "sender_name", "sender_company")
+_BRACED = re.compile(r"\{([^{}]*)\}")
 MAX_VARIANTS = len(LABELS)
 
 
@@ -47,3 +51,15 @@ class StepVariant(models.Model):
     def clean(self) -> None:
         if not (self.subject or self.body or self.instructions):
             raise ValidationError("A variant needs a subject, a body or writer instructions.")
+        for field in ("subject", "body"):
+            unknown = sorted(
+                {f"{{{name}}}" for name in _BRACED.findall(getattr(self, field))} - _KNOWN
+            )
+            if unknown:  # it would reach the prospect as typed
+                raise ValidationError(
+                    {field: f"Unknown placeholder(s) {', '.join(unknown)}; use {_KNOWN_TEXT}."}
+                )
+
+
+_KNOWN = {f"{{{name}}}" for name in FIELDS}
+_KNOWN_TEXT = ", ".join(f"{{{name}}}" for name in FIELDS)

@@ -18,8 +18,9 @@ from django.db.models import Count, Q, QuerySet
 
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, StepVariant
+from outreach.models.variants import FIELDS
 
-_FIELD = re.compile(r"\{(contact_name|prospect_name|city|country|sender_name|sender_company)\}")
+_FIELD = re.compile(r"\{(" + "|".join(FIELDS) + r")\}")
 
 
 def pick_label(

@@ -110,3 +110,34 @@ def test_writer_instructions_reach_the_llm(llms: dict) -> None:
     sent = [json.dumps(body) for body in llms["grok"].bodies]
     assert "Lead with the price: 49 EUR a month." in sent[0]
     assert "Open on a story." in sent[1] and "49 EUR" not in sent[1]
+
+
+def test_a_variant_with_an_unknown_placeholder_is_refused() -> None:
+    from django.core.exceptions import ValidationError
+
+    campaign = CampaignFactory(steps=[0])
+    bad = StepVariant(campaign=campaign, step=1, label="A", subject="Hi {hotel_name}")
+    with pytest.raises(ValidationError) as refused:
+        bad.full_clean()
+    assert "Unknown placeholder(s) {hotel_name}" in str(refused.value)
+    StepVariant(campaign=campaign, step=1, label="A", subject="Hi {prospect_name}").full_clean()
+    with pytest.raises(ValidationError):
+        StepVariant(campaign=campaign, step=1, label="B").full_clean()  # nothing differs
+
+
+def test_an_html_step_gets_the_variants_body_as_escaped_html(no_keys: None) -> None:
+    InboxFactory()
+    campaign = ab_campaign("AB", steps=[0])
+    campaign.steps.update(html=True)
+    StepVariant.objects.filter(campaign=campaign, label="A").update(
+        body="Hello {contact_name},\n\nRooms <and> rates at {prospect_name}, in one inbox."
+    )
+    (enrollment,) = enrolled(campaign)
+    enrollment.refresh_from_db()
+    email = email_prepare(enrollment=enrollment, now=TUESDAY_10)
+    assert email is not None and email.variant == "A"
+    name, hotel = enrollment.contact.name, enrollment.prospect.name
+    assert email.body_text == f"Hello {name},\n\nRooms <and> rates at {hotel}, in one inbox."
+    assert email.body_html == (
+        f"<p>Hello {name},</p>\n\n<p>Rooms &lt;and&gt; rates at {hotel}, in one inbox.</p>"
+    )

@@ -102,13 +102,15 @@ def _counts(campaign_id: int, step: int) -> dict[str, dict[str, int]]:
     return counts
 
 
-def step_results(campaign_id: int, step: int, variants: list[StepVariant]) -> StepResult:
+def step_results(
+    campaign_id: int, step: int, variants: list[StepVariant], alpha: float = abstats.ALPHA
+) -> StepResult:
     counts = _counts(campaign_id, step)
     arms = [
         abstats.Arm(v.label, counts.get(v.label, {}).get("positive", 0), _n(counts, v.label))
         for v in variants
     ]
-    comparison = abstats.compare(arms)
+    comparison = abstats.compare(arms, alpha=alpha)
     out = []
     for v, arm in zip(variants, comparison.arms, strict=True):
         c = counts.get(v.label, {})
@@ -149,14 +151,15 @@ def campaign_results(campaign: Campaign) -> list[StepResult]:
 
 def auto_winner_check(*, campaign: Campaign, now: datetime, actor: Any = None) -> str | None:
     """When the campaign asks for it and every active variant of the assigning step has its
-    minimum sample, a variant that beats all the others stops them being assigned."""
+    minimum sample, a variant that beats all the others at the sequential threshold (it looks
+    again every hour) stops them being assigned."""
     step = assignment_step(campaign.pk) if campaign.ab_auto_winner else None
     if step is None:
         return None
     active = list(StepVariant.objects.filter(campaign=campaign, step=step, active=True))
     if len(active) < 2:
         return None
-    result = step_results(campaign.pk, step, active)
+    result = step_results(campaign.pk, step, active, alpha=abstats.SEQUENTIAL_ALPHA)
     if result.winner is None or min(v.sent for v in result.variants) < campaign.ab_min_sample:
         return None
     with transaction.atomic():
@@ -175,6 +178,7 @@ def auto_winner_check(*, campaign: Campaign, now: datetime, actor: Any = None) -
                 "step": step,
                 "winner": result.winner,
                 "stopped": stopped,
+                "alpha": abstats.SEQUENTIAL_ALPHA,
                 "results": {
                     v.label: {"sent": v.sent, "positive": v.positive, "p": v.p_vs_leader}
                     for v in result.variants
@@ -211,6 +215,7 @@ def campaign_variants(*, campaign_id: int, now: datetime) -> dict[str, Any]:
             "metric": "positive replies (interested + meeting request) / sent",
             "method": "two-proportion z-test, two-sided, pairwise, Holm-adjusted",
             "alpha": abstats.ALPHA,
+            "auto_winner_alpha": abstats.SEQUENTIAL_ALPHA,
             "interval": "Wilson 95%",
         },
         "steps": [s.as_dict() for s in campaign_results(campaign)],

@@ -117,3 +117,21 @@ def test_the_auto_winners_repeated_looks_keep_false_winners_near_the_error_rate(
     assert real.count("B") / runs >= 0.95  # a doubled rate (7% to 14%) is found by 2,000
     assert real.count("A") == 0
     assert elapsed < 10, elapsed
+
+
+def test_the_web_process_does_not_load_scipy_until_a_result_is_shown() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import django, sys; django.setup(); import jengu.urls; "
+        "from django.contrib import admin; admin.autodiscover(); "
+        "print('scipy' in sys.modules)"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "jengu.settings", "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "False"

@@ -16,12 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from inboxes.models import Inbox
-from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
+from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep, StepVariant
 from prospects.services import ProspectInput, contact_vouch, prospect_create
 
 log = logging.getLogger(__name__)
 DEMO_CAMPAIGN = "Demo: hotels (delays in minutes)"
 DEMO_STEPS = [(1, 0), (2, 3), (3, 7)]  # (step, delay): minutes in demo mode, as days elsewhere
+# An A/B test on the first email: two subject lines, the writer's body. Its results fill the
+# campaign's admin page as the demo responder answers (README "A/B tests").
+DEMO_VARIANTS = {
+    "A": "A quick question about guest emails at {prospect_name}",
+    "B": "{prospect_name}: every guest answered in their own language",
+}
 PASS_SECONDS = 40  # a demo send pass runs every minute: it must end before the next one
 
 
@@ -131,12 +137,17 @@ def demo_campaign() -> Campaign:
         defaults={
             "strategy": "curiosity_value",
             "description": "Demo: a 3-step sequence whose "
-            "delays (3 and 7) are minutes instead of days in demo mode.",
+            "delays (3 and 7) are minutes instead of days in demo mode, with an A/B test of "
+            "two subject lines on the first email.",
         },
     )
     for number, delay in DEMO_STEPS:
         SequenceStep.objects.get_or_create(
             campaign=campaign, number=number, defaults={"delay_days": delay}
+        )
+    for label, subject in DEMO_VARIANTS.items():
+        StepVariant.objects.get_or_create(
+            campaign=campaign, step=1, label=label, defaults={"subject": subject}
         )
     Campaign.objects.filter(is_default=True).exclude(pk=campaign.pk).update(is_default=False)
     Campaign.objects.filter(pk=campaign.pk).update(

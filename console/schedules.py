@@ -71,6 +71,12 @@ def specs() -> list[Spec]:
             "15 5 * * *",
             "MX, SPF, DKIM, DMARC and reverse DNS of every inbox's domain (JENGU_DNS_PREFLIGHT)",
         ),
+        Spec(
+            "A/B auto-winner",
+            "outreach.tasks.ab_auto_winner",
+            "20 * * * *",
+            "Campaigns with the auto-winner on stop assigning their significantly worse variants",
+        ),
     ]
 
 

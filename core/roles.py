@@ -23,8 +23,8 @@ def role_of(user: Any) -> str | None:
         return None
     if getattr(user, "is_superuser", False):
         return ADMIN
-    cached = getattr(user, _CACHE, False)
-    if cached is not False:
+    if hasattr(user, _CACHE):
+        cached: str | None = getattr(user, _CACHE)
         return cached
     names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
     role = next((r for r in reversed(ROLES) if r in names), None)

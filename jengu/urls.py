@@ -22,6 +22,7 @@ from outreach import api as outreach_api
 from outreach import approval_pages, replies_api, tracking_api
 from outreach import approvals_api as approvals
 from outreach.ledger_api import EmailList
+from outreach.variants_api import CampaignVariants
 from prospects import api as prospects_api
 from prospects import import_api
 
@@ -88,6 +89,7 @@ urlpatterns = [
     api("emails", EmailList.as_view(), "emails"),
     api(r"campaigns/(?P<pk>\d+)/tracking", tracking_api.CampaignTracking.as_view(), "tracking"),
     api("send-email", outreach_api.SendEmail.as_view(), "send-email"),
+    api(r"campaigns/(?P<pk>\d+)/variants", CampaignVariants.as_view(), "campaign-variants"),
     api("approvals", approvals.ApprovalList.as_view(), "approvals"),
     api("approvals/approve", approvals.ApprovalBulkApprove.as_view(), "approvals-approve"),
     api("approvals/reject", approvals.ApprovalBulkReject.as_view(), "approvals-reject"),

@@ -13,47 +13,14 @@ from core.admin_filters import cached_values_filter
 from core.admin_search import UnionSearchMixin
 from core.paging import EstimatedCountPaginator
 from outreach import services
-from outreach.admin_tracking import CampaignTrackingAdmin, EmailTrackingAdmin
+from outreach.admin_tracking import EmailTrackingAdmin
 from outreach.models import (
-    Campaign,
     Enrollment,
     InboundMessage,
     OutboundEmail,
     SequenceStep,
     ShadowSend,
 )
-
-
-class StepInline(admin.TabularInline):
-    model = SequenceStep
-    extra = 0
-
-
-@admin.register(Campaign)
-class CampaignAdmin(CampaignTrackingAdmin):
-    list_display = [
-        "name",
-        "strategy",
-        "status",
-        "is_default",
-        "cap",
-        "reviewed",
-        when_column("created_at"),
-    ]
-    list_filter = ["status", "strategy", "is_default", "review_first_emails"]
-    ordering = ["-is_default", "name"]
-
-    @admin.display(description="cap/day", ordering="domain_daily_cap")
-    def cap(self, obj: Campaign) -> str:
-        # Emails per recipient domain per UTC day; empty = JENGU_DOMAIN_DAILY_CAP.
-        return "default" if obj.domain_daily_cap is None else str(obj.domain_daily_cap)
-
-    @admin.display(description="review", boolean=True, ordering="review_first_emails")
-    def reviewed(self, obj: Campaign) -> bool:
-        return obj.review_first_emails
-
-    search_fields = ["name"]
-    inlines = [StepInline]
 
 
 @admin.register(Enrollment)
@@ -72,7 +39,15 @@ class EnrollmentAdmin(UnionSearchMixin, admin.ModelAdmin):
     list_select_related = ["contact", "prospect", "campaign", "inbox"]
     raw_id_fields = ["contact", "prospect", "inbox"]
     # The sequence's progress is the ledger's to write; the operator stops it with the action.
-    readonly_fields = ["status", "stopped_reason", "current_step", "next_send_at", "inbox"]
+    # The A/B variant is fixed at enrolment: changing it would mix the test's arms.
+    readonly_fields = [
+        "status",
+        "stopped_reason",
+        "current_step",
+        "next_send_at",
+        "inbox",
+        "variant",
+    ]
     actions = ["stop_sequences"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -112,6 +87,7 @@ class OutboundEmailAdmin(EmailTrackingAdmin, UnionSearchMixin, admin.ModelAdmin)
     raw_id_fields = ["enrollment", "prospect", "contact", "inbox"]
     readonly_fields = [
         "status",  # changed only by outreach.transitions (the send ledger's state machine)
+        "variant",
         "message_id",
         "in_reply_to",
         "references",
@@ -139,7 +115,8 @@ class OutboundEmailAdmin(EmailTrackingAdmin, UnionSearchMixin, admin.ModelAdmin)
     paginator = EstimatedCountPaginator
     field_groups = [
         (None, ["recipient", "from_address", "subject", "body_text", "body_html"]),
-        ("Sequence", ["enrollment", "step", "prospect", "contact", "inbox", "strategy"]),
+        ("Sequence", ["enrollment", "step", "prospect", "contact", "inbox", "strategy",
+                      "variant"]),
         ("Sending", ["status", "send_after", "sent_at", "attempts", "reserved_day",
                      "last_error", "bounce_reason"]),
         ("Writer", ["ai_provider", "ai_model", "prompt_version", "offline", "legacy"]),
@@ -296,5 +273,6 @@ class SequenceStepAdmin(admin.ModelAdmin):
     list_select_related = ["campaign"]
 
 
-# Registered on import: per-domain/provider counters (read-only), the "Replies" page.
-from outreach import admin_caps, admin_replies  # noqa: E402, F401
+# Registered on import: campaigns (with A/B variants), per-domain/provider counters
+# (read-only), the "Replies" page.
+from outreach import admin_campaigns, admin_caps, admin_replies  # noqa: E402, F401

@@ -64,5 +64,14 @@ def check_replies() -> str:
     return f"checking {len(ids)} inbox(es)"
 
 
+def ab_auto_winner() -> str:
+    """Hourly: campaigns with the A/B auto-winner on stop their losing variants, once one
+    variant is significantly better and each has its minimum sample."""
+    from outreach.services.abresults import auto_winner_all
+
+    decided = auto_winner_all(now=timezone.now())
+    return f"winners: {decided}" if decided else "no winner"
+
+
 def check_inbox(inbox_id: int) -> dict[str, Any]:
     return reader.check_inbox(inbox_id)

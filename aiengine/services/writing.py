@@ -42,15 +42,23 @@ def draft_email(
     step: int,
     previous_subject: str | None = None,
     previous_body: str | None = None,
+    instructions: str = "",
 ) -> Draft:
     """Step ``step`` for one contact: by the first provider whose draft validates, else offline.
 
-    The draft's provider is ``offline`` when the templates wrote it.
+    ``instructions`` are the operator's brief for an A/B variant ("lead with price"): trusted
+    text, so they join the system prompt, never the fenced prospect data. The offline
+    templates cannot follow them. The draft's provider is ``offline`` when the templates
+    wrote it.
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; expected one of {STRATEGIES}")
     if configured_providers():
         prompt = _email_prompt(context, strategy, step, previous_subject, previous_body)
+        if instructions.strip():
+            system, user, version = prompt
+            brief = f"The operator's instructions for this version of the email:\n{instructions}"
+            prompt = (f"{system}\n\n{brief.strip()}", user, f"{version}+variant")
         draft = llm_draft(purpose=WRITE, prompt=prompt, what="the email")
         if draft is not None:
             return draft

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0009_search_trigram'),
+        ('outreach', '0010_variants'),
     ]
 
     operations = [

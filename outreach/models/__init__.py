@@ -11,6 +11,7 @@ from outreach.models.caps import DomainDay
 from outreach.models.inbound import InboundMessage, Reply
 from outreach.models.ledger import OutboundEmail, OutboundEmailQuerySet, ShadowSend
 from outreach.models.tracking import TrackingEvent
+from outreach.models.variants import StepVariant
 
 __all__ = [
     "STRATEGIES",
@@ -23,5 +24,6 @@ __all__ = [
     "Reply",
     "SequenceStep",
     "ShadowSend",
+    "StepVariant",
     "TrackingEvent",
 ]

@@ -64,6 +64,17 @@ class Campaign(models.Model):
         help_text="e.g. https://t.example.com, a CNAME to this server with its own TLS "
         "certificate; empty = JENGU_TRACKING_BASE_URL, or PUBLIC_BASE_URL.",
     )
+    ab_auto_winner = models.BooleanField(
+        "A/B auto-winner",
+        default=False,
+        help_text="When one variant's positive-reply rate is significantly better, stop "
+        "assigning the others to new enrollments.",
+    )
+    ab_min_sample = models.PositiveIntegerField(
+        "A/B minimum sample",
+        default=100,
+        help_text="Sent emails each variant needs before the auto-winner may decide.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -126,6 +137,9 @@ class Enrollment(models.Model):
     next_send_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     stopped_reason = models.CharField(max_length=200, blank=True)
+    variant = models.CharField(
+        max_length=1, blank=True, help_text="A/B variant label, kept by every follow-up."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

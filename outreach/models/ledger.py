@@ -81,6 +81,7 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(blank=True)
     bounce_reason = models.CharField(max_length=32, blank=True)
     strategy = models.CharField(max_length=32, blank=True)
+    variant = models.CharField(max_length=1, blank=True, help_text="A/B variant label.")
     ai_provider = models.CharField(max_length=32, blank=True)
     ai_model = models.CharField(max_length=100, blank=True)
     prompt_version = models.CharField(max_length=64, blank=True)

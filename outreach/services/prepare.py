@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.utils.html import escape, linebreaks
 
 from compliance.services import is_suppressed
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
 from outreach.services.messages import new_message_id
 from outreach.services.suppression import stop_enrollments_for
+from outreach.services.variants import fill, variant_assign, variant_for
 from prospects.models import Contact
 from prospects.services.sendable import sendable_verification
 
@@ -22,14 +24,18 @@ AHEAD = timedelta(days=1)  # how far ahead a due step gets its ledger row (and i
 
 
 def enroll(*, contact: Contact, campaign: Campaign, now: datetime) -> tuple[Enrollment, bool]:
-    """Idempotent: a contact is in a campaign at most once."""
+    """Idempotent: a contact is in a campaign at most once. A campaign with A/B variants
+    gives a new enrollment its inbox and variant at once (``variants.variant_assign``)."""
     try:
         with transaction.atomic():
-            return Enrollment.objects.get_or_create(
+            enrollment, created = Enrollment.objects.get_or_create(
                 campaign=campaign,
                 contact=contact,
                 defaults={"prospect": contact.prospect, "next_send_at": now},
             )
+            if created:
+                variant_assign(enrollment=enrollment)
+            return enrollment, created
     except IntegrityError:
         return Enrollment.objects.get(campaign=campaign, contact=contact), False
 
@@ -61,14 +67,26 @@ def _draft(
 
     strategy = strategy or step.strategy or enrollment.campaign.strategy
     context = email_context(enrollment)
+    variant = variant_for(enrollment, step.number)
     draft = draft_email(
         context=context,
         strategy=strategy,
         step=step.number,
         previous_subject=previous.subject if previous else None,
         previous_body=previous.body_text if previous else None,
+        instructions=variant.instructions if variant else "",
     )
-    return strategy, draft, asdict(context)
+    facts = asdict(context)
+    if variant is not None and (variant.subject or variant.body):
+        # The variant's own words replace the writer's (an HTML part follows the text).
+        body = fill(variant.body, facts) if variant.body else draft.body
+        draft = replace(
+            draft,
+            subject=fill(variant.subject, facts) if variant.subject else draft.subject,
+            body=body,
+            html=linebreaks(escape(body)) if variant.body else draft.html,
+        )
+    return strategy, draft, facts, variant
 
 
 def _first_status(enrollment: Enrollment, number: int) -> str:
@@ -101,7 +119,10 @@ def email_prepare(
     if number > 1 and (previous is None or previous.sent_at is None):
         return None  # the previous step has not gone out (yet): never send step N+1 first
     subject_base, in_reply_to, references = _thread(previous)
-    strategy, draft, facts = _draft(enrollment, step, previous, strategy)
+    strategy, draft, facts, variant = _draft(enrollment, step, previous, strategy)
+    subject = _reply_subject(subject_base) if previous else draft.subject
+    if variant is not None and variant.subject:
+        subject = draft.subject  # a follow-up variant with its own subject line
     earliest = now
     if previous is not None and previous.sent_at is not None:
         earliest = previous.sent_at + timedelta(days=step.delay_days)
@@ -114,7 +135,7 @@ def email_prepare(
                 contact=contact,
                 inbox=enrollment.inbox,
                 recipient=contact.email,
-                subject=_reply_subject(subject_base) if previous else draft.subject,
+                subject=subject,
                 body_text=draft.body,
                 body_html=(draft.html or "") if step.html else "",
                 message_id=new_message_id(_placeholder_domain(enrollment)),
@@ -123,6 +144,7 @@ def email_prepare(
                 status=_first_status(enrollment, number),
                 send_after=max(earliest, enrollment.next_send_at or now),
                 strategy=strategy if number == 1 else "follow_up",
+                variant=enrollment.variant,
                 ai_provider=draft.provider,
                 ai_model=draft.model,
                 prompt_version=draft.prompt_version,

@@ -28,6 +28,7 @@ from core.models import Alert
 from inboxes.clients.maildir import inbox_path, outbox_path
 from inboxes.models import Inbox
 from outreach.models import Enrollment, OutboundEmail
+from outreach.services.abresults import campaign_results
 from outreach.services.enrolment import enroll_ready
 from outreach.services.reader import check_inbox
 from prospects.models import Prospect
@@ -123,6 +124,22 @@ def test_the_demo_loop_sends_gets_replies_classifies_and_alerts(demo_mode: DemoS
     stages = dict(Prospect.objects.values_list("name", "stage"))
     assert stages["Landhaus am See"] == "meeting"
     assert stages["Posada del Río"] == "lost"
+    _the_ab_test_has_results()
+
+
+def _the_ab_test_has_results() -> None:
+    """The demo campaign's first email is an A/B test of two subject lines; both were sent
+    to half the hotels, and the replies count for the variant each hotel got."""
+    campaign = demo.demo_campaign()
+    (step,) = campaign_results(campaign)
+    a, b = step.variants
+    assert (a.label, b.label) == ("A", "B")
+    assert a.sent == b.sent == len(demo.HOTELS) // 2
+    assert a.replies + b.replies >= 5 and a.positive + b.positive >= 2
+    for email in OutboundEmail.objects.filter(step=1):
+        assert email.subject == demo.DEMO_VARIANTS[email.variant].format(
+            prospect_name=email.prospect.name
+        )
 
 
 @pytest.mark.django_db

@@ -127,10 +127,11 @@ def test_the_campaign_admin_saves_the_opt_in(admin_client) -> None:
             "track_clicks": "on",
             "tracking_base_url": "https://t.hotelier.example",
             "blackout_dates": "",
-            "steps-TOTAL_FORMS": "0",
-            "steps-INITIAL_FORMS": "0",
         }
     )
+    for inline in page.context["inline_admin_formsets"]:  # steps, variants: none posted
+        prefix = inline.formset.prefix
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.pop("track_opens", None)
     response = admin_client.post(f"/admin/outreach/campaign/{campaign.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -71,6 +71,12 @@ def specs() -> list[Spec]:
             "15 5 * * *",
             "MX, SPF, DKIM, DMARC and reverse DNS of every inbox's domain (JENGU_DNS_PREFLIGHT)",
         ),
+        Spec(
+            "Raw mail retention",
+            "outreach.tasks.purge_raw_mail",
+            "45 4 * * *",
+            "Delete stored raw inbound mail older than JENGU_RAW_MAIL_RETENTION_DAYS",
+        ),
     ]
 
 

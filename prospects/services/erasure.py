@@ -1,0 +1,79 @@
+"""Erasing a prospect's rows (GDPR): ``privacy.services.erase_prospect`` calls this last, after
+the apps above have removed what points at the prospect (enrollments, emails, messages)."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from django.db.models import Q
+
+from core.erasure import text_q
+from prospects.models import (
+    Contact,
+    DuplicateHint,
+    ImportJob,
+    PipelineRun,
+    Prospect,
+    ProspectEvent,
+)
+
+
+def prospect_personal_data(prospect_id: int) -> dict[str, list[str]]:
+    """What identifies the prospect's people: their addresses and names (the prospect's too)."""
+    prospect = Prospect.objects.get(pk=prospect_id)
+    contacts = list(Contact.objects.filter(prospect_id=prospect_id))
+    return {
+        "emails": sorted({c.email.strip().lower() for c in contacts if c.email.strip()}),
+        "names": sorted({n.strip() for n in [prospect.name, *(c.name for c in contacts)] if n}),
+        "contact_ids": [str(c.pk) for c in contacts],
+    }
+
+
+def prospect_erase(prospect_id: int) -> dict[str, int]:
+    """Delete the prospect, its contacts, timeline and near-duplicate hints. Counts by kind."""
+    counts = {
+        "duplicate_hints": DuplicateHint.objects.filter(
+            Q(prospect_id=prospect_id) | Q(other_id=prospect_id)
+        ).delete()[0],
+        "events": ProspectEvent.objects.filter(prospect_id=prospect_id).delete()[0],
+        "contacts": Contact.objects.filter(prospect_id=prospect_id).delete()[0],
+    }
+    Prospect.objects.filter(merged_into_id=prospect_id).update(merged_into=None)
+    counts["prospect"] = Prospect.objects.filter(pk=prospect_id).delete()[0]
+    return counts
+
+
+def import_files_mentioning(needles: list[str]) -> list[str]:
+    """Stored import files that name one of ``needles`` (case-insensitive): the erasure removes
+    them after its commit (the job rows keep their counts). Read whole: imports are bounded
+    (JENGU_IMPORT_MAX_BYTES)."""
+    wanted = [n.lower().encode() for n in needles if n]
+    found = []
+    for name in ImportJob.objects.exclude(file="").values_list("file", flat=True):
+        try:
+            with default_storage.open(name, "rb") as handle:
+                data = handle.read().lower()
+        except (FileNotFoundError, OSError):
+            continue
+        if any(n in data for n in wanted):
+            found.append(name)
+    return found
+
+
+def import_jobs_forget_files(names: list[str]) -> int:
+    """Detach these stored files from their import jobs (the files go after the commit)."""
+    return ImportJob.objects.filter(file__in=names).update(file="")
+
+
+def _mentions(item: object, needles: list[str]) -> bool:
+    text = repr(item).lower()
+    return any(n.lower() in text for n in needles)
+
+
+def run_errors_scrub(*, needles: list[str]) -> int:
+    """Drop the error lines that name the person from pipeline runs and import jobs."""
+    scrubbed = 0
+    for model in (PipelineRun, ImportJob):
+        for row in model.objects.filter(text_q(("errors",), needles)).only("pk", "errors"):
+            kept = [e for e in row.errors if not _mentions(e, needles)]
+            scrubbed += model.objects.filter(pk=row.pk).update(errors=kept)
+    return scrubbed

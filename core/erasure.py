@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
 from django.db.models import Q
 from django_q.models import OrmQ, Schedule, Task
 from django_q.signing import SignedPackage
@@ -49,7 +50,20 @@ def audit_scrub(*, refs: list[tuple[str, str]], needles: list[str]) -> int:
     """Entries about the erased rows or naming the person keep who did what and when, not
     whom: their description and detail are blanked."""
     about = AuditLog.objects.filter(refs_q(refs) | text_q(("object_repr", "detail"), needles))
-    return about.update(object_repr=ERASED, detail={"erased": True})
+    return about.update(object_repr=ERASED, detail={"erased": True}) + _admin_log_scrub(
+        refs, needles
+    )
+
+
+def _admin_log_scrub(refs: list[tuple[str, str]], needles: list[str]) -> int:
+    """The admin's own history (``django_admin_log``): the same, by content type and id."""
+    match = text_q(("object_repr", "change_message"), needles)
+    for object_type, object_id in refs:
+        app_label, _, model = object_type.partition(".")
+        match |= Q(
+            content_type__app_label=app_label, content_type__model=model, object_id=object_id
+        )
+    return LogEntry.objects.filter(match).update(object_repr=ERASED, change_message="")
 
 
 def deadletters_erase(*, refs: list[tuple[str, str]], needles: list[str]) -> tuple[int, list[str]]:

@@ -83,3 +83,13 @@ def test_a_contact_found_later_is_not_stored_again(erased: str) -> None:
     prospect = ProspectFactory()
     assert contact_get_or_create(prospect_id=prospect.pk, email=erased) == (None, False)
     assert not Contact.objects.exists()
+
+
+def test_enrichment_does_not_add_the_address_back(erased: str) -> None:
+    from prospects.services.enrich import _create_contacts
+
+    prospect = ProspectFactory()
+    created = _create_contacts(prospect, [erased.lower(), "desk@casa-erased.example"])
+    assert list(Contact.objects.filter(pk__in=created).values_list("email", flat=True)) == [
+        "desk@casa-erased.example"
+    ]

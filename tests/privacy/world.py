@@ -1,6 +1,6 @@
 """One prospect with a trace in every table that can hold a person: a sent email (raw in the
 bucket), their reply (raw in the bucket, classified: alert, events), an opt-out suppression,
-an audit entry, a dead letter with a stored payload, queued/finished/scheduled tasks, an AI
+an audit entry and an admin history entry, a dead letter with a stored payload, queued/finished/scheduled tasks, an AI
 usage error, a near-duplicate hint and an inbox error quoting the address."""
 
 from __future__ import annotations
@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django_q.models import OrmQ, Schedule, Task
 from django_q.signing import SignedPackage
@@ -81,6 +84,15 @@ def _operations(prospect: Prospect, email: OutboundEmail, inbox: object) -> None
         email=ADDRESS, reason=Suppression.Reason.OPT_OUT_REPLY, detail=f"{PERSON} asked"
     )
     audit_record(action="prospect_edited", obj=prospect, detail={"contact": ADDRESS})
+    editor = get_user_model().objects.create_user("editor-zyxwv")
+    LogEntry.objects.create(
+        user=editor,
+        content_type=ContentType.objects.get_for_model(Prospect),
+        object_id=str(prospect.pk),
+        object_repr=str(prospect),
+        action_flag=CHANGE,
+        change_message="[]",
+    )
     letter = deadletter_create(
         kind=DeadLetter.Kind.SEND, error=f"550 <{ADDRESS}> unknown", payload={"to": ADDRESS}
     )

@@ -30,6 +30,11 @@ class SuppressionAdmin(admin.ModelAdmin):
     def address(self, obj: Suppression) -> str:
         return cut(obj.email if not obj.is_hashed else str(obj), em=22)
 
+    def has_change_permission(self, request: HttpRequest, obj: Suppression | None = None) -> bool:
+        if obj is not None and obj.is_hashed:
+            return False  # an erased person's entry: nothing to edit, it only keeps them out
+        return super().has_change_permission(request, obj)
+
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Suppression], search_term: str
     ) -> tuple[QuerySet[Suppression], bool]:

@@ -30,15 +30,14 @@ from prospects.services.erasure import (
 )
 
 log = logging.getLogger(__name__)
-MIN_NEEDLE = 4  # shorter names would blank unrelated audit entries
+MIN_NAME = 5  # a shorter name would blank unrelated records that happen to contain it
 
 
 def needles_of(personal: dict[str, list[str]]) -> list[str]:
     """The strings that identify the person: addresses, names, and each address's local part
-    (``maria.lopez`` of ``maria.lopez@hotel.example``) when it is distinctive enough."""
-    locals_ = [e.partition("@")[0] for e in personal["emails"]]
-    values = [*personal["emails"], *personal["names"], *locals_]
-    return sorted({v for v in values if len(v) >= MIN_NEEDLE})
+    (``maria.lopez`` of ``maria.lopez@hotel.example``) when it is distinctive."""
+    names = [n for n in personal["names"] if len(n) >= MIN_NAME]
+    return sorted({*personal["emails"], *names, *personal["local_parts"]})
 
 
 def files_delete(names: list[str]) -> int:

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from core.erasure import text_q
+from prospects.emails import is_role_address
 from prospects.models import (
     Contact,
     DuplicateHint,
@@ -16,16 +17,37 @@ from prospects.models import (
     ProspectEvent,
 )
 
+MIN_LOCAL_PART = 6
+
 
 def prospect_personal_data(prospect_id: int) -> dict[str, list[str]]:
     """What identifies the prospect's people: their addresses and names (the prospect's too)."""
     prospect = Prospect.objects.get(pk=prospect_id)
     contacts = list(Contact.objects.filter(prospect_id=prospect_id))
+    emails = sorted({c.email.strip().lower() for c in contacts if c.email.strip()})
     return {
-        "emails": sorted({c.email.strip().lower() for c in contacts if c.email.strip()}),
+        "emails": emails,
         "names": sorted({n.strip() for n in [prospect.name, *(c.name for c in contacts)] if n}),
+        "local_parts": _distinctive_local_parts(emails, prospect_id),
         "contact_ids": [str(c.pk) for c in contacts],
     }
+
+
+def _distinctive_local_parts(emails: list[str], prospect_id: int) -> list[str]:
+    """``maria.lopez`` of ``maria.lopez@hotel.example``: a person's, unique in the database,
+    long enough to search for. Never a role mailbox's (``info``, ``reservations``): searching
+    for those would blank every record that mentions them."""
+    found = []
+    for email in emails:
+        local = email.partition("@")[0]
+        if len(local) < MIN_LOCAL_PART or is_role_address(email):
+            continue
+        others = Contact.objects.filter(email__istartswith=f"{local}@").exclude(
+            prospect_id=prospect_id
+        )
+        if not others.exists():
+            found.append(local)
+    return found
 
 
 def prospect_erase(prospect_id: int) -> dict[str, int]:

@@ -45,6 +45,9 @@ def test_an_admin_confirms_then_the_prospect_is_erased(
     assert "erased subject (hash " in suppressions and "ottilie" not in suppressions.lower()
     found = admin_client.get("/admin/compliance/suppression/", {"q": "ottilie@brandauer.example"})
     assert "erased subject (hash " in found.content.decode()
+    row = Suppression.objects.get()
+    page = admin_client.get(f"/admin/compliance/suppression/{row.pk}/change/").content.decode()
+    assert "erased subject (hash " in page and 'name="_save"' not in page  # view only
 
 
 def test_an_operator_is_not_offered_the_action_and_cannot_force_it(

@@ -100,3 +100,22 @@ def test_erasing_twice_is_a_404_the_second_time(
     assert admin.post(f"/api/prospects/{world.prospect.pk}/erase").status_code == 200
     again = admin.post(f"/api/prospects/{world.prospect.pk}/erase/")
     assert again.status_code == 404 and again.json()["code"] == "prospect_not_found"
+
+
+def test_unrelated_records_are_left_alone(capture_on_commit: Any) -> None:
+    from core.models import Alert
+    from core.services import audit_record
+    from privacy.services import erase_prospect
+    from tests.factories import ContactFactory
+
+    gone = ContactFactory(email="info@hotel-gone.example", name="Desk")
+    kept = ContactFactory(email="ana@hotel-kept.example", name="Ana Kept")
+    audit_record(action="note", obj=kept.prospect, detail={"text": "info desk of the other"})
+    Alert.objects.create(kind=Alert.Kind.OTHER, title="info: weekly report")
+
+    counts = erase_prospect(gone.prospect_id, actor="dpo")
+
+    assert counts["alerts"] == 0 and counts["audit_entries"] == 0
+    assert AuditLog.objects.get(action="note").detail == {"text": "info desk of the other"}
+    assert Alert.objects.filter(title="info: weekly report").exists()
+    assert Contact.objects.get() == kept

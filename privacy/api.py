@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +19,7 @@ class ProspectExport(APIView):
     events, suppression state and audit entries, as a JSON attachment."""
 
     permission_classes = [OperatorOnly]
+    renderer_classes = [JSONRenderer]  # a file, also from a browser (no browsable-API page)
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request, pk: str) -> Response:

@@ -20,11 +20,11 @@ from core.errors import NotFound
 from core.services import actor_label, audit_record
 from inboxes.services.erasure import inbox_errors_scrub
 from outreach.services.erasure import outreach_erase
-from prospects.models import Prospect
 from prospects.services.erasure import (
     import_files_mentioning,
     import_jobs_forget_files,
     prospect_erase,
+    prospect_lock,
     prospect_personal_data,
     run_errors_scrub,
 )
@@ -52,24 +52,30 @@ def files_delete(names: list[str]) -> int:
     return deleted
 
 
-def _task_calls(prospect_id: int, contact_ids: list[str], refs: list[tuple[str, str]]) -> Any:
-    ids = {kind: {pk for label, pk in refs if label == kind} for kind, _ in refs}
+def _task_calls(
+    prospect_id: int, contact_ids: list[str], refs: list[tuple[str, str]]
+) -> dict[str, set[str]]:
+    """The tasks that take one of the erased rows' ids as their first argument."""
+
+    def ids(kind: str) -> set[str]:
+        return {pk for label, pk in refs if label == kind}
+
     return {
         "prospects.tasks.enrich_prospect": {str(prospect_id)},
         "prospects.tasks.find_contact_email": set(contact_ids),
-        "outreach.tasks.send_answer": ids.get("outreach.outboundemail", set()),
-        "outreach.tasks.draft_one": ids.get("outreach.enrollment", set()),
+        "outreach.tasks.send_answer": ids("outreach.outboundemail"),
+        "outreach.tasks.draft_one": ids("outreach.enrollment"),
     }
 
 
 def erase_prospect(prospect_id: int, actor: Any = None) -> dict[str, int]:
     """Remove everything held about the prospect and its people; returns counts by kind."""
-    if not Prospect.objects.filter(pk=prospect_id).exists():
-        raise NotFound(f"no prospect {prospect_id}", code="prospect_not_found")
-    personal = prospect_personal_data(prospect_id)
+    personal = prospect_personal_data(prospect_id)  # NotFound for an unknown id
     needles = needles_of(personal)
     import_files = import_files_mentioning(needles)  # reads storage: before the transaction
     with transaction.atomic():
+        if not prospect_lock(prospect_id):  # a concurrent erasure won: nothing left to do
+            raise NotFound(f"no prospect {prospect_id}", code="prospect_not_found")
         summary, files = _erase_rows(prospect_id, personal, needles, actor)
         summary["import_files"] = import_jobs_forget_files(import_files)
         files += import_files

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 
 from core.erasure import text_q
+from core.errors import NotFound
 from prospects.emails import is_role_address
 from prospects.models import (
     Contact,
@@ -22,7 +23,9 @@ MIN_LOCAL_PART = 6
 
 def prospect_personal_data(prospect_id: int) -> dict[str, list[str]]:
     """What identifies the prospect's people: their addresses and names (the prospect's too)."""
-    prospect = Prospect.objects.get(pk=prospect_id)
+    prospect = Prospect.objects.filter(pk=prospect_id).first()
+    if prospect is None:
+        raise NotFound(f"no prospect {prospect_id}", code="prospect_not_found")
     contacts = list(Contact.objects.filter(prospect_id=prospect_id))
     emails = sorted({c.email.strip().lower() for c in contacts if c.email.strip()})
     return {
@@ -48,6 +51,11 @@ def _distinctive_local_parts(emails: list[str], prospect_id: int) -> list[str]:
         if not others.exists():
             found.append(local)
     return found
+
+
+def prospect_lock(prospect_id: int) -> bool:
+    """Lock the prospect's row for the erasure's transaction; False when it is gone."""
+    return Prospect.objects.select_for_update().filter(pk=prospect_id).exists()
 
 
 def prospect_erase(prospect_id: int) -> dict[str, int]:

@@ -117,3 +117,33 @@ def test_unrelated_records_are_left_alone(capture_on_commit: Any) -> None:
     assert AuditLog.objects.get(action="note").detail == {"text": "info desk of the other"}
     assert Alert.objects.filter(title="info: weekly report").exists()
     assert Contact.objects.get() == kept
+
+
+def test_an_import_file_naming_the_person_leaves_the_bucket(
+    s3_storage: str, s3_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.base import ContentFile
+
+    from privacy.services import erase_prospect
+    from prospects.models import ImportJob
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(email="henrike.oosterhuis@polder-inn.example", name="Henrike O")
+    named = ImportJob(name="hotels.csv", state=ImportJob.State.DONE)
+    named.errors = [
+        {"line": 3, "detail": f"{contact.email}: mailbox full"},
+        {"line": 9, "detail": "x"},
+    ]
+    named.file.save(
+        "a.csv", ContentFile(f"name,contact_email\nPolder Inn,{contact.email}\n".encode())
+    )
+    other = ImportJob(name="other.csv", state=ImportJob.State.DONE)
+    other.file.save("b.csv", ContentFile(b"name,contact_email\nElse,ana@else.example\n"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = erase_prospect(contact.prospect_id, actor="dpo")
+
+    assert counts["import_files"] == 1 and counts["run_errors"] == 1
+    named.refresh_from_db(), other.refresh_from_db()
+    assert named.file.name == "" and named.errors == [{"line": 9, "detail": "x"}]
+    assert set(bucket_objects(s3_server, s3_storage)) == {other.file.name}

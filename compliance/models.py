@@ -24,6 +24,10 @@ class Suppression(models.Model):
 
     email = models.EmailField(blank=True)
     domain = models.CharField(max_length=255, blank=True)
+    # An erased person (GDPR): only salted hashes of the address and of its domain stay
+    # (``compliance.hashing``), so the address is never contacted nor stored again.
+    email_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    domain_hash = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=32, choices=Reason.choices)
     source = models.CharField(max_length=100, blank=True, help_text="What put it here.")
     detail = models.TextField(blank=True, help_text="Evidence: diagnostic, reply text, ...")
@@ -35,8 +39,15 @@ class Suppression(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(email="") & ~Q(domain="")) | (~Q(email="") & Q(domain="")),
-                name="suppression_email_xor_domain",
+                condition=(Q(email="") & ~Q(domain="") & Q(email_hash=""))
+                | (~Q(email="") & Q(domain="") & Q(email_hash=""))
+                | (Q(email="") & Q(domain="") & ~Q(email_hash="")),
+                name="suppression_email_xor_domain_xor_hash",
+            ),
+            models.UniqueConstraint(
+                fields=["email_hash"],
+                condition=~Q(email_hash=""),
+                name="suppression_unique_email_hash",
             ),
             models.UniqueConstraint(
                 Lower("email"), condition=~Q(email=""), name="suppression_unique_email"
@@ -47,7 +58,24 @@ class Suppression(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.email_hash:
+            return f"erased subject (hash {self.email_hash[:12]}…)"
         return self.email or f"@{self.domain}"
+
+    @property
+    def is_hashed(self) -> bool:
+        return bool(self.email_hash)
+
+
+class SuppressionSalt(models.Model):
+    """The one salt of the hashed suppressions: random, made on first use, kept in the
+    database (never derived from SECRET_KEY, so a key rotation keeps every hash matching)."""
+
+    salt = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return "suppression salt"
 
 
 class UnsubscribeToken(models.Model):

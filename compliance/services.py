@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance import hashing
 from compliance.models import Suppression, UnsubscribeToken
 from core.errors import JenguError
 
@@ -25,13 +26,77 @@ def _domain(email: str) -> str:
 
 
 def is_suppressed(email: str) -> Suppression | None:
-    """The suppression that covers this address (its own row or its domain's), if any."""
+    """The suppression that covers this address (its own row, its domain's, or the salted hash
+    of an erased address), if any."""
     email = email.strip().lower()
     if not email:
         return None
-    return Suppression.objects.filter(
-        Q(email__iexact=email) | Q(domain__iexact=_domain(email))
-    ).first()
+    match = Q(email__iexact=email) | Q(domain__iexact=_domain(email))
+    if (salt := hashing.existing_salt()) is not None:
+        match |= Q(email_hash=hashing.digest(email, with_salt=salt))
+    return Suppression.objects.filter(match).first()
+
+
+def is_erased(email: str) -> bool:
+    """The address belongs to an erased person: it must never be stored again."""
+    salt = hashing.existing_salt()
+    email = email.strip().lower()
+    if salt is None or not email:
+        return False
+    return Suppression.objects.filter(email_hash=hashing.digest(email, with_salt=salt)).exists()
+
+
+def erased_among(emails: list[str]) -> set[str]:
+    """The addresses of ``emails`` (lower-cased) that belong to an erased person: one query."""
+    salt = hashing.existing_salt()
+    wanted = {e.strip().lower() for e in emails if e and e.strip()}
+    if salt is None or not wanted:
+        return set()
+    by_hash = {hashing.digest(e, with_salt=salt): e for e in wanted}
+    found = Suppression.objects.filter(email_hash__in=list(by_hash)).values_list(
+        "email_hash", flat=True
+    )
+    return {by_hash[h] for h in found}
+
+
+def suppression_find_q(email: str) -> Q:
+    """Rows about this address: its own, its domain's, its hashed (erased) entry."""
+    email = email.strip().lower()
+    match = Q(email__iexact=email) | Q(domain__iexact=_domain(email))
+    if (salt := hashing.existing_salt()) is not None:
+        match |= Q(email_hash=hashing.digest(email, with_salt=salt))
+    return match
+
+
+def suppression_erase(*, email: str, reason: str = "", actor: str = "system") -> bool:
+    """Replace the address's own suppression (if any) by a salted hash of the address and of
+    its domain, or add one: the erased person is never contacted again, and no row names
+    them. Returns True when a hashed row was created (False: it already existed)."""
+    email = email.strip().lower()
+    if not email:
+        return False
+    email_hash, domain_hash = hashing.email_digest(email), hashing.domain_digest(email)
+    own = Suppression.objects.filter(email__iexact=email).first()
+    Suppression.objects.filter(email__iexact=email).delete()
+    if Suppression.objects.filter(email_hash=email_hash).exists():
+        return False
+    Suppression.objects.create(
+        email_hash=email_hash,
+        domain_hash=domain_hash,
+        reason=own.reason if own else Suppression.Reason.MANUAL,
+        source="gdpr erasure",
+        detail=reason[:200],
+        created_by=actor,
+    )
+    return True
+
+
+def unsubscribe_tokens_erase(emails: list[str]) -> int:
+    """Forget the unsubscribe links of these addresses (the hashed suppression replaces them)."""
+    match = Q(pk__in=[])
+    for email in emails:
+        match |= Q(email__iexact=email.strip())
+    return UnsubscribeToken.objects.filter(match).delete()[0]
 
 
 def suppression_add(
@@ -51,6 +116,8 @@ def suppression_add(
     existing = Suppression.objects.filter(**lookup).first()
     if existing:
         return existing, False
+    if email and (erased := is_suppressed(email)) is not None and erased.is_hashed:
+        return erased, False  # an erased person: their address is not written down again
     try:
         with transaction.atomic():
             row = Suppression.objects.create(

@@ -77,6 +77,12 @@ def specs() -> list[Spec]:
             "20 * * * *",
             "Campaigns with the auto-winner on stop assigning their significantly worse variants",
         ),
+        Spec(
+            "Raw mail retention",
+            "outreach.tasks.purge_raw_mail",
+            "45 4 * * *",
+            "Delete stored raw inbound mail older than JENGU_RAW_MAIL_RETENTION_DAYS",
+        ),
     ]
 
 

@@ -23,6 +23,7 @@ from outreach import approval_pages, replies_api, tracking_api
 from outreach import approvals_api as approvals
 from outreach.ledger_api import EmailList
 from outreach.variants_api import CampaignVariants
+from privacy import api as privacy_api
 from prospects import api as prospects_api
 from prospects import import_api
 
@@ -85,6 +86,8 @@ urlpatterns = [
         "prospects-import-job",
     ),
     api("admin/trigger-scrape", prospects_api.TriggerScrape.as_view(), "trigger-scrape"),
+    api(r"prospects/(?P<pk>\d+)/export", privacy_api.ProspectExport.as_view(), "prospect-export"),
+    api(r"prospects/(?P<pk>\d+)/erase", privacy_api.ProspectErase.as_view(), "prospect-erase"),
     api(r"prospects/(?P<pk>\d+)", prospects_api.ProspectDetail.as_view(), "prospect-detail"),
     api("emails", EmailList.as_view(), "emails"),
     api(r"campaigns/(?P<pk>\d+)/tracking", tracking_api.CampaignTracking.as_view(), "tracking"),

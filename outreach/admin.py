@@ -7,7 +7,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
-from compliance.models import Suppression
 from core.admin_display import cut, cut_column, grouped, value_table, when, when_column
 from core.admin_filters import cached_values_filter
 from core.admin_search import UnionSearchMixin
@@ -213,38 +212,6 @@ class InboundMessageAdmin(UnionSearchMixin, admin.ModelAdmin):
         return cut(obj.prospect.name, em=11) if obj.prospect else "-"
 
 
-@admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):
-    """A compliance model, registered here: saving one must stop that address's sequences."""
-
-    list_display = [
-        cut_column("email", 22, "address"), "domain", "reason", "source", "created_by",
-        when_column("created_at", "since"),
-    ]  # fmt: skip
-    list_filter = ["reason", "source"]
-    search_fields = ["email", "domain", "detail"]
-    date_hierarchy = "created_at"
-
-    def save_model(
-        self, request: HttpRequest, obj: Suppression, form: object, change: bool
-    ) -> None:
-        if change:
-            services.suppression_change(obj)
-            return
-        row = services.suppress(
-            email=obj.email,
-            domain=obj.domain,
-            reason=obj.reason,
-            source=obj.source or "admin",
-            detail=obj.detail,
-            actor=request.user.get_username(),
-        )
-        # The admin logs and links the object it passed in: make it the stored row.
-        obj.pk = row.pk
-        obj.refresh_from_db()
-        obj._state.adding = False
-
-
 @admin.register(ShadowSend)
 class ShadowSendAdmin(admin.ModelAdmin):
     """What the parallel run would have sent (JENGU_SHADOW); read-only evidence."""
@@ -274,5 +241,5 @@ class SequenceStepAdmin(admin.ModelAdmin):
 
 
 # Registered on import: campaigns (with A/B variants), per-domain/provider counters
-# (read-only), the "Replies" page.
-from outreach import admin_campaigns, admin_caps, admin_replies  # noqa: E402, F401
+# (read-only), the "Replies" page, the suppression list.
+from outreach import admin_campaigns, admin_caps, admin_replies, admin_suppression  # noqa: E402, F401

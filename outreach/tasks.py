@@ -10,7 +10,7 @@ from django_q.tasks import async_task
 
 from core.tasking import enqueue
 from outreach import services
-from outreach.services import drafting, reader, replies_answer
+from outreach.services import drafting, reader, replies_answer, retention
 
 log = logging.getLogger(__name__)
 PASS_SECONDS = 200  # under the 5-minute cron and Q_CLUSTER's timeout
@@ -75,3 +75,8 @@ def ab_auto_winner() -> str:
 
 def check_inbox(inbox_id: int) -> dict[str, Any]:
     return reader.check_inbox(inbox_id)
+
+
+def purge_raw_mail() -> str:
+    """Daily: stored raw inbound mail past JENGU_RAW_MAIL_RETENTION_DAYS is deleted."""
+    return f"raw mail purged from {retention.raw_mail_purge(now=timezone.now())} message(s)"

@@ -30,7 +30,8 @@ ALLOWED: dict[str, set[str]] = {
     "outreach": SHARED_RULES | DOMAIN_LEAVES,
     "console": SHARED_RULES | DOMAIN_LEAVES | {"outreach"},
     "migration": SHARED_RULES | DOMAIN_LEAVES | {"outreach"},
-    "jengu": SHARED_RULES | DOMAIN_LEAVES | {"outreach", "console", "migration"},
+    "privacy": SHARED_RULES | DOMAIN_LEAVES | {"outreach"},
+    "jengu": SHARED_RULES | DOMAIN_LEAVES | {"outreach", "console", "migration", "privacy"},
 }
 APPS = set(ALLOWED)
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "aiengine",
     "console",
     "migration",
+    "privacy",  # after console: it extends the prospect admin console registers
 ]
 
 MIDDLEWARE = [

@@ -85,6 +85,8 @@ JENGU["PLACEMENT_WAIT_MINUTES"] = env.int("JENGU_PLACEMENT_WAIT_MINUTES", defaul
 JENGU["DNS_PREFLIGHT"] = env.str("JENGU_DNS_PREFLIGHT", default="warn").strip().lower()
 if JENGU["DNS_PREFLIGHT"] not in ("warn", "enforce", "off"):
     raise ImproperlyConfigured("JENGU_DNS_PREFLIGHT must be warn, enforce or off")
+# Stored raw inbound mail (the .eml) is deleted after this many days; the parsed message stays.
+JENGU["RAW_MAIL_RETENTION_DAYS"] = env.int("JENGU_RAW_MAIL_RETENTION_DAYS", default=90)  # 0 = keep
 # --- per-domain and per-provider daily caps (README "Per-domain and per-provider caps") -----
 JENGU["DOMAIN_DAILY_CAP"] = env.int("JENGU_DOMAIN_DAILY_CAP", default=2)  # 0 = no cap
 # "google=40,microsoft=off": overrides of outreach.services.domaincaps.DEFAULT_PROVIDER_CAPS

@@ -34,8 +34,11 @@ def suppress(**fields: Any) -> Suppression:
 
 
 def suppression_change(row: Suppression) -> Suppression:
-    """An operator's edit: stored, and the (possibly new) address stops being emailed."""
+    """An operator's edit: stored, and the (possibly new) address stops being emailed. An
+    erased person's row (hashes only) names no address: its sequences were erased with them."""
     row = compliance.suppression_save(row)
+    if row.is_hashed:
+        return row
     stop_enrollments_for(email=row.email, domain=row.domain, status=_enrollment_status(row.reason))
     lose_unreachable(row)
     return row

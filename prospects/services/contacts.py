@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 
+from compliance.services import is_erased
 from core.errors import Conflict, JenguError
 from prospects.emails import is_role_address
 from prospects.models import Contact, ProspectEvent
@@ -35,6 +36,8 @@ def contact_get_or_create(
     email, name = normalize_email(email), name.strip()
     if not email and not name:
         return None, False
+    if email and is_erased(email):
+        return None, False  # an erased person (hashed suppression): never stored again
     if email:
         existing = Contact.objects.filter(email__iexact=email).first()
     else:

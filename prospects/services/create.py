@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from compliance.services import is_erased
 from core.errors import Conflict
 from core.services import actor_label
 from prospects.models import Contact, Prospect, ProspectEvent
@@ -98,7 +99,12 @@ def prospect_create(*, data: ProspectInput, fill_blanks: bool = True) -> CreateR
     """Create a prospect (and its contact), or return the one it duplicates.
 
     Safe under concurrency: the unique constraints decide, and a loser re-reads the winner.
+    An address of an erased person (a hashed suppression) is refused: Conflict ``suppressed``.
     """
+    if data.contact_email and is_erased(data.contact_email):
+        raise Conflict(
+            "this address was erased on request (GDPR) and stays suppressed", code="suppressed"
+        )
     for _attempt in range(2):
         existing, matched_by = find_duplicate(data)
         if existing is not None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from compliance.services import erased_among
 from prospects.clients import VendorError, places
 from prospects.clients.web import WebClient
 from prospects.emails import is_disposable, is_role_address
@@ -105,8 +106,9 @@ def _apply(prospect: Prospect, crawl: Crawl, result: EnrichResult) -> None:
     text = " ".join([info.title, info.site_name, info.description])
     if not prospect.property_type:
         prospect.property_type = property_type_for(text)
+    erased = erased_among(info.emails[:20])  # an erased person's address is not kept again
     result.found |= {
-        "emails": info.emails[:20],
+        "emails": [e for e in info.emails[:20] if e.lower() not in erased],
         "phones": info.phones[:5],
         "social": info.social,
         "description": bool(info.description),
@@ -117,6 +119,7 @@ def _apply(prospect: Prospect, crawl: Crawl, result: EnrichResult) -> None:
 def _create_contacts(prospect: Prospect, emails: list[str]) -> list[int]:
     existing = Contact.objects.annotate(lower_email=Lower("email"))
     taken = set(existing.filter(lower_email__in=emails).values_list("lower_email", flat=True))
+    taken |= erased_among(emails)  # erased on request (GDPR): never a contact again
     has_primary = prospect.contacts.filter(is_primary=True).exists()
     created = []
     for email in (e for e in emails if e not in taken):

@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from compliance.services import erased_among
 from prospects.import_plan import Chunk, Entry
 from prospects.rows import row_input
 from prospects.services.dedup import hints_for_keys
@@ -172,11 +173,26 @@ def _add_item(batch: Batch, item: Row | RowError, fmt: str, source: str, previou
         batch.entries.append(Entry(item.line, mapped.data, mapped.domain, mapped.name_key))
 
 
+ERASED_ROW = "suppressed: this address was erased on request (GDPR); not imported"
+
+
+def _without_erased(batch: Batch) -> tuple[list[Entry], list[RowError]]:
+    """The rows whose address belongs to an erased person are refused (one query a batch):
+    the hashed suppression says so, and their data is never stored again."""
+    erased = erased_among([a for e in batch.entries for a in e.emails])
+    if not erased:
+        return batch.entries, []
+    kept = [e for e in batch.entries if not erased.intersection(e.emails)]
+    refused = [RowError(e.line, ERASED_ROW) for e in batch.entries if erased.intersection(e.emails)]
+    return kept, refused
+
+
 def import_batch(batch: Batch) -> ImportSummary:
     """Write one batch (``import_entries``); its summary carries the batch's row errors too."""
-    summary = import_entries(batch.entries) if batch.entries else ImportSummary()
+    entries, refused = _without_erased(batch)
+    summary = import_entries(entries) if entries else ImportSummary()
     summary.rows += batch.rows
-    summary.errors = batch.errors + summary.errors
+    summary.errors = batch.errors + refused + summary.errors
     return summary
 
 

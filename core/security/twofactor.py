@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django_otp.forms import OTPAuthenticationFormMixin
@@ -49,7 +50,16 @@ def otp_login_form(base: type[AuthenticationForm]) -> type[AuthenticationForm]:
             cleaned = super().clean()
             user = self.get_user()
             if settings.JENGU_REQUIRE_2FA and user is not None and confirmed_device(user):
-                self.clean_otp(user)
+                try:
+                    self.clean_otp(user)
+                except forms.ValidationError:
+                    if self.data.get("otp_token"):  # a wrong code counts like a wrong password
+                        user_login_failed.send(
+                            sender=__name__,
+                            credentials={"username": user.get_username()},
+                            request=self.request,
+                        )
+                    raise
             return cleaned
 
         def _chosen_device(self, user: Any) -> Any:

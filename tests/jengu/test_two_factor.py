@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.test import Client
 from django_otp.oath import totp
@@ -108,6 +109,7 @@ def test_an_admin_without_a_device_is_sent_to_setup_then_logs_in_with_a_code(
     assert refused.status_code == 200 and "Please enter your OTP token" in refused.content.decode()
     wrong = admin_login(client, "boss", "123456")
     assert wrong.status_code == 200 and "Invalid token" in wrong.content.decode()
+    assert AccessAttempt.objects.get(username="boss").failures_since_start == 1  # axes counts it
     assert client.get("/admin/").status_code == 302
     with later(10):
         ok = admin_login(client, "boss", code(device, drift=1))  # the setup's code is spent

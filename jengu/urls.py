@@ -17,6 +17,8 @@ from console import views as views_admin
 from console.forecast import ForecastStatus
 from core import health
 from core.api import views as ops
+from core.security import pages as two_factor
+from core.security.token_api import AuthToken
 from inboxes import api as inboxes_api
 from outreach import api as outreach_api
 from outreach import approval_pages, replies_api, tracking_api
@@ -63,6 +65,8 @@ urlpatterns = [
     path("admin/", admin.site.admin_view(views_admin.dashboard), name="jengu-dashboard"),
     path("admin/ops/", include((views_admin.urlpatterns, "jengu-ops"))),
     path("admin/approvals/", include((approval_pages.urlpatterns, "approvals"))),
+    path("admin/2fa/setup/", admin.site.admin_view(two_factor.setup), name="two-factor-setup"),
+    path("admin/2fa/verify/", admin.site.admin_view(two_factor.verify), name="two-factor-verify"),
     moved_admin("outreach", "compliance", ["suppression", "unsubscribetoken"]),
     moved_admin("aiengine", "jengu", ["providerwindow", "providerstate"]),
     path("admin/", admin.site.urls),
@@ -78,6 +82,7 @@ urlpatterns = [
         signed_in(SpectacularRedocView.as_view(url_name="schema")),
         name="api-redoc",
     ),
+    api("auth/token", AuthToken.as_view(), "auth-token"),  # no session: AllowAny, axes-counted
     api("prospects", prospects_api.ProspectListCreate.as_view(), "prospects"),
     api("prospects/import", import_api.ProspectImport.as_view(), "prospects-import"),
     api(

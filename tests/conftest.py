@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client, RequestFactory
 from hypothesis import settings as hypothesis_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -24,6 +25,18 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
+
+_client_login = Client.login
+
+
+def _login_with_a_request(self: Client, **credentials: Any) -> bool:
+    """``client.login()`` with a request, as a real login has: django-axes refuses any
+    ``authenticate()`` without one (that is how it counts failures per client address)."""
+    credentials.setdefault("request", RequestFactory().post("/admin/login/"))
+    return _client_login(self, **credentials)
+
+
+Client.login = _login_with_a_request  # type: ignore[method-assign, assignment]
 
 REQUIRE_POSTGRES = os.environ.get("JENGU_REQUIRE_POSTGRES") == "1"
 _skipped_postgres: list[str] = []

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# The one public API URL: the health check (the same view as /health).
-PUBLIC = {"/api/health/"}
+# The public API URLs: the health check (the same view as /health) and the token endpoint,
+# whose body is the credentials (tests/jengu/test_login_lockout.py).
+PUBLIC = {"/api/health/", "/api/auth/token/"}
 # Pages for a browser: an anonymous one is sent to the admin login.
 DOCS_PAGES = ["/api/docs/", "/api/redoc/"]
 

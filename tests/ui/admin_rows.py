@@ -15,8 +15,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.models import Schedule, Task
 from django_q.tasks import async_task
 
@@ -89,6 +91,10 @@ def seed_admin_rows() -> dict[type[models.Model], models.Model]:
         payload={"args": [prospect.pk]},
         attempts=3,
     )
+    # Another user's authenticator: a device of the user who walks the pages would (rightly)
+    # send every page to the two-factor code page.
+    phone_owner = get_user_model().objects.create_user("maria.fernandes", password="pw-maria-123")
+    TOTPDevice.objects.create(user=phone_owner, name="Authenticator app")
     suppress(
         email="no-thanks@quintadasrosas-agroturismo.example",
         reason="unsubscribed",

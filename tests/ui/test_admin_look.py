@@ -49,8 +49,8 @@ def _look(page: Any, url: str) -> list[str]:
     response = page.goto(url)
     if response is None or response.status != 200:
         return [f"answered {response.status if response else 'nothing'}"]
-    if "/login/" in page.url:
-        return ["sent to the login page"]
+    if "/login/" in page.url or "/2fa/" in page.url:
+        return [f"sent to {page.url}"]
     return layout_problems(page)
 
 

@@ -1,0 +1,1 @@
+"""Login security: lockout after failed logins (django-axes) and two-factor (django-otp)."""

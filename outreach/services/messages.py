@@ -12,6 +12,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
+from django.utils.html import linebreaks, urlize
+
 from compliance.services import list_unsubscribe_headers
 from core.errors import JenguError
 
@@ -77,3 +79,9 @@ def build_message(
     if html:
         msg.add_alternative(html, subtype="html")
     return msg.as_bytes(policy=POLICY)
+
+
+def text_as_html(text: str) -> str:
+    """The HTML alternative of a plain-text body: escaped, paragraphs kept, web addresses as
+    links (what a step that "also sends HTML" sends when its writer wrote text only)."""
+    return linebreaks(urlize(text, nofollow=False, autoescape=True))

@@ -8,12 +8,11 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
-from django.utils.html import escape, linebreaks
 
 from compliance.services import is_suppressed
 from inboxes.models import Inbox
 from outreach.models import Campaign, Enrollment, OutboundEmail, SequenceStep
-from outreach.services.messages import new_message_id
+from outreach.services.messages import new_message_id, text_as_html
 from outreach.services.suppression import stop_enrollments_for
 from outreach.services.variants import fill, variant_assign, variant_for
 from prospects.models import Contact
@@ -84,7 +83,7 @@ def _draft(
             draft,
             subject=fill(variant.subject, facts) if variant.subject else draft.subject,
             body=body,
-            html=linebreaks(escape(body)) if variant.body else draft.html,
+            html=text_as_html(body) if variant.body else draft.html,
         )
     return strategy, draft, facts, variant
 
@@ -137,7 +136,7 @@ def email_prepare(
                 recipient=contact.email,
                 subject=subject,
                 body_text=draft.body,
-                body_html=(draft.html or "") if step.html else "",
+                body_html=(draft.html or text_as_html(draft.body)) if step.html else "",
                 message_id=new_message_id(_placeholder_domain(enrollment)),
                 in_reply_to=in_reply_to,
                 references=references,

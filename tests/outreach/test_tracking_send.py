@@ -13,6 +13,7 @@ from django.test import Client
 from compliance.services import unsubscribe_token_for, unsubscribe_url
 from outreach.models import Campaign, OutboundEmail, TrackingEvent
 from outreach.services import run_send_pass
+from outreach.services.messages import text_as_html
 from outreach.services.prepare import prepare_due
 from outreach.services.tracking_links import read_click, read_open
 from tests.factories import CampaignFactory
@@ -154,3 +155,34 @@ def test_the_suspect_window_is_a_setting(smtp_server, settings) -> None:
         "HEAD request (a link check)",
     ]
     assert Campaign.objects.get(pk=email.enrollment.campaign_id).track_opens
+
+
+def test_an_html_step_sends_its_writers_text_as_html_and_tracking_applies(
+    smtp_server, settings
+) -> None:
+    """The writers write text; a step that also sends HTML gets it from the text (escaped,
+    paragraphs, links), so a tracked campaign's HTML steps are tracked without hand edits."""
+    with time_machine.travel(TUESDAY_10, tick=False):
+        smtp_inbox(smtp_server, settings)
+        campaign = CampaignFactory(track_opens=True, track_clicks=True)
+        campaign.steps.update(html=True)
+        (enrollment,) = enrolled(campaign)
+        prepare_due(now=TUESDAY_10)
+        email = OutboundEmail.objects.get(enrollment=enrollment)
+        assert email.body_text and email.body_html.startswith("<p>")
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            body_text="Rooms & rates: https://casa-azul.example/rooms\n\nBest, Ana",
+            body_html=text_as_html("Rooms & rates: https://casa-azul.example/rooms\n\nBest, Ana"),
+        )
+        assert run_send_pass().sent == 1
+    text, html = parts(smtp_server.messages[0])
+    assert "Rooms &amp; rates" in html and "<p>Best, Ana</p>" in html
+    assert "/t/c/" in html and "/t/o/" in html  # the link went through a signed click URL
+    assert "https://casa-azul.example/rooms" in text  # the text part keeps the original
+
+
+def test_text_as_html_escapes_and_links() -> None:
+    html = text_as_html('<b>Hi</b> "you"\nsee www.example.com\n\nbye')
+    assert html.startswith("<p>&lt;b&gt;Hi&lt;/b&gt; &quot;you&quot;<br>")
+    assert '<a href="http://www.example.com">www.example.com</a>' in html
+    assert html.endswith("<p>bye</p>")

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers
 
 from compliance.models import Suppression
 from core.api.filters import StrictChoiceFilter
+from core.api.permissions import ViewerReadsOperatorWrites
 
 
 class SuppressionSerializer(serializers.ModelSerializer):
@@ -31,6 +32,8 @@ class SuppressionFilter(django_filters.FilterSet):
 
 class SuppressionList(generics.ListAPIView):
     """Why is this address suppressed? ``?email=`` matches the address or its domain."""
+
+    permission_classes = [ViewerReadsOperatorWrites]
 
     serializer_class = SuppressionSerializer
     queryset = Suppression.objects.all()

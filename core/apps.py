@@ -38,8 +38,9 @@ def _sync_roles(sender: AppConfig, apps: Any = None, **kwargs: Any) -> None:
     from core.role_groups import sync_role_groups
 
     last = [config for config in global_apps.get_app_configs() if config.models_module][-1]
-    if sender.label != last.label or apps is None:
+    if sender.label != last.label:
         return
+    apps = apps or global_apps  # flush sends no migration state
     try:
         apps.get_model("auth", "Group")
     except LookupError:  # migrated back before auth existed

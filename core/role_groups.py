@@ -79,4 +79,25 @@ def upgrade_staff(apps: Any = global_apps) -> int:
     return count
 
 
-__all__ = ["ADMIN", "OPERATOR", "VIEWER", "sync_role_groups", "upgrade_staff"]
+def user_set_role(*, user: Any, role: str | None, actor: Any = None) -> bool:
+    """Give ``user`` exactly ``role`` (None: no role), leaving other groups alone; audited.
+    Idempotent: False when the user already had exactly that role."""
+    from django.contrib.auth.models import Group
+
+    from core.services import audit_record
+
+    if role is not None and role not in ROLES:
+        raise ValueError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    had = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    if had == ({role} if role else set()):
+        return False
+    user.groups.remove(*Group.objects.filter(name__in=had - {role}))
+    if role:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    user.__dict__.pop("_jengu_role", None)  # core.roles caches the role on the instance
+    detail = {"user": user.get_username(), "role": role or "", "was": sorted(had)}
+    audit_record(action="role_set", actor=actor, obj=user, detail=detail)
+    return True
+
+
+__all__ = ["ADMIN", "OPERATOR", "VIEWER", "sync_role_groups", "upgrade_staff", "user_set_role"]

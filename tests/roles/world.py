@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django_q.models import Schedule, Task
 from rest_framework.authtoken.models import Token
 
+from aiengine.models import AIUsage
 from compliance.services import unsubscribe_token_for
-from core.models import Alert
+from core.models import AIUsageDaily, Alert, MaintenanceReport, ProviderState, ProviderWindow
 from core.services import audit_record, deadletter_create, emergency_stop_set
-from inboxes.models import SeedMailbox
-from outreach.models import InboundMessage
+from inboxes.models import InboxDay, PlacementRun, SeedMailbox
+from outreach.models import DomainDay, InboundMessage, OutboundEmail, ShadowSend
 from outreach.services import suppress
-from prospects.models import DuplicateHint
+from prospects.models import CrawlHost, DuplicateHint, ImportJob, PipelineRun, ProspectEvent
 from tests.factories import EnrollmentFactory, InboxFactory, ProspectFactory
 
 # anonymous, a signed-in user in no role group, and the three roles
@@ -30,7 +33,7 @@ def user_for(who: str) -> Any:
         return None
     user, made = get_user_model().objects.get_or_create(username=f"{who}-user")
     if made:
-        user.set_password(f"pw-{who}-user-1")
+        user.set_unusable_password()  # signed in with force_login or a token: no slow hashing
         user.save()
         if who != "norole":
             user.groups.add(Group.objects.get_or_create(name=who)[0])
@@ -66,11 +69,37 @@ def build_world() -> dict[str, Any]:
     emergency_stop_set(active=False, reason="world")
     Alert.objects.create(kind=Alert.Kind.OTHER, title="look at me")
     audit_record(action="world_built", detail={})
+    _more_rows(enrollment, inbox)
     for who in WHO:
         user_for(who)
     return {"enrollment": enrollment, "inbox": inbox}
 
 
-@pytest.fixture
-def world(db: Any) -> dict[str, Any]:
-    return build_world()
+def _more_rows(enrollment: Any, inbox: Any) -> None:
+    """One plain row of the admin's other models, so their pages and actions see a real row."""
+    now, today = timezone.now(), timezone.localdate()
+    prospect, contact = enrollment.prospect, enrollment.contact
+    AIUsage.objects.create(provider="anthropic", purpose="write", outcome="ok")
+    AIUsageDaily.objects.create(date=today, provider="anthropic", outcome="ok")
+    MaintenanceReport.objects.create(started_at=now)
+    ProviderState.objects.create(provider="anthropic")
+    ProviderWindow.objects.create(provider="anthropic", window="minute", window_start=now)
+    InboxDay.objects.create(inbox=inbox, date=today, limit=5)
+    PlacementRun.objects.create()
+    DomainDay.objects.create(kind="domain", key="hotel.example", day=today)
+    OutboundEmail.objects.create(
+        enrollment=enrollment, step=1, prospect=prospect, contact=contact, inbox=inbox,
+        recipient=contact.email, message_id="<world-1@sender.example>", send_after=now,
+    )  # fmt: skip
+    ShadowSend.objects.create(recipient="a@hotel.example", step=1, message_id="<s@x>", at=now)
+    CrawlHost.objects.create(host="hotel.example", next_at=now)
+    ImportJob.objects.create(file=ContentFile(b"name\nCasa\n", name="world.csv"), name="w.csv")
+    PipelineRun.objects.create(kind="daily")
+    ProspectEvent.objects.create(prospect=prospect, kind="note", message="world")
+    Schedule.objects.create(func="math.floor", name="world")
+    for ok in (True, False):
+        Task.objects.create(
+            id=f"world-{ok}", name=f"world-{ok}", func="math.floor", started=now, stopped=now,
+            success=ok,
+        )  # fmt: skip
+    Token.objects.get_or_create(user=user_for("admin"))

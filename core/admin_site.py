@@ -39,6 +39,15 @@ class RoleAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return role_of(request.user) is not None
 
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        """Templates show a button only to a role that may press it (``can_operate``,
+        ``can_administer``); the views check again."""
+        context: dict[str, Any] = super().each_context(request)
+        context["role"] = role_of(request.user)
+        context["can_operate"] = has_role(request.user, OPERATOR)
+        context["can_administer"] = has_role(request.user, ADMIN)
+        return context
+
 
 def install() -> None:
     if not isinstance(admin.site, RoleAdminSite):

@@ -168,3 +168,20 @@ def test_a_token_carries_its_users_role(world: Any) -> None:
     entry = AuditLog.objects.filter(object_id=str(world["inbox"].pk)).latest("pk")
     assert entry.actor == user_for("operator")
     assert entry.actor_label == "operator-user"
+
+
+def test_buttons_show_only_to_a_role_that_may_press_them(world: Any) -> None:
+    stop = 'action="/admin/ops/emergency-stop/"'
+    pause = 'id="pause-inbox"'
+    inbox_page = f"/admin/inboxes/inbox/{world['inbox'].pk}/change/"
+    replay = 'data-action="discard"'
+    for who, may_stop, may_pause in (
+        ("viewer", False, False),
+        ("operator", False, True),
+        ("admin", True, True),
+    ):
+        client = _client(who)
+        assert (stop in client.get("/admin/").content.decode()) is may_stop, who
+        assert (pause in client.get(inbox_page).content.decode()) is may_pause, who
+        letters = client.get("/admin/jengu/deadletter/").content.decode()
+        assert (replay in letters) is may_stop, who

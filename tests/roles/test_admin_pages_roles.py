@@ -185,3 +185,21 @@ def test_buttons_show_only_to_a_role_that_may_press_them(world: Any) -> None:
         assert (pause in client.get(inbox_page).content.decode()) is may_pause, who
         letters = client.get("/admin/jengu/deadletter/").content.decode()
         assert (replay in letters) is may_stop, who
+
+
+def test_the_import_page_is_the_operators(world: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from prospects.models import ImportJob
+
+    url = "/admin/prospects/importjob/upload/"
+    jobs = ImportJob.objects.count()
+    viewer = _client("viewer")
+    assert viewer.get(url).status_code == 403
+    upload = {"file": SimpleUploadedFile("a.csv", b"name,city\nCasa,Porto\n")}
+    assert viewer.post(url, upload).status_code == 403
+    assert ImportJob.objects.count() == jobs
+    assert "Import prospects" not in viewer.get("/admin/prospects/prospect/").content.decode()
+    operator = _client("operator")
+    assert operator.get(url).status_code == 200
+    assert "Import prospects" in operator.get("/admin/prospects/prospect/").content.decode()

@@ -149,3 +149,11 @@ def test_no_role_below_it_runs_an_action(world: Any, model: Any, action: str) ->
         elif action in OPERATOR_ACTIONS | ADMIN_ACTIONS | {"delete_selected"}:
             offered = option in client.get(changelist).content.decode()
             assert offered == root_offers, (who, action)
+
+
+def test_every_admin_action_declares_the_permission_it_needs() -> None:
+    """Ours in ``@admin.action(permissions=...)``; a library's that declares none is given the
+    model's change permission when the admin site is set up (core.admin_site)."""
+    for model, model_admin in admin.site._registry.items():
+        for func, name, _description in model_admin._get_base_actions():
+            assert getattr(func, "allowed_permissions", None), (model._meta.label, name)

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from django_q.models import Schedule, Task
+from django_q.models import OrmQ, Schedule, Task
+from django_q.signing import SignedPackage
 from rest_framework.authtoken.models import Token
 
 from aiengine.models import AIUsage
@@ -102,4 +103,6 @@ def _more_rows(enrollment: Any, inbox: Any) -> None:
             id=f"world-{ok}", name=f"world-{ok}", func="math.floor", started=now, stopped=now,
             success=ok,
         )  # fmt: skip
+    task = {"id": "world-queued", "name": "world-queued", "func": "math.floor", "args": (1.5,)}
+    OrmQ.objects.create(key="default", payload=SignedPackage.dumps(task))
     Token.objects.get_or_create(user=user_for("admin"))

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aiengine.services.usage import rate_limit_status
+from core.api.permissions import ViewerReadsOperatorWrites
 
 
 class RateLimitStatus(APIView):
@@ -16,6 +17,8 @@ class RateLimitStatus(APIView):
     A limit of ``null`` means that dimension is not limited. ``backoff_until`` is null unless
     the provider is backing off after a 429 right now.
     """
+
+    permission_classes = [ViewerReadsOperatorWrites]
 
     @extend_schema(responses={200: OpenApiResponse(dict, description="providers and budget")})
     def get(self, request: Request) -> Response:

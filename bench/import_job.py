@@ -6,7 +6,7 @@ Generates the CSV of ``bench/import.py`` (fixed seed: hotels in 300 cities, ~4% 
 variants, ~1% bad rows) with ``--one-city`` rows in one city, named alike ("Hotel Teste Número
 000010": the near-duplicate check's worst case). Starts gunicorn as the Procfile does
 (``deploy/gunicorn.conf.py``, 2 workers) and ``manage.py qcluster`` (2 workers) on a PostgreSQL
-database of its own, uploads the file to ``POST /api/prospects/import`` with a staff token, and
+database of its own, uploads the file to ``POST /api/prospects/import`` with an operator's token, and
 polls the job until it is done, while a thread asks ``GET /api/health`` every 0.5 s.
 
 Prints the upload's answer time, the import's time, the peak RSS of each qcluster process
@@ -42,11 +42,13 @@ LIMIT_MB, HEALTH_LIMIT = 500, 1.0
 
 
 def prepare(db_name: str) -> tuple[str, str]:
-    """Migrate, empty the tables, make a staff token; (database URL, token)."""
+    """Migrate, empty the tables, make an operator's token; (database URL, token)."""
     url = _django.setup(db_name)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from rest_framework.authtoken.models import Token
+
+    from core.role_groups import user_set_role
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -54,7 +56,8 @@ def prepare(db_name: str) -> tuple[str, str]:
             "prospects_duplicatehint, prospects_pipelinerun, prospects_importjob, "
             "django_q_ormq, django_q_task RESTART IDENTITY CASCADE"
         )
-    user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True})
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    user_set_role(user=user, role="operator")  # imports are an operator's work (README "Roles")
     token, _ = Token.objects.get_or_create(user=user)
     return url, token.key
 

@@ -10,6 +10,7 @@ from compliance import hashing
 from compliance.models import Suppression
 from compliance.services import suppression_find_q
 from core.api.filters import StrictChoiceFilter
+from core.api.permissions import ViewerReadsOperatorWrites
 
 
 class SuppressionSerializer(serializers.ModelSerializer):
@@ -47,6 +48,8 @@ class SuppressionFilter(django_filters.FilterSet):
 
 class SuppressionList(generics.ListAPIView):
     """Why is this address suppressed? ``?email=`` matches the address or its domain."""
+
+    permission_classes = [ViewerReadsOperatorWrites]
 
     serializer_class = SuppressionSerializer
     queryset = Suppression.objects.all()

@@ -29,6 +29,7 @@ from compliance.models import Suppression
 from console.closed_days import closed_days
 from console.forecast_caps import CapPlan
 from core.api.filters import int_param
+from core.api.permissions import ViewerReadsOperatorWrites
 from core.services import emergency_stop_active
 from inboxes.models import Inbox, InboxDay
 from inboxes.services import local_date, warmup_limit
@@ -269,6 +270,8 @@ def forecast(*, n: int | None = None, now: datetime | None = None) -> dict[str, 
 
 class ForecastStatus(APIView):
     """When the N ready prospects will be contacted, from warmup, send days and capacity."""
+
+    permission_classes = [ViewerReadsOperatorWrites]
 
     @extend_schema(
         parameters=[

@@ -1,6 +1,8 @@
 """Admin-side views: the dashboard, the emergency stop, inbox pause/resume, dead-letter
-decisions (each behind a confirm page) and the forecast. Staff only (``admin_view``: login,
-``is_staff``, CSRF on every POST), except the favicon."""
+decisions (each behind a confirm page) and the forecast. Signed in with a role (core.roles,
+``role_view``: the role is checked before the form is read; CSRF on every POST), except the
+favicon: the emergency stop and dead-letter decisions are the admin role's, inbox pause and
+resume the operator's, the dashboard and the forecast anyone's."""
 
 from __future__ import annotations
 
@@ -21,8 +23,10 @@ from console.dashboard.deadletters import DECISIONS, allowed, letter_view
 from console.dashboard.svg import Column, column_chart
 from console.forecast import MAX_N, forecast
 from core import services
+from core.admin_site import role_view
 from core.errors import JenguError
 from core.models import DeadLetter
+from core.roles import ADMIN
 from inboxes import services as inbox_services
 from inboxes.models import Inbox
 from outreach.services import resolve_delivery_unknown
@@ -160,13 +164,13 @@ def forecast_page(request: HttpRequest) -> HttpResponse:
     return _page(request, "admin/jengu/forecast.html", "Forecast", plan=plan, chart=chart)
 
 
-def _staff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    return admin.site.admin_view(view)
+def _admins(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    return role_view(view, read=ADMIN, write=ADMIN)
 
 
 urlpatterns = [
-    path("emergency-stop/", _staff(emergency_stop), name="emergency-stop"),
-    path("inboxes/<int:pk>/<slug:action>/", _staff(inbox_action), name="inbox-action"),
-    path("dead-letters/<int:pk>/<slug:action>/", _staff(deadletter_action), name="dead-letter"),
-    path("forecast/", _staff(forecast_page), name="forecast"),
+    path("emergency-stop/", _admins(emergency_stop), name="emergency-stop"),
+    path("inboxes/<int:pk>/<slug:action>/", role_view(inbox_action), name="inbox-action"),
+    path("dead-letters/<int:pk>/<slug:action>/", _admins(deadletter_action), name="dead-letter"),
+    path("forecast/", role_view(forecast_page), name="forecast"),
 ]

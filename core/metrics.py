@@ -27,6 +27,8 @@ from prometheus_client.registry import Collector
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from core.roles import VIEWER, has_role
+
 HTTP_REQUESTS = Counter(
     "jengu_http_requests", "HTTP responses by method and status", ("method", "status")
 )
@@ -76,23 +78,24 @@ def connect_task_signals() -> None:
 
 
 # --- who may read /metrics --------------------------------------------------------------------
-def _staff_token(request: HttpRequest) -> bool:
+def _viewer_token(request: HttpRequest) -> bool:
     try:
         found = TokenAuthentication().authenticate(request)  # type: ignore[arg-type]
     except AuthenticationFailed:
         return False
-    return bool(found and found[0].is_staff)
+    return bool(found and has_role(found[0], VIEWER))
 
 
 def allowed(request: HttpRequest) -> bool:
-    """``Bearer METRICS_TOKEN``, a staff user's API token (``Token …``) or a staff session."""
+    """``Bearer METRICS_TOKEN``, the API token (``Token …``) or the session of a user with a
+    role (core.roles: viewer and up)."""
     token = settings.JENGU.get("METRICS_TOKEN", "")
     header = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(header.encode(), f"Bearer {token}".encode()):
         return True
     if header.startswith("Token "):
-        return _staff_token(request)
-    return bool(request.user.is_authenticated and request.user.is_staff)
+        return _viewer_token(request)
+    return has_role(request.user, VIEWER)
 
 
 def exposition(request: HttpRequest, collectors: Sequence[Collector]) -> HttpResponse:

@@ -23,9 +23,9 @@ def role_of(user: Any) -> str | None:
         return None
     if getattr(user, "is_superuser", False):
         return ADMIN
-    if hasattr(user, _CACHE):
-        cached: str | None = getattr(user, _CACHE)
-        return cached
+    cached: str | bool | None = getattr(user, _CACHE, False)
+    if cached is not False:
+        return cached if isinstance(cached, str) else None
     names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
     role = next((r for r in reversed(ROLES) if r in names), None)
     setattr(user, _CACHE, role)

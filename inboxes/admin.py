@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.admin_display import cut_column, when_column
+from core.admin_site import RoleActions
+from core.roles import ADMIN, has_role
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
 from inboxes.placement_admin import run_placement_test
@@ -79,7 +81,7 @@ class InboxDayInline(admin.TabularInline):
 
 
 @admin.register(Inbox)
-class InboxAdmin(PreflightAdminMixin, admin.ModelAdmin):
+class InboxAdmin(RoleActions, PreflightAdminMixin, admin.ModelAdmin):
     form = InboxForm
     list_display = [
         "key",
@@ -185,7 +187,17 @@ class InboxAdmin(PreflightAdminMixin, admin.ModelAdmin):
         used = (row.sent + row.reserved) if row else 0
         return f"{used}/{services.warmup_limit(obj, day)}"
 
-    @admin.action(description="Pause selected inboxes")
+    def get_fieldsets(self, request: HttpRequest, obj: Inbox | None = None) -> Any:
+        """The password field (write-only even for admins) is not even named to other roles."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if has_role(request.user, ADMIN):
+            return fieldsets
+        return [
+            (name, {**o, "fields": [f for f in o["fields"] if f != "password"]})
+            for name, o in fieldsets
+        ]
+
+    @admin.action(description="Pause selected inboxes", permissions=["operator"])
     def pause(self, request: HttpRequest, queryset: QuerySet) -> None:
         n = sum(
             services.inbox_pause(inbox=i, reason="paused in the admin", actor=request.user)
@@ -193,7 +205,7 @@ class InboxAdmin(PreflightAdminMixin, admin.ModelAdmin):
         )
         self.message_user(request, f"Paused {n} inbox(es).", messages.WARNING)
 
-    @admin.action(description="Resume selected inboxes")
+    @admin.action(description="Resume selected inboxes", permissions=["operator"])
     def resume(self, request: HttpRequest, queryset: QuerySet) -> None:
         n = sum(services.inbox_resume(inbox=i, actor=request.user) for i in queryset)
         self.message_user(request, f"Resumed {n} inbox(es).", messages.SUCCESS)

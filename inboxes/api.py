@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.fields import KeyOrIdField
-from core.api.permissions import IsStaff
+from core.api.permissions import AdminOnly, OperatorOnly, ViewerReadsOperatorWrites
 from core.api.serializers import StrictSerializer
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
@@ -137,6 +137,8 @@ def warmup_row(inbox: Inbox, now: Any) -> dict[str, Any]:
 class WarmupStatus(APIView):
     """Per inbox: warmup week and day, today's limit, reserved, sent, remaining, reset time."""
 
+    permission_classes = [ViewerReadsOperatorWrites]
+
     @extend_schema(responses={200: WARMUP})
     def get(self, request: Request) -> Response:
         now = timezone.now()
@@ -174,6 +176,8 @@ def health_row(inbox: Inbox) -> dict[str, Any]:
 
 
 class InboxStatus(APIView):
+    permission_classes = [ViewerReadsOperatorWrites]
+
     @extend_schema(responses={200: HEALTH})
     def get(self, request: Request) -> Response:
         return Response({"inboxes": [health_row(i) for i in Inbox.objects.all()]})
@@ -194,7 +198,7 @@ UNKNOWN_INBOX = {404: "No inbox with this key or id (code `inbox_not_found`)."}
 
 
 class PauseInbox(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
     error_responses = UNKNOWN_INBOX
 
     @extend_schema(request=PauseSerializer, responses={200: CHANGE})
@@ -209,7 +213,7 @@ class PauseInbox(APIView):
 
 
 class ResumeInbox(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
     error_responses = UNKNOWN_INBOX
 
     @extend_schema(request=ResumeSerializer, responses={200: CHANGE})
@@ -222,7 +226,7 @@ class ResumeInbox(APIView):
 
 
 class InitializeInboxes(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [AdminOnly]
 
     @extend_schema(request=None, responses={200: REGISTRY})
     def post(self, request: Request) -> Response:
@@ -250,7 +254,7 @@ PREFLIGHT_ANSWER = _shape(
 class InboxPreflightView(APIView):
     """Run an inbox's DNS preflight now, or set the operator's override."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
     error_responses = UNKNOWN_INBOX
 
     @extend_schema(request=PreflightSerializer, responses={200: PREFLIGHT_ANSWER})

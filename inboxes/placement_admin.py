@@ -16,7 +16,10 @@ from inboxes.services.placement import placement_enqueue
 from inboxes.services.placement_seeds import seed_save
 
 
-@admin.action(description="Run an inbox-placement test (send to every seed mailbox)")
+@admin.action(
+    description="Run an inbox-placement test (send to every seed mailbox)",
+    permissions=["operator"],
+)
 def run_placement_test(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
 ) -> None:

@@ -62,7 +62,7 @@ def preflight_details(inbox: Inbox) -> str:
     )
 
 
-@admin.action(description="Run DNS preflight")
+@admin.action(description="Run DNS preflight", permissions=["operator"])
 def run_dns_preflight(model_admin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet) -> None:
     rows = services.preflight_run_many(inboxes=list(qs), actor=request.user)
     if not rows:
@@ -74,7 +74,7 @@ def run_dns_preflight(model_admin: admin.ModelAdmin, request: HttpRequest, qs: Q
     model_admin.message_user(request, f"DNS preflight ran for {len(rows)} inbox(es){note}.", level)
 
 
-@admin.action(description="Send despite a failing DNS preflight (override)")
+@admin.action(description="Send despite a failing DNS preflight (override)", permissions=["admin"])
 def override_dns_preflight(
     model_admin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet
 ) -> None:
@@ -82,7 +82,7 @@ def override_dns_preflight(
     model_admin.message_user(request, f"Preflight overridden for {n} inbox(es).", messages.WARNING)
 
 
-@admin.action(description="Withdraw the DNS preflight override")
+@admin.action(description="Withdraw the DNS preflight override", permissions=["admin"])
 def clear_dns_override(model_admin: admin.ModelAdmin, request: HttpRequest, qs: QuerySet) -> None:
     n = sum(services.preflight_override(inbox=i, active=False, actor=request.user) for i in qs)
     model_admin.message_user(request, f"Override withdrawn for {n} inbox(es).", messages.SUCCESS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import user_passes_test
 from django.urls import URLPattern, include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
@@ -17,6 +17,7 @@ from console import views as views_admin
 from console.forecast import ForecastStatus
 from core import health
 from core.api import views as ops
+from core.roles import role_of
 from core.security import pages as two_factor
 from core.security.token_api import AuthToken
 from inboxes import api as inboxes_api
@@ -51,8 +52,9 @@ def moved_admin(old_app: str, new_app: str, models: list[str]) -> URLPattern:
 
 
 def signed_in(view: Any) -> Any:
-    """The API docs pages: an anonymous browser goes to the admin login, then comes back."""
-    return login_required(view, login_url="admin:login")
+    """The API docs pages, for any role (core.roles): anyone else goes to the admin login,
+    then comes back."""
+    return user_passes_test(lambda user: role_of(user) is not None, login_url="admin:login")(view)
 
 
 handler404 = "core.api.errors.not_found"  # JSON under /api/, Django's page elsewhere
@@ -70,7 +72,7 @@ urlpatterns = [
     moved_admin("outreach", "compliance", ["suppression", "unsubscribetoken"]),
     moved_admin("aiengine", "jengu", ["providerwindow", "providerstate"]),
     path("admin/", admin.site.urls),
-    # Signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]; README "API").
+    # Any role (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]; README "API").
     path("api/schema/", ops.SchemaView.as_view(), name="schema"),
     path(
         "api/docs/",

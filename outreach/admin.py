@@ -51,13 +51,12 @@ class EnrollmentAdmin(UnionSearchMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
 
-    @admin.action(description="Stop selected sequences (unsent emails are cancelled)")
+    @admin.action(
+        description="Stop selected sequences (unsent emails are cancelled)", permissions=["change"]
+    )
     def stop_sequences(self, request: HttpRequest, queryset: QuerySet) -> None:
-        n = services.enrollments_stop(
-            ids=queryset.values_list("pk", flat=True),
-            reason=f"stopped by {request.user}",
-            actor=request.user,
-        )
+        ids, reason = queryset.values_list("pk", flat=True), f"stopped by {request.user}"
+        n = services.enrollments_stop(ids=ids, reason=reason, actor=request.user)
         self.message_user(request, f"Stopped {n} sequence(s).", messages.SUCCESS)
 
 

@@ -181,13 +181,13 @@ class ReplyAdmin(UnionSearchMixin, admin.ModelAdmin):
             return f"snoozed until {timezone.localtime(obj.snoozed_until):%Y-%m-%d}"
         return "read" if obj.read_at else "unread"
 
-    @admin.action(description="Mark as read")
+    @admin.action(description="Mark as read", permissions=["change"])
     def mark_read(self, request: HttpRequest, queryset: QuerySet[Reply]) -> None:
         for pk in queryset.values_list("pk", flat=True):
             replies.reply_mark_read(reply_id=pk)
         self.message_user(request, f"{queryset.count()} marked read.")
 
-    @admin.action(description="Mark as unread")
+    @admin.action(description="Mark as unread", permissions=["change"])
     def mark_unread(self, request: HttpRequest, queryset: QuerySet[Reply]) -> None:
         for pk in queryset.values_list("pk", flat=True):
             replies.reply_mark_read(reply_id=pk, read=False)
@@ -212,7 +212,7 @@ class ReplyAdmin(UnionSearchMixin, admin.ModelAdmin):
                 answer = done  # a suggestion, or an answer to fix: shown again
             else:
                 return HttpResponseRedirect(request.get_full_path())
-        elif reply.read_at is None:
+        elif reply.read_at is None and self.has_change_permission(request, reply):
             reply = replies.reply_mark_read(reply_id=reply.pk)  # opened = read
         return self._thread_page(request, reply, answer)
 

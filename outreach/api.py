@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.permissions import IsStaff
+from core.api.permissions import OperatorOnly, ViewerReadsOperatorWrites
 from core.api.serializers import StrictSerializer
 from outreach import services
 from outreach.models import STRATEGIES, OutboundEmail
@@ -56,6 +56,8 @@ class SendEmail(APIView):
     """Queue a prospect's next email (202): ``send_after`` says when a send pass may take it
     (its step's delay, the recipient's send window, holidays and blackout days), ``reason`` why."""
 
+    permission_classes = [OperatorOnly]
+
     error_responses = {
         404: "No such prospect, or no such contact of it.",
         409: "The address is suppressed, an email to it is in flight, its sequence is "
@@ -94,7 +96,7 @@ class TriggerSendSerializer(StrictSerializer):
 class TriggerSend(APIView):
     """Run one send pass in the request. Concurrent passes are safe (the ledger decides)."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
 
     @extend_schema(request=TriggerSendSerializer, responses={200: PASS_REPORT})
     def post(self, request: Request) -> Response:
@@ -107,6 +109,8 @@ class TriggerSend(APIView):
 class DomainCapStatus(APIView):
     """Today's (UTC) sends per recipient domain and per mailbox provider, with their caps
     (``cap`` null = none; a campaign may set its own domain cap)."""
+
+    permission_classes = [ViewerReadsOperatorWrites]
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:

@@ -1,6 +1,7 @@
 """The admin's "Approval queue": each draft beside the facts its writer was given; edit,
-approve or reject one by one or in bulk. Staff only (``admin_view``: login, ``is_staff``,
-CSRF on every POST); every decision goes through ``outreach.services.approval``.
+approve or reject one by one or in bulk. Any role reads the queue; deciding is the operator's
+(``role_view``: checked before the form is read; CSRF on every POST); every decision goes
+through ``outreach.services.approval``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from core.admin_site import role_view
 from core.errors import JenguError
 from outreach.models import Campaign
 from outreach.services import approval
@@ -129,12 +131,8 @@ def _report(request: HttpRequest, result: approval.Decision, verb: str) -> None:
         messages.warning(request, f"Draft #{pk} not {verb}: {reason}.")
 
 
-def _staff(view: Any) -> Any:
-    return admin.site.admin_view(view)
-
-
 urlpatterns = [
-    path("", _staff(queue), name="queue"),
-    path("bulk/", _staff(bulk), name="bulk"),
-    path("<int:pk>/", _staff(decide), name="decide"),
+    path("", role_view(queue), name="queue"),
+    path("bulk/", role_view(bulk), name="bulk"),
+    path("<int:pk>/", role_view(decide), name="decide"),
 ]

@@ -12,28 +12,18 @@ from django import forms
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.fields import NotBlankCharField
 from core.api.filters import MAX_ID
-from core.api.permissions import IsStaff
+from core.api.permissions import OperatorOnly, ViewerReadsOperatorWrites
 from core.api.serializers import StrictSerializer
 from core.errors import NotFound
 from outreach.models import OutboundEmail
 from outreach.services import approval
 from outreach.services.approval import DraftEdit, InvalidDraft
-
-
-class ReadOrStaff(BasePermission):
-    """GET for any signed-in user (viewer), changes for staff (operator)."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if not (request.user and request.user.is_authenticated):
-            return False
-        return request.method in SAFE_METHODS or bool(request.user.is_staff)
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
@@ -96,6 +86,8 @@ def _queue() -> Any:
 class ApprovalList(generics.ListAPIView):
     """The drafts awaiting approval, newest first; ``?campaign=`` narrows to one campaign."""
 
+    permission_classes = [ViewerReadsOperatorWrites]
+
     serializer_class = ApprovalSerializer
     filterset_class = ApprovalFilter
 
@@ -153,7 +145,7 @@ NOT_AWAITING = {409: "The email is no longer awaiting approval (code `not_awaiti
 
 
 class ApprovalDetail(APIView):
-    permission_classes = [ReadOrStaff]
+    permission_classes = [ViewerReadsOperatorWrites]
     error_responses = NOT_AWAITING
 
     @extend_schema(responses={200: ApprovalSerializer})
@@ -177,7 +169,7 @@ class ApprovalDetail(APIView):
 class ApprovalApprove(APIView):
     """Approve one draft (optionally with a last edit of subject/body); a sender may claim it."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
     error_responses = NOT_AWAITING
 
     @extend_schema(request=EditSerializer, responses={200: ApprovalSerializer})
@@ -194,7 +186,7 @@ class ApprovalApprove(APIView):
 class ApprovalReject(APIView):
     """Reject one draft with a reason: it is never sent and its enrollment stops."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
     error_responses = NOT_AWAITING
 
     @extend_schema(request=ReasonSerializer, responses={200: ApprovalSerializer})
@@ -222,7 +214,7 @@ def _bulk_answer(verb: str) -> Any:
 class ApprovalBulkApprove(APIView):
     """Approve many drafts; those no longer awaiting approval are listed under ``skipped``."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
 
     @extend_schema(
         operation_id="approvals_bulk_approve",
@@ -238,7 +230,7 @@ class ApprovalBulkApprove(APIView):
 class ApprovalBulkReject(APIView):
     """Reject many drafts with one reason; those no longer awaiting are under ``skipped``."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
 
     @extend_schema(
         operation_id="approvals_bulk_reject",

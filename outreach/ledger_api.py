@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from core.api.filters import MAX_ID, choice_param, int_param
 from core.api.pagination import CURSOR_PARAMETER, PAGE_SIZE_PARAMETER, page_size
+from core.api.permissions import ViewerReadsOperatorWrites
 from outreach.models import InboundMessage, OutboundEmail
 from outreach.services.tracking import with_tracking_counts
 
@@ -178,6 +179,8 @@ def _after(qs: QuerySet[Any], rank: int, cursor: tuple[datetime, int, int] | Non
 
 
 class EmailList(APIView):
+    permission_classes = [ViewerReadsOperatorWrites]
+
     error_responses = {404: "A cursor that points to no page."}
 
     @extend_schema(

@@ -14,28 +14,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.filters import MAX_ID, StrictBooleanFilter, StrictChoiceFilter
-from core.api.permissions import IsStaff
+from core.api.permissions import OperatorOnly, ViewerReadsOperatorWrites
 from core.api.serializers import StrictSerializer
 from outreach.models import OutboundEmail, Reply
 from outreach.services import replies, replies_answer
 from outreach.services.replies_thread import reply_thread
 
 _INTEGER = re.compile(r"[0-9]{1,19}")  # ASCII digits only (int() would take " 7" or "٣")
-
-
-class ReadOrOperator(IsStaff):
-    """GET for any signed-in user; PATCH/POST for staff (the operator)."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in SAFE_METHODS:
-            return bool(request.user and request.user.is_authenticated)
-        return super().has_permission(request, view)
 
 
 class ReplySerializer(serializers.ModelSerializer):
@@ -144,6 +134,8 @@ class ReplyFilter(django_filters.FilterSet):
 class ReplyList(generics.ListAPIView):
     """Every human reply across all inboxes, newest first."""
 
+    permission_classes = [ViewerReadsOperatorWrites]
+
     serializer_class = ReplySerializer
     filterset_class = ReplyFilter
 
@@ -170,6 +162,8 @@ class LabelSerializer(serializers.ModelSerializer):
 class ReplyLabels(generics.ListAPIView):
     """Replies whose intent an operator corrected: labelled data for the classifier's corpus."""
 
+    permission_classes = [ViewerReadsOperatorWrites]
+
     serializer_class = LabelSerializer
 
     def get_queryset(self) -> QuerySet[Reply]:
@@ -186,7 +180,7 @@ class ReplyPatchSerializer(StrictSerializer):
 class ReplyDetail(APIView):
     """A reply with its whole thread and the prospect's card; PATCH acts on it."""
 
-    permission_classes = [ReadOrOperator]
+    permission_classes = [ViewerReadsOperatorWrites]
     error_responses = {422: "A snooze time in the past (code `snooze_in_past`)."}
 
     @extend_schema(responses={200: ReplyDetailSerializer})
@@ -249,7 +243,7 @@ def queued(email: OutboundEmail) -> dict[str, Any]:
 class ReplyAnswer(APIView):
     """Answer from the inbox the prospect wrote to, threaded; sent right away (202)."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
     error_responses = {
         409: "The address is suppressed (code `suppressed`).",
         422: "The reply is in no thread of ours, or came to no inbox of ours (`code` says which).",
@@ -272,7 +266,7 @@ class ReplyAnswer(APIView):
 class ReplySuggest(APIView):
     """An AI-suggested answer to start from (the offline templates without an AI key)."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
 
     @extend_schema(
         request=None,

@@ -128,19 +128,26 @@ class ProspectAdmin(IndexedSearchMixin, admin.ModelAdmin):
     def social_table(self, obj: Prospect) -> str:
         return value_table(obj.social)
 
-    @admin.action(description="Enrich now (read the website again, then verify contacts)")
+    @admin.action(
+        description="Enrich now (read the website again, then verify contacts)",
+        permissions=["change"],
+    )
     def enrich_now(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
         ids = list(queryset.filter(archived=False).values_list("pk", flat=True)[:1000])
         for prospect_id in ids:
             enqueue(ENRICH_TASK, prospect_id)
         self.message_user(request, f"Queued enrichment of {len(ids)} prospect(s).")
 
-    @admin.action(description="Recompute score (and move between enriched and ready)")
+    @admin.action(
+        description="Recompute score (and move between enriched and ready)", permissions=["change"]
+    )
     def rescore(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
         moved = sum(prospect_score(prospect=p).stage_changed for p in queryset[:1000])
         self.message_user(request, f"Rescored; {moved} prospect(s) changed stage.")
 
-    @admin.action(description="Re-run dedup (look for near-duplicates again)")
+    @admin.action(
+        description="Re-run dedup (look for near-duplicates again)", permissions=["change"]
+    )
     def rerun_dedup(self, request: HttpRequest, queryset: QuerySet[Prospect]) -> None:
         found = hints_for_prospects(queryset.values_list("pk", flat=True)[:1000])
         self.message_user(request, f"Dedup re-run: {found} near-duplicate pair(s) found.")
@@ -203,7 +210,7 @@ class ContactAdmin(UnionSearchMixin, admin.ModelAdmin):
     def soft_bounce_dates(self, obj: Contact) -> str:
         return value_table(obj.soft_bounces)
 
-    @admin.action(description="Find / verify the address now")
+    @admin.action(description="Find / verify the address now", permissions=["change"])
     def verify_now(self, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
         ids = list(queryset.values_list("pk", flat=True)[:1000])
         for contact_id in ids:

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from core.api.fields import NotBlankCharField, WebsiteField
 from core.api.filters import StrictBooleanFilter, StrictChoiceFilter
-from core.api.permissions import IsStaff
+from core.api.permissions import OperatorOnly, ViewerReadsOperatorWrites
 from core.api.serializers import StrictSerializer
 from prospects.models import Contact, Prospect
 from prospects.normalize import email_problem
@@ -151,6 +151,8 @@ class ProspectFilter(django_filters.FilterSet):
 
 
 class ProspectListCreate(generics.ListCreateAPIView):
+    permission_classes = [ViewerReadsOperatorWrites]
+
     serializer_class = ProspectSerializer
     queryset = Prospect.objects.prefetch_related("contacts")
     filterset_class = ProspectFilter
@@ -173,6 +175,8 @@ class ProspectListCreate(generics.ListCreateAPIView):
 
 
 class ProspectDetail(generics.RetrieveAPIView):
+    permission_classes = [ViewerReadsOperatorWrites]
+
     serializer_class = ProspectSerializer
     queryset = Prospect.objects.prefetch_related("contacts")
 
@@ -180,7 +184,7 @@ class ProspectDetail(generics.RetrieveAPIView):
 class TriggerScrape(APIView):
     """``POST /api/admin/trigger-scrape``: run the sourcing part now; answers with the run."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [OperatorOnly]
 
     @extend_schema(request=None, responses={200: dict})
     def post(self, request: Request) -> Response:

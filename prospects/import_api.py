@@ -16,7 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.permissions import OperatorOnly, ViewerReadsOperatorWrites
 from core.api.serializers import StrictSerializer
+from core.roles import ADMIN, has_role
 from prospects.conf import KnobLimit
 from prospects.models import ImportJob
 from prospects.services.import_jobs import import_job_create
@@ -71,6 +73,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
 class ProspectImport(APIView):
     """``POST /api/prospects/import`` (multipart ``file``, optional ``source``): 202 at once."""
 
+    permission_classes = [OperatorOnly]
+
     parser_classes = [MultiPartParser, FormParser]
     max_body_bytes = KnobLimit("IMPORT_MAX_BYTES")
 
@@ -91,12 +95,14 @@ class ProspectImport(APIView):
 
 
 class ImportJobDetail(generics.RetrieveAPIView):
-    """``GET /api/prospects/import/{id}``: the owner's or, for staff, anyone's; else 404."""
+    """``GET /api/prospects/import/{id}``: the owner's or, for an admin, anyone's; else 404."""
+
+    permission_classes = [ViewerReadsOperatorWrites]
 
     serializer_class = ImportJobSerializer
 
     def get_queryset(self) -> QuerySet[ImportJob]:
         jobs = ImportJob.objects.all()
-        if self.request.user.is_staff:
+        if has_role(self.request.user, ADMIN):
             return jobs
         return jobs.filter(owner_id=self.request.user.pk)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client, RequestFactory
 from hypothesis import settings as hypothesis_settings
@@ -100,23 +101,50 @@ def _token_client(user: Any) -> APIClient:
     return client
 
 
+def with_role(user: Any, role: str | None) -> Any:
+    """Put ``user`` in the group of ``role`` (core.roles); None leaves it without a role."""
+    if role:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def role_user(django_user_model: Any) -> Any:
+    """``role_user("viewer")``: a new user with that role (None: a user with no role)."""
+
+    def make(role: str | None, username: str | None = None) -> Any:
+        name = username or f"{role or 'norole'}-user"
+        user = django_user_model.objects.create_user(name, password=f"pw-{name}-1")
+        return with_role(user, role)
+
+    return make
+
+
 @pytest.fixture
 def staff_user(django_user_model: Any) -> Any:
-    return django_user_model.objects.create_user(
-        "operator", password="pw-operator-1", is_staff=True
-    )
+    """The API's all-rights user: the ``admin`` role (not staff: roles come from groups)."""
+    user = django_user_model.objects.create_user("operator", password="pw-operator-1")
+    return with_role(user, "admin")
 
 
 @pytest.fixture
 def api(staff_user: Any) -> APIClient:
-    """An API client authenticated with a staff user's token."""
+    """An API client authenticated with the token of a user with the admin role."""
     return _token_client(staff_user)
 
 
 @pytest.fixture
 def user_api(django_user_model: Any) -> APIClient:
-    """An API client authenticated as a non-staff user."""
-    return _token_client(django_user_model.objects.create_user("viewer", password="pw-viewer-1"))
+    """An API client authenticated as a viewer (GET only)."""
+    user = django_user_model.objects.create_user("viewer", password="pw-viewer-1")
+    return _token_client(with_role(user, "viewer"))
+
+
+@pytest.fixture
+def operator_api(django_user_model: Any) -> APIClient:
+    """An API client authenticated as an operator."""
+    user = django_user_model.objects.create_user("op", password="pw-op-1")
+    return _token_client(with_role(user, "operator"))
 
 
 @pytest.fixture

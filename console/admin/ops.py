@@ -113,11 +113,11 @@ class DeadLetterAdmin(admin.ModelAdmin):
         for line in failed:
             self.message_user(request, line, messages.WARNING)
 
-    @admin.action(description="Replay (re-enqueue) selected")
+    @admin.action(description="Replay (re-enqueue) selected", permissions=["change"])
     def replay(self, request: HttpRequest, queryset: QuerySet) -> Any:
         return self._apply(request, queryset, "deadletter_replay")
 
-    @admin.action(description="Discard selected")
+    @admin.action(description="Discard selected", permissions=["change"])
     def discard(self, request: HttpRequest, queryset: QuerySet) -> Any:
         return self._apply(request, queryset, "deadletter_discard")
 
@@ -165,14 +165,14 @@ class SwitchAdmin(admin.ModelAdmin):
         color = "#b00" if obj.active else "#080"
         return format_html('<b style="color:{}">{}</b>', color, "ON" if obj.active else "off")
 
-    @admin.action(description="Turn ON (emergency stop halts all sending)")
+    @admin.action(description="Turn ON (emergency stop halts all sending)", permissions=["change"])
     def turn_on(self, request: HttpRequest, queryset: QuerySet) -> None:
         for switch in queryset:
             if switch.name == Switch.EMERGENCY_STOP:
                 services.emergency_stop_set(active=True, actor=request.user, reason="admin")
         self.message_user(request, "Switched on.", messages.WARNING)
 
-    @admin.action(description="Turn off")
+    @admin.action(description="Turn off", permissions=["change"])
     def turn_off(self, request: HttpRequest, queryset: QuerySet) -> None:
         for switch in queryset:
             if switch.name == Switch.EMERGENCY_STOP:
@@ -209,7 +209,7 @@ class AlertAdmin(admin.ModelAdmin):
     def data_table(self, obj: Alert) -> str:
         return value_table(obj.data)
 
-    @admin.action(description="Acknowledge selected alerts")
+    @admin.action(description="Acknowledge selected alerts", permissions=["change"])
     def acknowledge(self, request: HttpRequest, queryset: QuerySet) -> None:
         ids = list(queryset.values_list("pk", flat=True))
         n = services.alert_acknowledge(alert_ids=ids, actor=request.user)

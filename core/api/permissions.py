@@ -43,7 +43,8 @@ class ViewerReadsAdminWrites(_Role):
 
 
 class IsStaff(IsAdminUser):
-    """Legacy: staff only. Being replaced view by view with the role classes above."""
+    """Legacy (``is_staff``), used by no view: every endpoint names a role class above, and
+    tests/roles/test_api_roles.py refuses a view that does not."""
 
 
 __all__ = [

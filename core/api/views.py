@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from core import services
 from core.api.filters import StrictBooleanFilter, StrictChoiceFilter
-from core.api.permissions import IsStaff
+from core.api.permissions import AdminOnly, ViewerReadsAdminWrites, ViewerReadsOperatorWrites
 from core.api.serializers import StrictSerializer
 from core.models import DeadLetter
 
@@ -26,7 +26,7 @@ class EmergencyStopSerializer(StrictSerializer):
 class EmergencyStop(APIView):
     """Halts all sending at once; checked at claim time. Default inactive."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [ViewerReadsAdminWrites]
 
     @extend_schema(responses={200: EmergencyStopSerializer})
     def get(self, request: Request) -> Response:
@@ -75,7 +75,7 @@ class DeadLetterFilter(django_filters.FilterSet):
 
 
 class DeadLetterList(generics.ListAPIView):
-    permission_classes = [IsStaff]
+    permission_classes = [ViewerReadsAdminWrites]
     serializer_class = DeadLetterSerializer
     queryset = DeadLetter.objects.all()
     filterset_class = DeadLetterFilter
@@ -85,7 +85,7 @@ ALREADY_RESOLVED = {409: "The dead letter is already resolved (code `already_res
 
 
 class DeadLetterReplay(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [AdminOnly]
     error_responses = ALREADY_RESOLVED
 
     @extend_schema(request=None, responses={200: DeadLetterSerializer})
@@ -95,7 +95,7 @@ class DeadLetterReplay(APIView):
 
 
 class DeadLetterDiscard(APIView):
-    permission_classes = [IsStaff]
+    permission_classes = [AdminOnly]
     error_responses = ALREADY_RESOLVED
 
     @extend_schema(request=None, responses={200: DeadLetterSerializer})
@@ -107,6 +107,8 @@ class DeadLetterDiscard(APIView):
 class SchemaView(SpectacularAPIView):
     """``/api/schema/``: the schema in YAML or JSON (``?format=json``); an error (401 without
     credentials) in JSON whatever was asked, like every other error of the API."""
+
+    permission_classes = [ViewerReadsOperatorWrites]
 
     def handle_exception(self, exc: Exception) -> Response:
         response = super().handle_exception(exc)

@@ -184,7 +184,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A role (core.roles) for every endpoint, even one that forgets to name its own class.
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.ViewerReadsOperatorWrites"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.NewestFirstCursorPagination",
     # a view with a filterset_class filters with it; invalid values are a 400 (core.api.filters)
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -219,7 +220,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # The schema maps the attack surface of an internal tool: signed-in users only (README "API").
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["core.api.permissions.ViewerReadsOperatorWrites"],
     "ENUM_NAME_OVERRIDES": {
         "InboxStatusEnum": "inboxes.models.Inbox.Status",
         "EmailStatusEnum": "outreach.models.OutboundEmail.Status",

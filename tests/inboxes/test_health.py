@@ -251,7 +251,7 @@ def test_a_disabled_inbox_is_neither_paused_nor_resumed(api: APIClient) -> None:
 
 
 @pytest.mark.parametrize("path", ["/api/admin/pause-inbox", "/api/admin/resume-inbox"])
-def test_pause_and_resume_need_staff(path: str, user_api: APIClient) -> None:
+def test_pause_and_resume_need_an_operator(path: str, user_api: APIClient) -> None:
     _paused()
     response = user_api.post(path, {"inboxId": "smtp-1"}, format="json")
     assert response.status_code == 403

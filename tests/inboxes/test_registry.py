@@ -216,7 +216,7 @@ def test_azure_mailbox_becomes_the_graph_inbox(settings: Any, api: APIClient) ->
     assert _report(api)["disabled"] == ["graph"]
 
 
-def test_initialize_needs_a_staff_token(user_api: APIClient, anon_client: APIClient) -> None:
+def test_initialize_needs_an_admin_token(user_api: APIClient, anon_client: APIClient) -> None:
     assert user_api.post(URL).status_code == 403
     assert anon_client.post(URL).status_code in (401, 403)
 

@@ -108,11 +108,11 @@ def _engine() -> str:
         ("nobody", 401),
         ("wrong bearer", 401),
         ("bearer", 200),
-        ("staff token", 200),
-        ("user token", 401),
+        ("role token", 200),
+        ("no-role token", 401),
         ("unknown token", 401),
-        ("staff session", 200),
-        ("user session", 401),
+        ("role session", 200),
+        ("no-role session", 401),
     ],
 )
 def test_who_may_scrape(who: str, expected: int, staff_user: Any, django_user_model: Any) -> None:
@@ -123,12 +123,12 @@ def test_who_may_scrape(who: str, expected: int, staff_user: Any, django_user_mo
     headers = {
         "wrong bearer": {"HTTP_AUTHORIZATION": "Bearer nope"},
         "bearer": BEARER,
-        "staff token": {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=staff_user)}"},
-        "user token": {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user)}"},
+        "role token": {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=staff_user)}"},
+        "no-role token": {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user)}"},
         "unknown token": {"HTTP_AUTHORIZATION": "Token 0123456789abcdef"},
     }.get(who, {})
     if who.endswith("session"):
-        client.force_login(staff_user if who == "staff session" else user)
+        client.force_login(staff_user if who == "role session" else user)
     response = client.get("/metrics", **headers)
     assert response.status_code == expected
     assert (b"jengu_queue_depth" in response.content) == (expected == 200)

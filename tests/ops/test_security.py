@@ -77,12 +77,12 @@ def test_pages_carry_the_security_headers(anon_client, settings) -> None:
     assert "camera=()" in page["Permissions-Policy"]
 
 
-def test_the_admin_requires_a_staff_login(client, django_user_model) -> None:
+def test_the_admin_requires_a_login_with_a_role(client, django_user_model) -> None:
     for url in ("/admin/", "/admin/jengu/deadletter/", "/admin/inboxes/inbox/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     django_user_model.objects.create_user("viewer", password="pw-viewer-123")
-    client.login(username="viewer", password="pw-viewer-123")  # not staff
+    client.login(username="viewer", password="pw-viewer-123")  # no role
     assert client.get("/admin/inboxes/inbox/").status_code == 302
     assert client.get("/admin/login/").status_code == 200
 

@@ -157,7 +157,7 @@ def test_an_email_never_in_the_queue_is_not_an_approval(api: APIClient) -> None:
     assert api.post(f"/api/approvals/{queued.pk}/approve", format="json").status_code == 409
 
 
-def test_reading_needs_a_user_and_deciding_needs_staff(
+def test_reading_needs_a_viewer_and_deciding_an_operator(
     anon_client: APIClient, user_api: APIClient
 ) -> None:
     (email,) = _drafts()

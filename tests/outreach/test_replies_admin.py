@@ -76,9 +76,20 @@ def test_the_forms_call_the_services(operator_client, smtp_server, settings) -> 
     assert answer.body_text.startswith("See you Tuesday.")
 
 
-def test_a_viewer_without_rights_cannot_act(client, django_user_model, smtp_server, settings):
+def test_a_viewer_reads_but_cannot_act(client, role_user, smtp_server, settings):
     t = sent_and_replied(smtp_server, settings)
-    client.force_login(django_user_model.objects.create_user("v", password="x", is_staff=True))
-    assert client.get(LIST).status_code == 403
+    client.force_login(role_user("viewer"))
+    assert client.get(LIST).status_code == 200
+    assert client.get(f"{LIST}{t.reply.pk}/change/").status_code == 200
+    assert Reply.objects.get(pk=t.reply.pk).read_at is None  # a viewer's look changes nothing
+    answer = {"action": "answer", "body": "x"}
+    assert client.post(f"{LIST}{t.reply.pk}/change/", answer).status_code == 403
+    assert not OutboundEmail.objects.filter(strategy="answer").exists()
+
+
+def test_a_user_without_a_role_is_sent_to_the_login(client, role_user, smtp_server, settings):
+    t = sent_and_replied(smtp_server, settings)
+    client.force_login(role_user(None))
+    assert client.get(LIST).status_code == 302
     client.post(f"{LIST}{t.reply.pk}/change/", {"action": "answer", "body": "x"})
     assert not OutboundEmail.objects.filter(strategy="answer").exists()

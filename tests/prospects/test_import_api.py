@@ -50,14 +50,14 @@ def test_upload_answers_with_the_summary(api: APIClient, run_tasks: Any) -> None
     assert (again["created"], again["updated"], again["duplicates"]) == (0, 0, 5)
 
 
-def test_upload_of_a_sql_dump_and_a_source(user_api: APIClient, run_tasks: Any) -> None:
+def test_upload_of_a_sql_dump_and_a_source(operator_api: APIClient, run_tasks: Any) -> None:
     with run_tasks(execute=True):
-        response = upload(user_api, "latin1.csv", source="trade_fair")
-    assert finished(user_api, response)["created"] == 3
+        response = upload(operator_api, "latin1.csv", source="trade_fair")
+    assert finished(operator_api, response)["created"] == 3
     assert set(Prospect.objects.values_list("lead_source", flat=True)) == {"trade_fair"}
     with run_tasks(execute=True):
-        response = upload(user_api, "d1_export.sql")
-    assert finished(user_api, response)["created"] == 4
+        response = upload(operator_api, "d1_export.sql")
+    assert finished(operator_api, response)["created"] == 4
 
 
 def test_missing_file_is_a_400_naming_the_field(api: APIClient) -> None:
@@ -107,7 +107,7 @@ def test_trigger_scrape_imports_waiting_files_and_places(
     assert len(default_storage.listdir("imports/done/")[1]) == 1
 
 
-def test_trigger_scrape_is_for_staff_only(user_api: APIClient, anon_client: APIClient) -> None:
+def test_trigger_scrape_is_for_operators_only(user_api: APIClient, anon_client: APIClient) -> None:
     assert user_api.post("/api/admin/trigger-scrape").status_code == 403
     assert anon_client.post("/api/admin/trigger-scrape").status_code == 401
     assert PipelineRun.objects.count() == 0

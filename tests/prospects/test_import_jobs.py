@@ -83,20 +83,19 @@ def test_the_job_is_polled_until_done_over_several_deliveries(
     assert rows_in_database() == (5, 6, 5)
 
 
-def test_only_the_owner_or_staff_see_a_job(
-    user_api: APIClient, api: APIClient, anon_client: APIClient, django_user_model: Any
+def test_only_the_owner_or_an_admin_see_a_job(
+    operator_api: APIClient, api: APIClient, anon_client: APIClient, role_user: Any
 ) -> None:
-    response = upload(user_api, "generic.csv")
+    response = upload(operator_api, "generic.csv")
     url = response.json()["url"]
-    assert user_api.get(url).status_code == 200
-    assert api.get(url).status_code == 200  # staff
-    other = django_user_model.objects.create_user("other", password="pw-other-1")
+    assert operator_api.get(url).status_code == 200
+    assert api.get(url).status_code == 200  # the admin role
     stranger = APIClient()
-    stranger.force_authenticate(other)
+    stranger.force_authenticate(role_user("operator", "other"))
     assert stranger.get(url).status_code == 404
     assert anon_client.get(url).status_code == 401
     assert api.get(f"{URL}/999999").status_code == 404
-    assert user_api.get(f"{URL}/999999").json()["code"] == "not_found"
+    assert operator_api.get(f"{URL}/999999").json()["code"] == "not_found"
 
 
 def _multipart(size_of_file: int) -> dict[str, Any]:

@@ -122,7 +122,7 @@ def test_the_campaign_filter_narrows_the_queue(admin_client: Client) -> None:
     assert page.count('class="ja-draft"') == 1
 
 
-def test_only_staff_see_the_queue(client: Client, django_user_model: Any) -> None:
+def test_only_roles_see_the_queue(client: Client, django_user_model: Any) -> None:
     django_user_model.objects.create_user("viewer", password="pw-viewer-123")
     client.login(username="viewer", password="pw-viewer-123")
     (email,) = drafts()

@@ -81,7 +81,7 @@ def test_the_dashboard_lists_the_latest_alerts(admin_client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_the_dashboard_needs_a_staff_login(client: Client, django_user_model: Any) -> None:
+def test_the_dashboard_needs_a_login_with_a_role(client: Client, django_user_model: Any) -> None:
     assert client.get("/admin/").status_code == 302
     django_user_model.objects.create_user("viewer", password="pw-viewer-1")
     client.login(username="viewer", password="pw-viewer-1")
@@ -119,7 +119,9 @@ def test_turning_the_emergency_stop_off_is_one_click(admin_client: Client) -> No
 
 
 @pytest.mark.django_db
-def test_the_emergency_toggle_needs_csrf_and_staff(admin_user: Any, django_user_model: Any) -> None:
+def test_the_emergency_toggle_needs_csrf_and_the_admin_role(
+    admin_user: Any, django_user_model: Any
+) -> None:
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(admin_user)
     data = {"active": "on", "confirmed": "yes"}

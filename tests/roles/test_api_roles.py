@@ -20,7 +20,9 @@ from core.api.permissions import (
 from core.roles import ROLES
 from tests.roles.world import WHO, token_for, user_for
 
-PUBLIC = {"api-health"}  # no authentication at all (load balancers); not a DRF view
+# No authentication at all: the health check (load balancers; not a DRF view) and the login that
+# hands out a token (tests/jengu/test_login_lockout.py: lockout, 2FA).
+PUBLIC = {"api-health", "auth-token"}
 DOCS = {"api-docs", "api-redoc"}  # browser pages: a session with any role (tested below)
 V, OP, A, VA = ViewerReadsOperatorWrites, OperatorOnly, AdminOnly, ViewerReadsAdminWrites
 # The mapping the issue asks for, for the routes that exist today (new ones are checked below

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_q.models import OrmQ, Schedule, Task
 from django_q.signing import SignedPackage
 from rest_framework.authtoken.models import Token
@@ -106,3 +108,11 @@ def _more_rows(enrollment: Any, inbox: Any) -> None:
     task = {"id": "world-queued", "name": "world-queued", "func": "math.floor", "args": (1.5,)}
     OrmQ.objects.create(key="default", payload=SignedPackage.dumps(task))
     Token.objects.get_or_create(user=user_for("admin"))
+    # the login-security models (django-axes, django-otp): their pages and delete actions too
+    seen = {"username": "mallory", "ip_address": "203.0.113.9", "user_agent": "curl/8",
+            "path_info": "/admin/login/", "http_accept": "*/*"}  # fmt: skip
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
+    AccessFailureLog.objects.create(**seen, locked_out=False)
+    AccessLog.objects.create(**seen)
+    phone_owner = get_user_model().objects.create_user("phone-owner")  # no role: no one's session
+    TOTPDevice.objects.create(user=phone_owner, name="Authenticator app")

@@ -126,8 +126,11 @@ def test_blackout_grammar_and_the_admin_field(admin_client) -> None:
         "name": campaign.name,
         "strategy": "cold_direct",
         "status": "active",
+        "ab_min_sample": "100",
         "steps-TOTAL_FORMS": "0",
         "steps-INITIAL_FORMS": "0",
+        "variants-TOTAL_FORMS": "0",
+        "variants-INITIAL_FORMS": "0",
     }
     bad = admin_client.post(url, {**form, "blackout_dates": "2026-12-26..2026-12-24"})
     assert bad.status_code == 200 and "must run forwards" in bad.content.decode()

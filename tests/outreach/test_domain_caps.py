@@ -237,7 +237,9 @@ def test_a_reserved_test_domain_gets_only_the_domain_cap(settings: Any) -> None:
 def test_the_admin_sets_a_campaign_cap_and_shows_the_counters(admin_client: Any) -> None:
     campaign = CampaignFactory()
     form = {"name": campaign.name, "strategy": campaign.strategy, "status": "active"}
-    form |= {"domain_daily_cap": "5", "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0"}
+    form |= {"domain_daily_cap": "5", "ab_min_sample": "100"}
+    form |= {"steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0"}
+    form |= {"variants-TOTAL_FORMS": "0", "variants-INITIAL_FORMS": "0"}
     page = admin_client.post(f"/admin/outreach/campaign/{campaign.pk}/change/", form)
     assert page.status_code == 302, page.content[:2000]
     campaign.refresh_from_db()

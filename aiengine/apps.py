@@ -9,7 +9,9 @@ class AiengineConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from aiengine.ratelimit import record_usage
+        from aiengine.ratelimit import record_usage, usage_row
         from core.ratelimit import set_recorder
 
-        set_recorder(record_usage)  # every limited call (LLM or vendor) leaves an AIUsage row
+        set_recorder(
+            record_usage, usage_row
+        )  # every limited call (LLM or vendor) leaves an AIUsage row

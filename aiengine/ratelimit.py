@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from aiengine.limits import AI_DEFAULTS, budget_limit, limits_for
 from aiengine.models import AIUsage
 from core import ratelimit as counters
@@ -32,6 +34,7 @@ from core.ratelimit import (  # re-exported: the limiter's API as aiengine's cal
     record_refusal,
     window_starts,
 )
+from core.ratelimit.single import RecordRow
 
 __all__ = [
     "AI_DEFAULTS",
@@ -53,6 +56,7 @@ __all__ = [
     "record_usage",
     "reserve",
     "settle",
+    "usage_row",
     "window_starts",
 ]
 
@@ -104,7 +108,7 @@ def settle(
         latency_ms=latency_ms,
         error=error,
     )
-    return counters.settle(reservation, call, record_usage)
+    return counters.settle(reservation, call, record_usage, usage_row)
 
 
 def record_usage(call: CallRecord) -> AIUsage:
@@ -119,4 +123,34 @@ def record_usage(call: CallRecord) -> AIUsage:
         latency_ms=max(0, call.latency_ms),
         outcome=call.outcome,
         error=call.error[:2000],
+    )
+
+
+_USAGE_COLUMNS = {
+    f.attname: str(f.column) for f in AIUsage._meta.concrete_fields if not f.primary_key
+}
+
+
+def usage_row(call: CallRecord) -> RecordRow:
+    """``record_usage`` as a row, for a settle done in one statement (PostgreSQL)."""
+    values = {
+        "provider": call.provider,
+        "model": call.model[:100],
+        "purpose": call.purpose[:32],
+        "tokens_in": call.tokens_in,
+        "tokens_out": call.tokens_out,
+        "cost_usd": call.cost_usd,
+        "latency_ms": max(0, call.latency_ms),
+        "outcome": call.outcome,
+        "error": call.error[:2000],
+        "created_at": timezone.now(),
+    }
+
+    def built(pk: int) -> AIUsage:
+        usage = AIUsage(id=pk, **values)
+        usage._state.adding = False
+        return usage
+
+    return RecordRow(
+        AIUsage._meta.db_table, {_USAGE_COLUMNS[k]: v for k, v in values.items()}, built
     )

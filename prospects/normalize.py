@@ -39,6 +39,8 @@ from email_validator import EmailNotValidError, EmailSyntaxError, validate_email
 from publicsuffixlist import PSLFILE, PublicSuffixList
 from rapidfuzz import fuzz
 
+from prospects.email_syntax import plain_address
+
 LEADING_NOISE = frozenset(
     {"the", "hotel", "le", "la", "les", "l", "el", "los", "las", "il", "lo", "gli"}
     | {"der", "die", "das"}
@@ -172,6 +174,9 @@ def normalize_domain(url_or_domain: str) -> str:
     text = (url_or_domain or "").strip()
     if _is_plain_host(text):
         return text  # already its own key; urlsplit and the IP check cost ~25 us a call
+    bare = text.removeprefix("https://").removeprefix("http://").removesuffix("/")
+    if len(bare) < len(text) and _is_plain_host(bare):
+        return bare  # "https://host/", the commonest website cell: the same shortcut
     if text.lower().startswith("mailto:"):
         text = text[len("mailto:") :]
     if not text:
@@ -241,7 +246,10 @@ def email_address(text: str) -> str:
     RFC 5321 length limits enforced (``strict``), quoted local parts and IP literals refused,
     and internationalised local parts (``josé@``) refused: they need SMTPUTF8 end to end, which
     Jengu's SMTP sender does not ask for. Internationalised domains are fine (punycode).
+    Plain ASCII addresses take a fast path with the same result (``prospects.email_syntax``).
     """
+    if (plain := plain_address(text)) is not None:
+        return plain
     found = validate_email(
         text,
         check_deliverability=False,

@@ -13,14 +13,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 from django.db import transaction
+from django.utils import timezone
 
+from core.ratelimit import single
 from core.ratelimit.backoff import Outcome, backoff_open, note_outcome, parse_retry_after
 from core.ratelimit.counters import RateLimited, Reservation, relaxed_commit, reserve
 from core.ratelimit.limits import vendor_limits
+from core.ratelimit.single import RowWriter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,25 +52,36 @@ def _unrecorded(call: CallRecord) -> None:
 
 
 _recorder: Recorder = _unrecorded
+_record_row: RowWriter | None = None
 
 
-def set_recorder(recorder: Recorder) -> None:
-    """Called once from the recording app's ``AppConfig.ready()``."""
-    global _recorder
-    _recorder = recorder
+def set_recorder(recorder: Recorder, row: RowWriter | None = None) -> None:
+    """Called once from the recording app's ``AppConfig.ready()``. ``row`` gives the same record
+    as a row to insert, so a settle on PostgreSQL writes it in its own single statement."""
+    global _recorder, _record_row
+    _recorder, _record_row = recorder, row
 
 
 def record(call: CallRecord) -> Any:
     return _recorder(call)
 
 
-def settle(reservation: Reservation, call: CallRecord, write: Callable[[CallRecord], T]) -> T:
+def settle(
+    reservation: Reservation,
+    call: CallRecord,
+    write: Callable[[CallRecord], T],
+    row: RowWriter | None = None,
+) -> T:
     """Replace the reserved estimate with the real usage, note the outcome, ``write`` the record.
 
-    One transaction, so the counters and the record agree.
+    One transaction, so the counters and the record agree: on PostgreSQL, given ``row`` (the
+    record as a row), one statement (``core.ratelimit.single``).
     """
     token_delta = call.tokens_in + call.tokens_out - reservation.tokens
     cost_delta = call.cost_usd - (reservation.cost_usd or Decimal(0))
+    if row is not None and single.available():
+        deltas = reservation.deltas(requests=0, tokens=token_delta, cost=cost_delta)
+        return cast(T, single.settle_in_one(deltas, call, row(call), timezone.now()))
     with transaction.atomic():
         relaxed_commit()
         reservation.add(requests=0, tokens=token_delta, cost=cost_delta)
@@ -143,4 +157,4 @@ def vendor_call(provider: str, *, purpose: str = "", requests: int = 1) -> Itera
             error=call.error,
             latency_ms=int((time.monotonic() - started) * 1000),
         )
-        settle(reservation, spent, record)
+        settle(reservation, spent, record, _record_row)

@@ -4,6 +4,8 @@ Every call goes reserve -> commit -> network call -> settle (``core.ratelimit.ca
 ``reserve`` locks the provider's window rows (and the shared ``budget`` day row when the call
 costs money), refuses when the call would pass a limit, and adds the estimate.
 
+On PostgreSQL ``reserve`` is first tried as one statement (``core.ratelimit.single``).
+
 Rows are always locked in one global order (provider, window, start), by reserve and settle
 alike, so two workers can never deadlock on each other's rows.
 """
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 from core.errors import LimitReached
 from core.models import ProviderWindow
+from core.ratelimit import single
 from core.ratelimit.backoff import backoff_until
 from core.ratelimit.limits import Limits
 
@@ -131,6 +134,10 @@ class Reservation:
 
         One statement; ``locked``: this transaction holds the rows already.
         """
+        _bump_all(self.deltas(requests=requests, tokens=tokens, cost=cost), locked=locked)
+
+    def deltas(self, *, requests: int, tokens: int, cost: Decimal) -> list[Delta]:
+        """What ``add`` adds to each of the rows."""
         deltas: list[Delta] = []
         for (name, window, _start), row_id in zip(self.window_keys(), self.row_ids, strict=True):
             mine = name == self.provider
@@ -142,7 +149,7 @@ class Reservation:
                     cost if window == DAY and self.cost_usd is not None else Decimal(0),
                 )
             )
-        _bump_all(deltas, locked=locked)
+        return deltas
 
 
 def _keys(provider: str, minute: datetime, day: datetime, budget: bool) -> list[Key]:
@@ -152,29 +159,26 @@ def _keys(provider: str, minute: datetime, day: datetime, budget: bool) -> list[
     return sorted(keys)
 
 
-def _select_locked(keys: list[Key]) -> dict[Key, ProviderWindow]:
+def _matching(keys: list[Key]) -> Q:
     match = Q()
     for provider, window, start in keys:
         match |= Q(provider=provider, window=window, window_start=start)
-    rows = (
-        ProviderWindow.objects.select_for_update()
-        .filter(match)
-        .order_by("provider", "window", "window_start")
-    )
-    return {(row.provider, row.window, row.window_start): row for row in rows}
+    return match
 
 
 def _locked_windows(keys: list[Key]) -> dict[Key, ProviderWindow]:
-    rows = _select_locked(keys)
-    missing = [key for key in keys if key not in rows]
-    if missing:
+    existing = ProviderWindow.objects.filter(_matching(keys))
+    found = set(existing.values_list("provider", "window", "window_start"))
+    if missing := [key for key in keys if key not in found]:
         # The first call of a minute creates its row; ON CONFLICT DO NOTHING lets racers agree.
+        # Created before any row is locked, in key order: an insert that waits for another
+        # worker's insert of the same row must not hold a row that worker waits for.
         ProviderWindow.objects.bulk_create(
             [ProviderWindow(provider=p, window=w, window_start=s) for p, w, s in missing],
             ignore_conflicts=True,
         )
-        rows = _select_locked(keys)
-    return rows
+    rows = existing.select_for_update().order_by("provider", "window", "window_start")
+    return {(row.provider, row.window, row.window_start): row for row in rows}
 
 
 def _refusal(
@@ -215,10 +219,12 @@ def reserve(
     ``cost_usd`` is also charged to the day's shared ``budget`` row, refused past ``budget_usd``.
     """
     now = now or timezone.now()
-    if until := backoff_until(provider, now):
-        raise RateLimited(provider, "backoff", until)
     minute, day = window_starts(now)
     ask = Reservation(provider, minute, day, requests, tokens, cost_usd)
+    if single.available() and (held := single.reserve_in_one(ask, limits, budget_usd, now)):
+        return held  # the common case; otherwise the rows are created or the refusal explained
+    if until := backoff_until(provider, now):
+        raise RateLimited(provider, "backoff", until)
     with transaction.atomic():
         relaxed_commit()
         rows = _locked_windows(ask.window_keys())

@@ -156,6 +156,9 @@ class ProspectListCreate(generics.ListCreateAPIView):
     serializer_class = ProspectSerializer
     queryset = Prospect.objects.prefetch_related("contacts")
     filterset_class = ProspectFilter
+    method_error_responses = {
+        "POST": {409: "The contact address is suppressed as erased (GDPR): code `suppressed`."}
+    }
 
     @extend_schema(
         request=ProspectCreateSerializer,

@@ -5,7 +5,8 @@
   URL, and every view is throttled), 401 where authentication is needed, 403 where a role is
   (or where a session POST needs its CSRF token), 404 where the path names an object or a list
   takes a cursor, 415 where there is a body, plus what a view declares in ``error_responses``
-  (e.g. ``{409: "the address is suppressed"}``).
+  (e.g. ``{409: "the address is suppressed"}``), or for one method in
+  ``method_error_responses`` (``{"POST": {409: ...}}``).
 - Every string a client sends (query parameter, body field) carries the pattern of
   ``core.ingress``: no NUL and no control character other than tab, LF and CR.
 - Numeric path ids are integers (the URLconf's ``\\d+``).
@@ -46,7 +47,8 @@ COMMON = {
     400: "Invalid input: a field or query parameter (named in `fields`), JSON nested too deep, "
     "or a NUL/control character in any parameter or field.",
     401: "No valid credentials: send `Authorization: Token <key>` or a session cookie.",
-    403: "Authenticated, but not allowed: a staff-only endpoint, or a session POST without CSRF.",
+    403: 'Authenticated, but not allowed: the role is too low (README "Roles"), or a session '
+    "POST without its CSRF token.",
     404: "No such object (an unknown id), or a cursor that points to no page.",
     413: "The request body is larger than the limit (2.5 MB; the import has its own).",
     415: "The body's Content-Type is not one the endpoint reads.",
@@ -92,6 +94,7 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method in ("POST", "PUT", "PATCH"):
             found[415] = COMMON[415]
         found.update(getattr(self.view, "error_responses", {}))
+        found.update(getattr(self.view, "method_error_responses", {}).get(self.method, {}))
         return found
 
     def _paginates(self) -> bool:

@@ -57,9 +57,9 @@ def ready_with_sendable_contact() -> int:
     return len(ready_recipients())
 
 
-def ready_recipients() -> dict[int, tuple[str, str]]:
+def ready_recipients(limit: int | None = None) -> dict[int, tuple[str, str]]:
     """prospect id -> (address, mailbox provider) of the ready prospects' first sendable
-    contact. Suppressed addresses and domains are left out by the database (anti-joins), not
+    contact (of the first ``limit`` prospects, when given). Suppressed addresses and domains are left out by the database (anti-joins), not
     by an IN over every address: that list was a hundred thousand items at a million rows."""
     address = Lower("email")
     suppressed_address = Suppression.objects.annotate(address=Lower("email")).filter(
@@ -81,6 +81,8 @@ def ready_recipients() -> dict[int, tuple[str, str]]:
     )
     ready: dict[int, tuple[str, str]] = {}
     for prospect_id, email, provider in rows.iterator(chunk_size=5000):
+        if limit is not None and len(ready) >= limit and prospect_id not in ready:
+            break
         ready.setdefault(prospect_id, (email, provider))
     return ready
 
@@ -240,7 +242,7 @@ def forecast(*, n: int | None = None, now: datetime | None = None) -> dict[str, 
     """The plan for N first emails (default: the ready prospects with a sendable contact)."""
     now = now or timezone.now()
     default = n is None
-    ready = ready_recipients()
+    ready = ready_recipients(None if n is None else max(0, n))
     n = len(ready) if n is None else max(0, n)
     inboxes = list(Inbox.objects.exclude(status=Inbox.Status.DISABLED).order_by("key"))
     active = [i for i in inboxes if i.status == Inbox.Status.ACTIVE]
@@ -281,4 +283,7 @@ class ForecastStatus(APIView):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        return Response(forecast(n=int_param(request, "n", minimum=0, maximum=MAX_N)))
+        from console.snapshot import snapshot
+
+        n = int_param(request, "n", minimum=0, maximum=MAX_N)
+        return Response(snapshot("forecast") if n is None else forecast(n=n))

@@ -71,6 +71,13 @@ def specs() -> list[Spec]:
             "15 5 * * *",
             "MX, SPF, DKIM, DMARC and reverse DNS of every inbox's domain (JENGU_DNS_PREFLIGHT)",
         ),
+        Spec(
+            "Refresh snapshots",
+            "console.tasks.refresh_snapshots",
+            "* * * * *",
+            "The dashboard's funnel and the default forecast, read by pages (JENGU_SNAPSHOT_SECONDS)",
+            at_start=True,
+        ),
     ]
 
 

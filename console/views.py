@@ -20,6 +20,7 @@ from console.dashboard import dashboard_context
 from console.dashboard.deadletters import DECISIONS, allowed, letter_view
 from console.dashboard.svg import Column, column_chart
 from console.forecast import MAX_N, forecast
+from console.snapshot import snapshot
 from core import services
 from core.errors import JenguError
 from core.models import DeadLetter
@@ -150,7 +151,8 @@ def _requested_n(request: HttpRequest) -> int | None:
 
 
 def forecast_page(request: HttpRequest) -> HttpResponse:
-    plan = forecast(n=_requested_n(request))
+    n = _requested_n(request)
+    plan = snapshot("forecast") if n is None else forecast(n=n)  # console.snapshot
     columns = [
         Column(day["date"][5:], day["planned"], "",
                f"{day['date']} ({day['weekday']}): {day['planned']} of {day['capacity']} slots")

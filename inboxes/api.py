@@ -111,9 +111,21 @@ REGISTRY = _shape(
 )
 
 
-def warmup_row(inbox: Inbox, now: Any) -> dict[str, Any]:
+def todays(inboxes: list[Inbox], now: Any) -> dict[Any, InboxDay]:
+    """(inbox id, its local today) -> its InboxDay row, for every inbox in one query."""
+    wanted = {(i.pk, services.local_date(i, now)) for i in inboxes}
+    found = InboxDay.objects.filter(
+        inbox_id__in={pk for pk, _ in wanted}, date__in={day for _, day in wanted}
+    )
+    return {(row.inbox_id, row.date): row for row in found if (row.inbox_id, row.date) in wanted}
+
+
+def warmup_row(inbox: Inbox, now: Any, days: dict[Any, InboxDay] | None = None) -> dict[str, Any]:
     day = services.local_date(inbox, now)
-    row = InboxDay.objects.filter(inbox=inbox, date=day).first()
+    if days is None:
+        row = InboxDay.objects.filter(inbox=inbox, date=day).first()
+    else:
+        row = days.get((inbox.pk, day))
     limit = services.warmup_limit(inbox, day) if inbox.status == Inbox.Status.ACTIVE else 0
     reserved, sent = (row.reserved, row.sent) if row else (0, 0)
     return {
@@ -140,14 +152,16 @@ class WarmupStatus(APIView):
     @extend_schema(responses={200: WARMUP})
     def get(self, request: Request) -> Response:
         now = timezone.now()
-        rows = [warmup_row(i, now) for i in Inbox.objects.exclude(status=Inbox.Status.DISABLED)]
+        inboxes = list(Inbox.objects.exclude(status=Inbox.Status.DISABLED))
+        days = todays(inboxes, now)  # one query, not one per inbox
+        rows = [warmup_row(i, now, days) for i in inboxes]
         totals = {k: sum(r[k] for r in rows) for k in ("limit", "reserved", "sent", "remaining")}
         totals["inboxes"] = len(rows)
         totals["active"] = sum(r["status"] == Inbox.Status.ACTIVE for r in rows)
         return Response({"inboxes": rows, "totals": totals})
 
 
-def health_row(inbox: Inbox) -> dict[str, Any]:
+def health_row(inbox: Inbox, preflight: dict[int, Any] | None = None) -> dict[str, Any]:
     return {
         "inboxId": inbox.key,
         "id": inbox.pk,
@@ -169,14 +183,15 @@ def health_row(inbox: Inbox) -> dict[str, Any]:
         "last_checked_at": inbox.last_checked_at,
         # The latest inbox-placement test: README "Inbox-placement tests".
         "placement": placement_latest(inbox),
-        "preflight": services.preflight_payload(inbox),
+        "preflight": services.preflight_payload(inbox, preflight),
     }
 
 
 class InboxStatus(APIView):
     @extend_schema(responses={200: HEALTH})
     def get(self, request: Request) -> Response:
-        return Response({"inboxes": [health_row(i) for i in Inbox.objects.all()]})
+        preflight = services.preflight_rows()  # one query, not one per inbox
+        return Response({"inboxes": [health_row(i, preflight) for i in Inbox.objects.all()]})
 
 
 class PauseSerializer(StrictSerializer):

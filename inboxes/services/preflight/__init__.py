@@ -10,6 +10,7 @@ from inboxes.services.preflight.gate import (
     preflight_allows,
     preflight_override,
     preflight_payload,
+    preflight_rows,
 )
 from inboxes.services.preflight.runner import (
     inspect,
@@ -26,6 +27,7 @@ __all__ = [
     "preflight_allows",
     "preflight_override",
     "preflight_payload",
+    "preflight_rows",
     "preflight_run",
     "preflight_run_many",
 ]

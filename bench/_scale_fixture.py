@@ -74,6 +74,9 @@ def _deep_cursor(rows: int) -> str:
 def requests(rows: int) -> Iterator[tuple[str, Callable[[], None]]]:
     from django.urls import reverse
 
+    from console.snapshot import refresh_snapshots
+
+    refresh_snapshots()  # what the every-minute "Refresh snapshots" schedule keeps fresh
     client = _client()
     term = f"Harbour {rows // 3}"  # one hotel's name: the selective search an operator types
     admin = "/admin/"

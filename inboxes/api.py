@@ -16,7 +16,7 @@ from core.api.permissions import IsStaff
 from core.api.serializers import StrictSerializer
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
-from inboxes.services.placement_check import placement_latest
+from inboxes.services.placement_check import placement_latest, placement_tested
 
 
 def _shape(name: str, **fields: serializers.Field) -> serializers.Serializer:
@@ -161,7 +161,9 @@ class WarmupStatus(APIView):
         return Response({"inboxes": rows, "totals": totals})
 
 
-def health_row(inbox: Inbox, preflight: dict[int, Any] | None = None) -> dict[str, Any]:
+def health_row(
+    inbox: Inbox, preflight: dict[int, Any] | None = None, tested: set[int] | None = None
+) -> dict[str, Any]:
     return {
         "inboxId": inbox.key,
         "id": inbox.pk,
@@ -182,7 +184,7 @@ def health_row(inbox: Inbox, preflight: dict[int, Any] | None = None) -> dict[st
         "last_success_at": inbox.last_success_at,
         "last_checked_at": inbox.last_checked_at,
         # The latest inbox-placement test: README "Inbox-placement tests".
-        "placement": placement_latest(inbox),
+        "placement": placement_latest(inbox, tested),
         "preflight": services.preflight_payload(inbox, preflight),
     }
 
@@ -190,8 +192,11 @@ def health_row(inbox: Inbox, preflight: dict[int, Any] | None = None) -> dict[st
 class InboxStatus(APIView):
     @extend_schema(responses={200: HEALTH})
     def get(self, request: Request) -> Response:
-        preflight = services.preflight_rows()  # one query, not one per inbox
-        return Response({"inboxes": [health_row(i, preflight) for i in Inbox.objects.all()]})
+        # One query each for every inbox's preflight row and for which inboxes were ever
+        # placement-tested, not one per inbox.
+        preflight, tested = services.preflight_rows(), placement_tested()
+        rows = [health_row(i, preflight, tested) for i in Inbox.objects.all()]
+        return Response({"inboxes": rows})
 
 
 class PauseSerializer(StrictSerializer):

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from core.services import actor_label, audit_record
 from inboxes.models import Inbox, InboxPreflight
-from inboxes.services.preflight.runner import mode
-from inboxes.services.preflight.target import KEYS, not_checked, skip_reason
+from inboxes.services.preflight.target import KEYS, mode, not_checked, skip_reason
 
 
 def preflight_allows(inbox: Inbox) -> bool:

@@ -9,6 +9,7 @@ that day plus the number of providers, so a year of a large list stays cheap.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -26,13 +27,13 @@ from prospects.mxproviders import is_reserved_test_domain
 UNLIMITED = 1 << 62
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     domain: str
     pending: int
 
 
-def _count_hosts(recipients: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+def _count_hosts(recipients: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """{(provider, host after the "@"): recipients}, in first-seen order."""
     counts: dict[tuple[str, str], int] = {}
     for email, provider in recipients:
@@ -42,7 +43,7 @@ def _count_hosts(recipients: list[tuple[str, str]]) -> dict[tuple[str, str], int
 
 
 class CapPlan:
-    def __init__(self, recipients: list[tuple[str, str]], *, extra: int, now: datetime) -> None:
+    def __init__(self, recipients: Iterable[tuple[str, str]], *, extra: int, now: datetime) -> None:
         self.today = utc_day(now)
         self.domain_cap = domain_cap(None) or UNLIMITED
         self.provider_caps = provider_caps()
@@ -52,7 +53,9 @@ class CapPlan:
         domains: dict[str, str] = {}
         # The Public Suffix List is read once per distinct host, not once per recipient; the
         # hosts come in first-seen order, so the groups keep the order a per-row pass gave them.
-        for (provider, host), count in _count_hosts(recipients).items():
+        counts = _count_hosts(recipients)
+        self.seen = sum(counts.values())  # how many recipients were read
+        for (provider, host), count in counts.items():
             if host not in domains:
                 domains[host] = recipient_domain(host)
             domain = domains[host]

@@ -59,8 +59,8 @@ def test_zero_seconds_turns_the_snapshots_off(settings: Any) -> None:
 
 @pytest.mark.django_db
 def test_an_explicit_n_reads_only_the_first_n_ready_prospects() -> None:
-    from console.forecast import ready_recipients
+    from console.forecast import first_contacts
 
     _ready(5)
-    assert len(ready_recipients(2)) == 2
-    assert len(ready_recipients()) == 5
+    assert len(list(first_contacts(2))) == 2
+    assert len({pid for pid, _, _ in first_contacts()}) == 5

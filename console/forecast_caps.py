@@ -12,6 +12,7 @@ from collections import OrderedDict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from outreach.models import DomainDay
 from outreach.services.domaincaps import (
@@ -33,13 +34,13 @@ class _Group:
     pending: int
 
 
-def _count_hosts(recipients: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """{(provider, host after the "@"): recipients}, in first-seen order."""
-    counts: dict[tuple[str, str], int] = {}
-    for email, provider in recipients:
-        key = (provider, email.rpartition("@")[2].strip().lower())
-        counts[key] = counts.get(key, 0) + 1
-    return counts
+@lru_cache(maxsize=4096)
+def _host_domain(host: str) -> tuple[str, bool]:
+    """(registrable domain, is it a reserved test domain) of a recipient's host. The Public
+    Suffix List is read once per host while it stays in this small cache (a gmail.com comes
+    back often; a hotel's own domain once)."""
+    domain = recipient_domain(host)
+    return domain, is_reserved_test_domain(domain)
 
 
 class CapPlan:
@@ -50,20 +51,18 @@ class CapPlan:
         self.extra = extra  # emails beyond the known recipients: no cap applies to them
         self.buckets: OrderedDict[str, deque[_Group]] = OrderedDict()
         groups: dict[tuple[str, str], _Group] = {}
-        domains: dict[str, str] = {}
-        # The Public Suffix List is read once per distinct host, not once per recipient; the
-        # hosts come in first-seen order, so the groups keep the order a per-row pass gave them.
-        counts = _count_hosts(recipients)
-        self.seen = sum(counts.values())  # how many recipients were read
-        for (provider, host), count in counts.items():
-            if host not in domains:
-                domains[host] = recipient_domain(host)
-            domain = domains[host]
-            provider = "" if is_reserved_test_domain(domain) else provider
-            if (provider, domain) not in groups:
-                groups[(provider, domain)] = _Group(domain, 0)
-                self.buckets.setdefault(provider, deque()).append(groups[(provider, domain)])
-            groups[(provider, domain)].pending += count
+        self.seen = 0  # how many recipients were read
+        # One pass, a group per (provider, domain) in first-seen order: no row per recipient
+        # and no table per host is held, so a million-prospect forecast stays small.
+        for email, provider in recipients:
+            self.seen += 1
+            domain, reserved = _host_domain(email.rpartition("@")[2].strip().lower())
+            key = ("" if reserved else provider, domain)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = _Group(domain, 0)
+                self.buckets.setdefault(key[0], deque()).append(group)
+            group.pending += 1
         self.used = self._used_today(groups)
 
     @classmethod
@@ -71,12 +70,14 @@ class CapPlan:
         return cls(recipients, extra=max(0, n - len(recipients)), now=now)
 
     def _used_today(self, groups: dict[tuple[str, str], _Group]) -> dict[tuple[str, str], int]:
-        keys = {(str(DOMAIN), d) for _, d in groups} | {(str(PROVIDER), p) for p, _ in groups if p}
+        domains = {group.domain for group in groups.values()}
+        providers = {provider for provider in self.buckets if provider}
+        wanted = {str(DOMAIN): domains, str(PROVIDER): providers}
         # Today's rows (as many as domains written to today), not an IN over every recipient.
         rows = DomainDay.objects.filter(day=self.today).values_list(
             "kind", "key", "reserved", "sent"
         )
-        return {(kind, key): r + s for kind, key, r, s in rows if (kind, key) in keys}
+        return {(kind, key): r + s for kind, key, r, s in rows if key in wanted.get(kind, ())}
 
     def _room(self, day: date, kind: str, key: str, cap: int) -> int:
         used = self.used.get((kind, key), 0) if day == self.today else 0

@@ -181,6 +181,10 @@ def json_child(spec: list[Any]) -> dict[str, Any]:
 def run_child(args: argparse.Namespace) -> None:
     import json
 
+    if args.child in ("web", "worker"):
+        # time_machine imports pytest when it can (its fixture): 21 MB that no production
+        # process carries. The processes whose memory is measured go without it.
+        sys.modules["pytest"] = None  # type: ignore[assignment]
     import time_machine
 
     # Inside the recipients' business hours on a working day: the send pass sends, as it would

@@ -50,18 +50,23 @@ class CapPlan:
         self.provider_caps = provider_caps()
         self.extra = extra  # emails beyond the known recipients: no cap applies to them
         self.buckets: OrderedDict[str, deque[_Group]] = OrderedDict()
-        groups: dict[tuple[str, str], _Group] = {}
+        groups: dict[str, dict[str, _Group]] = {}  # provider -> domain -> its group
         self.seen = 0  # how many recipients were read
-        # One pass, a group per (provider, domain) in first-seen order: no row per recipient
-        # and no table per host is held, so a million-prospect forecast stays small.
+        # One pass, a group per (provider, domain) in first-seen order: no row per recipient,
+        # no table per host and no key tuple per group, so a million-prospect forecast stays
+        # small.
         for email, provider in recipients:
             self.seen += 1
             domain, reserved = _host_domain(email.rpartition("@")[2].strip().lower())
-            key = ("" if reserved else provider, domain)
-            group = groups.get(key)
+            provider = "" if reserved else provider
+            by_domain = groups.get(provider)
+            if by_domain is None:
+                by_domain = groups[provider] = {}
+                self.buckets[provider] = deque()
+            group = by_domain.get(domain)
             if group is None:
-                group = groups[key] = _Group(domain, 0)
-                self.buckets.setdefault(key[0], deque()).append(group)
+                group = by_domain[domain] = _Group(domain, 0)
+                self.buckets[provider].append(group)
             group.pending += 1
         self.used = self._used_today(groups)
 
@@ -69,15 +74,17 @@ class CapPlan:
     def for_recipients(cls, recipients: list[tuple[str, str]], *, n: int, now: datetime) -> CapPlan:
         return cls(recipients, extra=max(0, n - len(recipients)), now=now)
 
-    def _used_today(self, groups: dict[tuple[str, str], _Group]) -> dict[tuple[str, str], int]:
-        domains = {group.domain for group in groups.values()}
-        providers = {provider for provider in self.buckets if provider}
-        wanted = {str(DOMAIN): domains, str(PROVIDER): providers}
+    def _used_today(self, groups: dict[str, dict[str, _Group]]) -> dict[tuple[str, str], int]:
+        def wanted(kind: str, key: str) -> bool:
+            if kind == str(PROVIDER):
+                return bool(key) and key in groups
+            return kind == str(DOMAIN) and any(key in by_domain for by_domain in groups.values())
+
         # Today's rows (as many as domains written to today), not an IN over every recipient.
         rows = DomainDay.objects.filter(day=self.today).values_list(
             "kind", "key", "reserved", "sent"
         )
-        return {(kind, key): r + s for kind, key, r, s in rows if key in wanted.get(kind, ())}
+        return {(kind, key): r + s for kind, key, r, s in rows if wanted(kind, key)}
 
     def _room(self, day: date, kind: str, key: str, cap: int) -> int:
         used = self.used.get((kind, key), 0) if day == self.today else 0

@@ -9,8 +9,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup(db_name: str) -> str:
-    """Create (if missing) and migrate ``db_name`` on the local PostgreSQL; return its URL."""
+def setup(db_name: str, migrate: bool = True) -> str:
+    """Create (if missing) and migrate ``db_name`` on the local PostgreSQL; return its URL.
+    ``migrate=False``: Django only, as a web or worker process starts (the release step
+    migrates, not them)."""
     sys.path.insert(0, str(ROOT))
     url = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{db_name}")
     os.environ["DATABASE_URL"] = url
@@ -26,5 +28,6 @@ def setup(db_name: str) -> str:
     from django.core.management import call_command
 
     django.setup()
-    call_command("migrate", verbosity=0)
+    if migrate:
+        call_command("migrate", verbosity=0)
     return url

@@ -71,9 +71,15 @@ def _deep_cursor(rows: int) -> str:
     return base64.b64encode(urlencode({"p": position}).encode()).decode()
 
 
-def requests(rows: int) -> Iterator[tuple[str, Callable[[], None]]]:
+def requests(rows: int, refresh: bool = True) -> Iterator[tuple[str, Callable[[], None]]]:
+    """The measured pages. ``refresh``: compute the snapshots first, as the every-minute
+    "Refresh snapshots" schedule keeps them (the web simulation has a process doing that)."""
     from django.urls import reverse
 
+    from console.snapshot import refresh_snapshots
+
+    if refresh:
+        refresh_snapshots()
     client = _client()
     term = f"Harbour {rows // 3}"  # one hotel's name: the selective search an operator types
     admin = "/admin/"
@@ -206,9 +212,15 @@ def _rss() -> dict[str, float]:
 def simulate_web(seconds: int) -> dict[str, Any]:
     """The request mix of an operator's day, every page in turn, for ``seconds``."""
     from django.conf import settings
+    from django.core.cache import cache
+
+    from console.snapshot import PREFIX
 
     rows = settings_rows()
-    fetches = list(requests(rows))
+    waited = time.monotonic() + 600  # until the refresher's first run is in the cache
+    while cache.get(PREFIX + "forecast") is None and time.monotonic() < waited:
+        time.sleep(1)
+    fetches = list(requests(rows, refresh=False))
     ends, done = time.monotonic() + seconds, 0
     while time.monotonic() < ends:
         for _label, fetch in fetches:
@@ -223,11 +235,30 @@ def settings_rows() -> int:
     return Prospect.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
+def refresh_every_minute(seconds: int) -> dict[str, Any]:
+    """The "Refresh snapshots" schedule (every minute), for ``seconds``."""
+    from console.snapshot import refresh_snapshots
+
+    ends, runs = time.monotonic() + seconds, 0
+    while time.monotonic() < ends:
+        refresh_snapshots()
+        runs += 1
+        time.sleep(max(0.0, min(60.0, ends - time.monotonic())))
+    return {"runs": runs}
+
+
 def simulate_worker(seconds: int) -> dict[str, Any]:
-    """A day of 100 inboxes (DAY_SENDS emails; a reply check after every fifth send pass),
-    compressed into at most ``seconds``."""
+    """A day of 100 inboxes (DAY_SENDS emails; a reply check after every fifth send pass; the
+    snapshots refreshed every minute, as the schedule does), compressed into at most
+    ``seconds``."""
+    from console.snapshot import refresh_snapshots
+
     ends, sent_passes, checks, sent = time.monotonic() + seconds, 0, 0, 0
+    refreshed = 0.0
     while time.monotonic() < ends and sent < DAY_SENDS:
+        if time.monotonic() - refreshed >= 60:
+            refresh_snapshots()
+            refreshed = time.monotonic()
         sent += send_pass()
         sent_passes += 1
         if sent_passes % 5 == 0:

@@ -34,8 +34,11 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-def open_database(rows: int, rebuild: bool) -> None:
-    """Django on ``jengu_scale_<rows>``, built once (``--rebuild`` builds it again)."""
+def open_database(rows: int, rebuild: bool, prepare: bool = True) -> None:
+    """Django on ``jengu_scale_<rows>``, built once (``--rebuild`` builds it again).
+    ``prepare=False`` (the web and worker processes whose memory is measured): no migrate and
+    no collectstatic in the process, as in production, where the release step runs them; the
+    measure step that runs first has done both."""
     os.environ.setdefault("API_THROTTLE_USER", "1000000/min")
     os.environ["JENGU_TESTING"] = "false"  # time_machine imports pytest: say production
     os.environ.setdefault("LOG_LEVEL", "WARNING")  # one JSON line per request would drown the table
@@ -51,7 +54,9 @@ def open_database(rows: int, rebuild: bool) -> None:
     os.environ["BENCH_DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + name
     from bench._django import setup
 
-    setup(name)
+    setup(name, migrate=prepare)
+    if not prepare:
+        return
     from django.core.management import call_command
 
     call_command("collectstatic", "--no-input", verbosity=0)  # the manifest production reads
@@ -119,7 +124,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--day-seconds", type=int, default=300)
-    parser.add_argument("--child", choices=["web", "worker", "measure", "explain"])
+    parser.add_argument("--child", choices=["web", "worker", "measure", "explain", "refresh"])
     args = parser.parse_args()
     if args.child:
         run_child(args)
@@ -134,22 +139,33 @@ def main() -> None:
     say("")
     say(f"memory after a simulated day at 100 inboxes ({args.day_seconds} s of wall time):")
     for kind in ("web", "worker"):
+        # Beside the web process, the schedule that keeps the snapshots fresh (console.snapshot)
+        # runs in a process of its own, as it does in the worker; the worker runs it itself.
+        refresher = spawn(["refresh", args.scale, args]) if kind == "web" else None
         rss = json_child([kind, args.scale, args])
+        if refresher is not None:
+            refresher.terminate()
+            refresher.wait()
         ok = "ok" if rss["rss_mb"] <= 150 else "MISSED"
         say(
             f"  {kind:<7} RSS {rss['rss_mb']:6.1f} MB (peak {rss['peak_mb']:6.1f} MB)  {ok}  {rss['did']}"
         )
 
 
-def json_child(spec: list[Any]) -> dict[str, Any]:
-    """The child prints its progress; its last line is the JSON result."""
-    import json
-
+def spawn(spec: list[Any]) -> subprocess.Popen[str]:
     kind, rows, args = spec
     argv = [sys.executable, __file__, "--child", kind, "--scale", str(rows)]
     argv += ["--repeat", str(args.repeat), "--day-seconds", str(args.day_seconds)]
     argv += ["--rebuild"] if args.rebuild and kind == "measure" else []
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+
+
+def json_child(spec: list[Any]) -> dict[str, Any]:
+    """The child prints its progress; its last line is the JSON result."""
+    import json
+
+    kind = spec[0]
+    proc = spawn(spec)
     last = ""
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -165,12 +181,16 @@ def json_child(spec: list[Any]) -> dict[str, Any]:
 def run_child(args: argparse.Namespace) -> None:
     import json
 
+    if args.child in ("web", "worker"):
+        # time_machine imports pytest when it can (its fixture): 21 MB that no production
+        # process carries. The processes whose memory is measured go without it.
+        sys.modules["pytest"] = None  # type: ignore[assignment]
     import time_machine
 
     # Inside the recipients' business hours on a working day: the send pass sends, as it would
     # at 10:00 on a Wednesday, whatever the day the benchmark runs.
     with time_machine.travel(BENCH_NOW, tick=True):
-        open_database(args.scale, args.rebuild)
+        open_database(args.scale, args.rebuild, prepare=args.child in ("measure", "explain"))
         from bench import _scale_fixture as fx
 
         if args.child == "measure":
@@ -179,6 +199,8 @@ def run_child(args: argparse.Namespace) -> None:
             result = fx.explain_plans(say)
         elif args.child == "web":
             result = fx.simulate_web(args.day_seconds)
+        elif args.child == "refresh":
+            result = fx.refresh_every_minute(args.day_seconds + 120)
         else:
             result = fx.simulate_worker(args.day_seconds)
     print(RESULT + json.dumps(result), flush=True)

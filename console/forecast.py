@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,15 +54,11 @@ def sendable_statuses() -> list[str]:
     return statuses
 
 
-def ready_with_sendable_contact() -> int:
-    """Ready prospects with at least one address we may write to."""
-    return len(ready_recipients())
-
-
-def ready_recipients() -> dict[int, tuple[str, str]]:
-    """prospect id -> (address, mailbox provider) of the ready prospects' first sendable
-    contact. Suppressed addresses and domains are left out by the database (anti-joins), not
-    by an IN over every address: that list was a hundred thousand items at a million rows."""
+def first_contacts(limit: int | None = None) -> Iterator[tuple[int, str, str]]:
+    """(prospect id, address, provider) of each ready prospect's first sendable contact, in
+    prospect order, streamed: at a million prospects nothing holds them all at once.
+    Suppressed addresses and domains are left out by the database (anti-joins), not by an IN
+    over every address: that list was a hundred thousand items at a million rows."""
     address = Lower("email")
     suppressed_address = Suppression.objects.annotate(address=Lower("email")).filter(
         address=OuterRef("address")
@@ -80,10 +77,14 @@ def ready_recipients() -> dict[int, tuple[str, str]]:
         .order_by("prospect_id", "-is_primary", "id")
         .values_list("prospect_id", "address", "mx_provider")
     )
-    ready: dict[int, tuple[str, str]] = {}
+    last, seen = None, 0
     for prospect_id, email, provider in rows.iterator(chunk_size=5000):
-        ready.setdefault(prospect_id, (email, provider))
-    return ready
+        if prospect_id == last:
+            continue  # a later contact of the same prospect (the rows come by prospect)
+        if limit is not None and seen >= limit:
+            return
+        last, seen = prospect_id, seen + 1
+        yield prospect_id, email, provider
 
 
 # --- capacity -------------------------------------------------------------------------------
@@ -241,13 +242,17 @@ def forecast(*, n: int | None = None, now: datetime | None = None) -> dict[str, 
     """The plan for N first emails (default: the ready prospects with a sendable contact)."""
     now = now or timezone.now()
     default = n is None
-    ready = ready_recipients()
-    n = len(ready) if n is None else max(0, n)
+    # The recipients are counted into the cap plan as they stream by (CapPlan keeps a count
+    # per host, not a row per prospect).
+    caps = CapPlan(
+        ((email, provider) for _, email, provider in first_contacts(n)), extra=0, now=now
+    )
+    n = caps.seen if n is None else max(0, n)
+    caps.extra = max(0, n - caps.seen)
     inboxes = list(Inbox.objects.exclude(status=Inbox.Status.DISABLED).order_by("key"))
     active = [i for i in inboxes if i.status == Inbox.Status.ACTIVE]
     # Inbox-local days start at most a day before UTC's: cover them all.
     closed = closed_days(now.date() - timedelta(days=1), MAX_DAYS + 2) if n else {}
-    caps = CapPlan.for_recipients(list(ready.values())[:n], n=n, now=now)
     capacity = capacity_by_day(active, now, MAX_DAYS, closed)
     days = plan_days(n, capacity, closed, caps) if n else []
     planned = sum(day["planned"] for day in days)
@@ -284,4 +289,7 @@ class ForecastStatus(APIView):
         responses={200: dict},
     )
     def get(self, request: Request) -> Response:
-        return Response(forecast(n=int_param(request, "n", minimum=0, maximum=MAX_N)))
+        from console.snapshot import snapshot
+
+        n = int_param(request, "n", minimum=0, maximum=MAX_N)
+        return Response(snapshot("forecast") if n is None else forecast(n=n))

@@ -9,8 +9,10 @@ that day plus the number of providers, so a year of a large list stays cheap.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from outreach.models import DomainDay
 from outreach.services.domaincaps import (
@@ -26,54 +28,63 @@ from prospects.mxproviders import is_reserved_test_domain
 UNLIMITED = 1 << 62
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     domain: str
     pending: int
 
 
-def _count_hosts(recipients: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """{(provider, host after the "@"): recipients}, in first-seen order."""
-    counts: dict[tuple[str, str], int] = {}
-    for email, provider in recipients:
-        key = (provider, email.rpartition("@")[2].strip().lower())
-        counts[key] = counts.get(key, 0) + 1
-    return counts
+@lru_cache(maxsize=4096)
+def _host_domain(host: str) -> tuple[str, bool]:
+    """(registrable domain, is it a reserved test domain) of a recipient's host. The Public
+    Suffix List is read once per host while it stays in this small cache (a gmail.com comes
+    back often; a hotel's own domain once)."""
+    domain = recipient_domain(host)
+    return domain, is_reserved_test_domain(domain)
 
 
 class CapPlan:
-    def __init__(self, recipients: list[tuple[str, str]], *, extra: int, now: datetime) -> None:
+    def __init__(self, recipients: Iterable[tuple[str, str]], *, extra: int, now: datetime) -> None:
         self.today = utc_day(now)
         self.domain_cap = domain_cap(None) or UNLIMITED
         self.provider_caps = provider_caps()
         self.extra = extra  # emails beyond the known recipients: no cap applies to them
         self.buckets: OrderedDict[str, deque[_Group]] = OrderedDict()
-        groups: dict[tuple[str, str], _Group] = {}
-        domains: dict[str, str] = {}
-        # The Public Suffix List is read once per distinct host, not once per recipient; the
-        # hosts come in first-seen order, so the groups keep the order a per-row pass gave them.
-        for (provider, host), count in _count_hosts(recipients).items():
-            if host not in domains:
-                domains[host] = recipient_domain(host)
-            domain = domains[host]
-            provider = "" if is_reserved_test_domain(domain) else provider
-            if (provider, domain) not in groups:
-                groups[(provider, domain)] = _Group(domain, 0)
-                self.buckets.setdefault(provider, deque()).append(groups[(provider, domain)])
-            groups[(provider, domain)].pending += count
+        groups: dict[str, dict[str, _Group]] = {}  # provider -> domain -> its group
+        self.seen = 0  # how many recipients were read
+        # One pass, a group per (provider, domain) in first-seen order: no row per recipient,
+        # no table per host and no key tuple per group, so a million-prospect forecast stays
+        # small.
+        for email, provider in recipients:
+            self.seen += 1
+            domain, reserved = _host_domain(email.rpartition("@")[2].strip().lower())
+            provider = "" if reserved else provider
+            by_domain = groups.get(provider)
+            if by_domain is None:
+                by_domain = groups[provider] = {}
+                self.buckets[provider] = deque()
+            group = by_domain.get(domain)
+            if group is None:
+                group = by_domain[domain] = _Group(domain, 0)
+                self.buckets[provider].append(group)
+            group.pending += 1
         self.used = self._used_today(groups)
 
     @classmethod
     def for_recipients(cls, recipients: list[tuple[str, str]], *, n: int, now: datetime) -> CapPlan:
         return cls(recipients, extra=max(0, n - len(recipients)), now=now)
 
-    def _used_today(self, groups: dict[tuple[str, str], _Group]) -> dict[tuple[str, str], int]:
-        keys = {(str(DOMAIN), d) for _, d in groups} | {(str(PROVIDER), p) for p, _ in groups if p}
+    def _used_today(self, groups: dict[str, dict[str, _Group]]) -> dict[tuple[str, str], int]:
+        def wanted(kind: str, key: str) -> bool:
+            if kind == str(PROVIDER):
+                return bool(key) and key in groups
+            return kind == str(DOMAIN) and any(key in by_domain for by_domain in groups.values())
+
         # Today's rows (as many as domains written to today), not an IN over every recipient.
         rows = DomainDay.objects.filter(day=self.today).values_list(
             "kind", "key", "reserved", "sent"
         )
-        return {(kind, key): r + s for kind, key, r, s in rows if (kind, key) in keys}
+        return {(kind, key): r + s for kind, key, r, s in rows if wanted(kind, key)}
 
     def _room(self, day: date, kind: str, key: str, cap: int) -> int:
         used = self.used.get((kind, key), 0) if day == self.today else 0

@@ -83,6 +83,13 @@ def specs() -> list[Spec]:
             "45 4 * * *",
             "Delete stored raw inbound mail older than JENGU_RAW_MAIL_RETENTION_DAYS",
         ),
+        Spec(
+            "Refresh snapshots",
+            "console.tasks.refresh_snapshots",
+            "* * * * *",
+            "The dashboard's funnel and the default forecast, read by pages (JENGU_SNAPSHOT_SECONDS)",
+            at_start=True,
+        ),
     ]
 
 

@@ -22,6 +22,7 @@ from console.dashboard import dashboard_context
 from console.dashboard.deadletters import DECISIONS, allowed, letter_view
 from console.dashboard.svg import Column, column_chart
 from console.forecast import MAX_N, forecast
+from console.snapshot import snapshot
 from core import services
 from core.admin_site import role_view
 from core.errors import JenguError
@@ -154,7 +155,8 @@ def _requested_n(request: HttpRequest) -> int | None:
 
 
 def forecast_page(request: HttpRequest) -> HttpResponse:
-    plan = forecast(n=_requested_n(request))
+    n = _requested_n(request)
+    plan = snapshot("forecast") if n is None else forecast(n=n)  # console.snapshot
     columns = [
         Column(day["date"][5:], day["planned"], "",
                f"{day['date']} ({day['weekday']}): {day['planned']} of {day['capacity']} slots")

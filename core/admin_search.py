@@ -8,7 +8,9 @@ index answers; the rows found are then looked up by primary key.
 A field written ``"=path"`` is matched exactly (what is typed, or it in angle brackets: a
 Message-ID is stored as ``<...>``), which a plain btree answers with no trigram index to keep up
 on writes. Fields in ``fallback_search_fields`` (long text with no index) are read only when no
-other field matches, so a search that finds its row by sender never scans every body.
+other field matches, so a search that finds its row by sender never scans every body; when it
+is read, it is read once: the ids it finds (the newest ``FALLBACK_MOST``) are kept, instead of
+the changelist's count and its page each scanning every body again.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+FALLBACK_MOST = 10_000  # what the changelists count exactly (core/paging.py); the rest is estimated
 
 
 class UnionSearchMixin:
@@ -36,7 +40,8 @@ class UnionSearchMixin:
         fallback = [path for path in fields if path in self.fallback_search_fields]
         found = queryset.filter(pk__in=self._union(indexed, term)) if indexed else None
         if fallback and (found is None or not found.exists()):
-            found = queryset.filter(pk__in=self._union(fallback, term))
+            hits = queryset.filter(pk__in=self._union(fallback, term)).values_list("pk", flat=True)
+            found = queryset.filter(pk__in=list(hits[:FALLBACK_MOST]))
         return (queryset if found is None else found), False
 
     def _union(self, paths: list[str], term: str) -> QuerySet[Any]:

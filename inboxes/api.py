@@ -16,7 +16,7 @@ from core.api.permissions import AdminOnly, OperatorOnly, ViewerReadsOperatorWri
 from core.api.serializers import StrictSerializer
 from inboxes import services
 from inboxes.models import Inbox, InboxDay
-from inboxes.services.placement_check import placement_latest
+from inboxes.services.placement_check import placement_latest, placement_tested
 
 
 def _shape(name: str, **fields: serializers.Field) -> serializers.Serializer:
@@ -111,9 +111,21 @@ REGISTRY = _shape(
 )
 
 
-def warmup_row(inbox: Inbox, now: Any) -> dict[str, Any]:
+def todays(inboxes: list[Inbox], now: Any) -> dict[Any, InboxDay]:
+    """(inbox id, its local today) -> its InboxDay row, for every inbox in one query."""
+    wanted = {(i.pk, services.local_date(i, now)) for i in inboxes}
+    found = InboxDay.objects.filter(
+        inbox_id__in={pk for pk, _ in wanted}, date__in={day for _, day in wanted}
+    )
+    return {(row.inbox_id, row.date): row for row in found if (row.inbox_id, row.date) in wanted}
+
+
+def warmup_row(inbox: Inbox, now: Any, days: dict[Any, InboxDay] | None = None) -> dict[str, Any]:
     day = services.local_date(inbox, now)
-    row = InboxDay.objects.filter(inbox=inbox, date=day).first()
+    if days is None:
+        row = InboxDay.objects.filter(inbox=inbox, date=day).first()
+    else:
+        row = days.get((inbox.pk, day))
     limit = services.warmup_limit(inbox, day) if inbox.status == Inbox.Status.ACTIVE else 0
     reserved, sent = (row.reserved, row.sent) if row else (0, 0)
     return {
@@ -142,14 +154,18 @@ class WarmupStatus(APIView):
     @extend_schema(responses={200: WARMUP})
     def get(self, request: Request) -> Response:
         now = timezone.now()
-        rows = [warmup_row(i, now) for i in Inbox.objects.exclude(status=Inbox.Status.DISABLED)]
+        inboxes = list(Inbox.objects.exclude(status=Inbox.Status.DISABLED))
+        days = todays(inboxes, now)  # one query, not one per inbox
+        rows = [warmup_row(i, now, days) for i in inboxes]
         totals = {k: sum(r[k] for r in rows) for k in ("limit", "reserved", "sent", "remaining")}
         totals["inboxes"] = len(rows)
         totals["active"] = sum(r["status"] == Inbox.Status.ACTIVE for r in rows)
         return Response({"inboxes": rows, "totals": totals})
 
 
-def health_row(inbox: Inbox) -> dict[str, Any]:
+def health_row(
+    inbox: Inbox, preflight: dict[int, Any] | None = None, tested: set[int] | None = None
+) -> dict[str, Any]:
     return {
         "inboxId": inbox.key,
         "id": inbox.pk,
@@ -170,8 +186,8 @@ def health_row(inbox: Inbox) -> dict[str, Any]:
         "last_success_at": inbox.last_success_at,
         "last_checked_at": inbox.last_checked_at,
         # The latest inbox-placement test: README "Inbox-placement tests".
-        "placement": placement_latest(inbox),
-        "preflight": services.preflight_payload(inbox),
+        "placement": placement_latest(inbox, tested),
+        "preflight": services.preflight_payload(inbox, preflight),
     }
 
 
@@ -180,7 +196,11 @@ class InboxStatus(APIView):
 
     @extend_schema(responses={200: HEALTH})
     def get(self, request: Request) -> Response:
-        return Response({"inboxes": [health_row(i) for i in Inbox.objects.all()]})
+        # One query each for every inbox's preflight row and for which inboxes were ever
+        # placement-tested, not one per inbox.
+        preflight, tested = services.preflight_rows(), placement_tested()
+        rows = [health_row(i, preflight, tested) for i in Inbox.objects.all()]
+        return Response({"inboxes": rows})
 
 
 class PauseSerializer(StrictSerializer):

@@ -33,7 +33,7 @@ class EnrollmentAdmin(UnionSearchMixin, admin.ModelAdmin):
         cut_column("inbox__key", 10, "inbox"),
         when_column("next_send_at", "next send"),
     ]
-    list_filter = ["status", "campaign", "current_step", "inbox"]
+    list_filter = ["status", "campaign", cached_values_filter("current_step"), "inbox"]
     search_fields = ["contact__email", "prospect__name"]
     list_select_related = ["contact", "prospect", "campaign", "inbox"]
     raw_id_fields = ["contact", "prospect", "inbox"]

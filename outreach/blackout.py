@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from prospects.geo import country_code
+
+if TYPE_CHECKING:
+    import holidays
 
 MAX_RANGE_DAYS = 366  # a longer blackout is a typo, not a plan
 
@@ -65,6 +68,8 @@ def is_blackout(day: date, extra: str = "") -> bool:
 
 @lru_cache(maxsize=512)
 def _country_year(code: str, year: int) -> holidays.HolidayBase | None:
+    import holidays  # some 10 MB of calendars: loaded by the first holiday check, not at start
+
     try:
         return holidays.country_holidays(code, years=year)
     except NotImplementedError:  # a country the package does not cover: no holidays known

@@ -147,6 +147,9 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["prospect_id", "-is_primary", "id"]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="contact_newest")
+        ]  # the admin's contacts, newest first
         constraints = [
             models.UniqueConstraint(
                 Lower("email"), condition=~Q(email=""), name="contact_unique_email"

@@ -26,7 +26,7 @@ from console.dashboard.svg import (
     warmup_chart,
 )
 from console.dashboard.tasks import task_pages
-from console.forecast import forecast
+from console.snapshot import snapshot
 from inboxes.models import Inbox
 from prospects.models import Prospect
 
@@ -58,7 +58,7 @@ def complaint_chart(inboxes: list[Inbox]) -> Any:
 
 
 def funnel_chart() -> Any:
-    counts = queries.funnel_counts()
+    counts = snapshot("funnel")  # every prospect counted: console.snapshot
     lost = Prospect.Stage.LOST
     rows = [Bar(stage, n, "jc-muted" if stage == lost else "") for stage, n in counts.items()]
     return hbar_chart(rows, "Prospects by stage"), sum(counts.values())
@@ -112,8 +112,8 @@ def ai_panel(now: datetime) -> dict[str, Any]:
     }
 
 
-def forecast_summary(now: datetime) -> dict[str, Any]:
-    plan = forecast(now=now)
+def forecast_summary() -> dict[str, Any]:
+    plan = snapshot("forecast")  # every ready prospect planned: console.snapshot
     columns = [
         Column(
             day["date"][5:],
@@ -155,7 +155,7 @@ def dashboard_context(now: datetime | None = None) -> dict[str, Any]:
         "queue": queue,
         "tasks": task_pages(queue["queue"], now),
         "ai": ai_panel(now),
-        "forecast": forecast_summary(now),
+        "forecast": forecast_summary(),
         "alerts": queries.recent_alerts(),
         "preflight": preflight_badge(),
     }

@@ -16,6 +16,7 @@ from inboxes.services.preflight import (
     preflight_allows,
     preflight_override,
     preflight_payload,
+    preflight_rows,
     preflight_run,
     preflight_run_many,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "preflight_allows",
     "preflight_override",
     "preflight_payload",
+    "preflight_rows",
     "preflight_run",
     "preflight_run_many",
     "recompute_rates",

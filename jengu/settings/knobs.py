@@ -54,6 +54,9 @@ JENGU = {
     # days (ISO dates and ranges, "2026-12-24..2026-12-26,2026-12-31"; outreach.blackout).
     "SKIP_HOLIDAYS": env.bool("JENGU_SKIP_HOLIDAYS", default=True),
     "BLACKOUT_DATES": env.str("JENGU_BLACKOUT_DATES", default=""),
+    # How long the dashboard's funnel and the default forecast may serve a snapshot (refreshed
+    # every minute by a schedule; console.snapshot); 0 = compute on every request.
+    "SNAPSHOT_SECONDS": env.int("JENGU_SNAPSHOT_SECONDS", default=180),
 }
 
 # --- inbox-placement tests (README "Inbox-placement tests"); seeds are SEED_MAILBOX_N ---------

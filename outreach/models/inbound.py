@@ -88,6 +88,11 @@ class InboundMessage(models.Model):
             models.Index(
                 fields=["-created_at", "-id"], condition=Q(kind="reply"), name="inbound_replies"
             ),  # the unified inbox: human replies, newest first
+            models.Index(
+                fields=["snoozed_until"],
+                condition=Q(kind="reply", read_at__isnull=True),
+                name="inbound_unread",
+            ),  # the unread count (dashboard, replies page): unread replies only
         ]
         constraints = [
             models.UniqueConstraint(

@@ -129,6 +129,12 @@ class OutboundEmail(models.Model):
                 Upper("recipient"), "inbox", name="outbound_recipient_ci"
             ),  # a reply matched by its sender (recipient__iexact): without it, every email
             # this inbox ever sent is read
+            models.Index(
+                fields=["status", "-created_at", "-id"], name="outbound_status_newest"
+            ),  # the admin's status filter (newest first) and the dashboard's counts by status
+            models.Index(
+                fields=["sent_at"], condition=Q(sent_at__isnull=False), name="outbound_sent_at"
+            ),  # the dashboard's "sent in the last 24 hours"
         ]
 
     def __str__(self) -> str:

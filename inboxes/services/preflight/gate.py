@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from core.services import actor_label, audit_record
 from inboxes.models import Inbox, InboxPreflight
-from inboxes.services.preflight.runner import mode
-from inboxes.services.preflight.target import KEYS, not_checked, skip_reason
+from inboxes.services.preflight.target import KEYS, mode, not_checked, skip_reason
 
 
 def preflight_allows(inbox: Inbox) -> bool:
@@ -44,9 +43,20 @@ def preflight_override(*, inbox: Inbox, active: bool = True, actor: Any = None) 
     return True
 
 
-def preflight_payload(inbox: Inbox) -> dict[str, Any]:
-    """The status API's ``preflight``: every key always present."""
-    row = InboxPreflight.objects.filter(inbox_id=inbox.pk).first()
+def preflight_rows() -> dict[int, InboxPreflight]:
+    """Every inbox's preflight row in one query, for ``preflight_payload(inbox, rows)``."""
+    return {row.inbox_id: row for row in InboxPreflight.objects.all()}
+
+
+def preflight_payload(
+    inbox: Inbox, rows: dict[int, InboxPreflight] | None = None
+) -> dict[str, Any]:
+    """The status API's ``preflight``: every key always present. ``rows`` (inbox id -> row,
+    from ``preflight_rows``) saves a query per inbox when every inbox is shown."""
+    if rows is None:
+        row = InboxPreflight.objects.filter(inbox_id=inbox.pk).first()
+    else:
+        row = rows.get(inbox.pk)
     reason = skip_reason(inbox)
     if reason or row is None or row.checked_at is None:
         results = not_checked(reason or "never checked")

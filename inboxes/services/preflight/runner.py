@@ -20,16 +20,19 @@ from inboxes.models import Inbox, InboxPreflight
 from inboxes.services.preflight import records
 from inboxes.services.preflight.lookup import Unanswered
 from inboxes.services.preflight.spf import check_spf
-from inboxes.services.preflight.target import Result, Target, not_checked, result, skip_reason
+from inboxes.services.preflight.target import (
+    Result,
+    Target,
+    mode,
+    not_checked,
+    result,
+    skip_reason,
+)
 
 log = logging.getLogger(__name__)
 LOOKUP_TIMEOUT = 2.0  # seconds per DNS lookup
 DOMAIN_BUDGET = 10.0  # seconds for all lookups of one inbox's domain
 PARALLEL = 8  # inboxes checked at once
-
-
-def mode() -> str:
-    return str(settings.JENGU.get("DNS_PREFLIGHT", "warn"))
 
 
 def _guarded(check: Callable[[], Result]) -> Result:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from inboxes.models import Inbox
 
 KEYS = ("mx", "spf", "dkim", "dmarc", "rdns")
@@ -78,3 +80,8 @@ def skip_reason(inbox: Inbox) -> str:
     if inbox.provider == Inbox.Provider.SMTP and not inbox.smtp_host.strip():
         return "no SMTP host configured"
     return ""
+
+
+def mode() -> str:
+    """``JENGU_DNS_PREFLIGHT``: ``warn``, ``enforce`` or ``off``."""
+    return str(settings.JENGU.get("DNS_PREFLIGHT", "warn"))

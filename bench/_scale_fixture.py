@@ -71,7 +71,7 @@ def _deep_cursor(rows: int) -> str:
     return base64.b64encode(urlencode({"p": position}).encode()).decode()
 
 
-def requests(rows: int, refresh: bool = True) -> Iterator[tuple[str, Callable[[], None]]]:
+def requests(rows: int, refresh: bool = True) -> Iterator[tuple[str, Callable[[], object]]]:
     """The measured pages. ``refresh``: compute the snapshots first, as the every-minute
     "Refresh snapshots" schedule keeps them (the web simulation has a process doing that)."""
     from django.urls import reverse
@@ -165,7 +165,7 @@ def reply_pass() -> None:
         raise SystemExit(f"scale: the reply check stored {stored} of {REPLIES_PER_PASS}")
 
 
-def passes() -> list[tuple[str, Callable[[], None]]]:
+def passes() -> list[tuple[str, Callable[[], object]]]:
     return [
         (f"pass: send (one pass, {INBOXES} inboxes)", send_pass),
         (f"pass: reply check ({REPLIES_PER_PASS} replies)", reply_pass),

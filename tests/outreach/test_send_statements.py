@@ -108,3 +108,31 @@ def test_a_pass_costs_two_statements_per_email_on_top_of_its_reads(world: Inbox)
     # Besides: the unsubscribe tokens of the page's recipients, created in one INSERT.
     others = [s for s in _sql(ctx) if not s.startswith(("SELECT", "WITH ", "BEGIN", "COMMIT"))]
     assert len(others) == 1 and "unsubscribetoken" in others[0], others
+
+
+def test_a_full_provider_cap_leaves_no_counter_taken(settings: Any) -> None:
+    """Provider cap 1 for Google: the first email takes its domain and the provider in its
+    one statement; the second (another domain, same provider) takes neither."""
+    settings.JENGU = {
+        **settings.JENGU,
+        "SEND_HOURS": "0-24",
+        "SEND_DAYS": "mon-sun",
+        "SEND_GAP_SECONDS": "0",
+        "PROVIDER_DAILY_CAPS": "google=1",
+    }
+    with time_machine.travel(NOON, tick=False):
+        inbox = InboxFactory(warmup_schedule="1000")
+        campaign = CampaignFactory()
+        for domain in ("hotel-um.pt", "hotel-dois.pt"):
+            enrolled(campaign, now=NOON, prospect__domain=domain, mx_provider="google")
+        prepare_due(now=NOON)
+        fast = FastClaims.start(inboxes_by_health(NOON))
+        assert fast is not None
+        claim = fast.claim(inbox.pk, NOON, {})
+        assert claim is not None and claim.hold is not None
+        assert claim.hold.provider == "google"
+        assert fast.claim(inbox.pk, NOON, {}) is None  # the provider is full
+    counts = {(d.kind, d.key): (d.reserved, d.sent) for d in DomainDay.objects.all()}
+    assert counts == {("domain", claim.hold.domain): (1, 0), ("provider", "google"): (1, 0)}
+    assert InboxDay.objects.get(inbox=inbox).reserved == 1
+    assert OutboundEmail.objects.filter(status="sending").count() == 1

@@ -236,7 +236,10 @@ def _run(sql: str, params: list[Any], email_id: int) -> tuple[bool, bool]:
         with outer, connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-    except DatabaseError as exc:  # a counter raced away: nothing was taken
-        log.info("one-statement claim undone", extra={"email": email_id, "error": str(exc)})
+    except DatabaseError as exc:  # nothing was taken; claim_next comes next
+        raced = getattr(exc.__cause__, "sqlstate", "") == "22012"  # a counter raced away
+        (log.info if raced else log.warning)(
+            "one-statement claim undone", extra={"email": email_id, "error": str(exc)}
+        )
         return False, True
     return bool(row and row[0]), bool(row and row[2])

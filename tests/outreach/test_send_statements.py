@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 import pytest
 import time_machine
 from django.db import connection
@@ -136,3 +139,50 @@ def test_a_full_provider_cap_leaves_no_counter_taken(settings: Any) -> None:
     assert counts == {("domain", claim.hold.domain): (1, 0), ("provider", "google"): (1, 0)}
     assert InboxDay.objects.get(inbox=inbox).reserved == 1
     assert OutboundEmail.objects.filter(status="sending").count() == 1
+
+
+def test_a_day_filled_while_the_claim_waits_undoes_the_whole_claim(world: Inbox) -> None:
+    """Another transaction holds the inbox's day row and fills it; the claim, which already
+    took the domain slot, finds the day full once it gets the row: the statement fails and
+    takes nothing back to the database (no domain slot held, the email still queued)."""
+    with time_machine.travel(NOON, tick=False):
+        InboxDay.objects.create(inbox=world, date=NOON.date(), limit=1000)
+        fast = FastClaims.start(inboxes_by_health(NOON))
+        assert fast is not None
+        email = fast.due.pick(fast.senders[world.pk].inbox, NOON, {})
+        assert email is not None
+    s = connection.settings_dict
+    url = f"postgresql://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    other = psycopg.connect(url)
+    other.execute("UPDATE inboxes_inboxday SET sent = 1000 WHERE inbox_id = %s", (world.pk,))
+    results: list[Any] = []
+
+    def claim_it() -> None:
+        try:
+            results.append(fast.claim(world.pk, NOON, {}))
+        except BaseException as exc:
+            results.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=claim_it)
+    thread.start()
+    waiting, watcher = 0, psycopg.connect(url, autocommit=True)  # fresh activity each read
+    for _ in range(1000):  # until the claim waits on the day row
+        waiting = watcher.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND datname = current_database()"
+        ).fetchone()[0]
+        if waiting or not thread.is_alive():
+            break
+        time.sleep(0.01)
+    watcher.close()
+    other.commit()
+    other.close()
+    thread.join(timeout=30)
+    assert waiting == 1, results
+    (claim,) = results
+    assert claim is None
+    assert OutboundEmail.objects.get(pk=email.pk).status == "queued"
+    assert not DomainDay.objects.filter(reserved__gt=0).exists()
+    assert InboxDay.objects.get(inbox=world).reserved == 0

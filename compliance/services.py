@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from compliance import hashing
@@ -152,6 +153,24 @@ def list_unsubscribe_headers(token: str, *, mailto: str) -> dict[str, str]:
         "List-Unsubscribe": f"<{unsubscribe_url(token)}>, <mailto:{mailto}?subject=unsubscribe>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def unsubscribe_tokens_for(emails: list[str]) -> dict[str, str]:
+    """``unsubscribe_token_for`` of many recipients at once (a send pass's page): one read,
+    one insert of the missing ones (a concurrent insert of the same address wins), one read."""
+    wanted = {e.strip().lower() for e in emails if e.strip()}
+    if not wanted:
+        return {}
+    rows = UnsubscribeToken.objects.annotate(key=Lower("email")).filter(key__in=wanted)
+    found = dict(rows.values_list("key", "token"))
+    missing = wanted - set(found)
+    if missing:
+        UnsubscribeToken.objects.bulk_create(
+            [UnsubscribeToken(email=e, token=secrets.token_urlsafe(32)) for e in sorted(missing)],
+            ignore_conflicts=True,
+        )
+        found = dict(rows.values_list("key", "token"))
+    return found
 
 
 def unsubscribe_token_for(email: str) -> str:

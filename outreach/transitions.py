@@ -253,3 +253,36 @@ def import_over(email_id: int, *, status: str, **fields: Any) -> bool:
     """The legacy import replaces an own row that never went out with the old system's email."""
     name = "import_bounced" if status == BOUNCED else "import_sent"
     return move(name, OutboundEmail.objects.filter(pk=email_id, legacy=False), **fields) == 1
+
+
+# --- the same transitions as one CTE of a larger statement (PostgreSQL, the send's hot path) ---
+
+
+def as_sql(name: str, *, where: str, where_params: list[Any], **fields: Any) -> tuple[str, list]:
+    """Transition ``name`` as ``UPDATE ... RETURNING id`` for a CTE: the rows matching ``where``
+    in one of its from-states. ``claim_sql``/``sent_sql`` below; same guard as ``move``."""
+    t = TRANSITIONS[name]
+    table = OutboundEmail._meta.db_table
+    values = {"status": t.target, "updated_at": fields.pop("now"), **fields}
+    columns = ", ".join(f'"{column}" = %s' for column in values)
+    states = ", ".join("%s" for _ in t.sources)
+    sql = f"UPDATE {table} SET {columns} WHERE {where} AND status IN ({states}) RETURNING id"  # noqa: S608
+    return sql, [*values.values(), *where_params, *t.sources]
+
+
+def claim_sql(*, where: str, where_params: list[Any], **fields: Any) -> tuple[str, list]:
+    """``claim`` (same fields) for the one-statement claim (outreach.services.fastclaim)."""
+    return as_sql("claim", where=where, where_params=where_params, **fields)
+
+
+def sent_sql(email_id: int, *, token: uuid.UUID, now: datetime, provider_id: str, raw: str):
+    """``mark_sent`` by the claim's holder for the one-statement settle (fastsettle)."""
+    extra = {"raw": raw} if raw else {}
+    return as_sql(
+        "mark_sent",
+        where="id = %s AND claim_token = %s",
+        where_params=[email_id, token],
+        now=now,
+        **_delivered(now, provider_id),
+        **extra,
+    )

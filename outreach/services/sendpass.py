@@ -22,6 +22,7 @@ from inboxes import services as inboxes
 from inboxes.clients import Transport
 from inboxes.models import Inbox
 from outreach.models import OutboundEmail
+from outreach.services.fastpass import FastClaims
 from outreach.services.ledger import Claim, claim_next
 from outreach.services.messages import build_message
 from outreach.services.prepare import prepare_due
@@ -48,7 +49,7 @@ class PassReport:
         }
 
 
-def render(email: OutboundEmail, inbox: Inbox, now: datetime) -> bytes:
+def render(email: OutboundEmail, inbox: Inbox, now: datetime, unsubscribe: str = "") -> bytes:
     return build_message(
         from_name=inbox.display_name,
         from_address=inbox.address,
@@ -60,19 +61,25 @@ def render(email: OutboundEmail, inbox: Inbox, now: datetime) -> bytes:
         message_id=email.message_id,
         in_reply_to=email.in_reply_to,
         references=email.references,
-        unsubscribe_token=unsubscribe_token_for(email.recipient),
+        unsubscribe_token=unsubscribe or unsubscribe_token_for(email.recipient),
         date=now,
     )
 
 
-def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
+def send_claimed(
+    claim: Claim,
+    transport: Transport,
+    now: datetime,
+    unsubscribe: str = "",
+    fast: FastClaims | None = None,
+) -> str:
     email = claim.email
     if email is None:
         email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)
     inbox = email.inbox
     assert inbox is not None, "a claimed email always has its inbox"
     try:
-        raw = render(email, inbox, now)
+        raw = render(email, inbox, now, unsubscribe)
     except (JenguError, ValueError) as exc:  # the email package rejects some header values too
         from inboxes.clients.base import SendResult
 
@@ -88,6 +95,12 @@ def send_claimed(claim: Claim, transport: Transport, now: datetime) -> str:
     if result.accepted:  # stored before the settle (no I/O in its transaction), which records it
         email.raw.save(f"{email.pk}.eml", ContentFile(raw), save=False)
         stored = email.raw.name or ""
+        if (
+            fast
+            and claim.hold
+            and fast.settle_sent(claim, now=now, provider_id=result.provider_message_id, raw=stored)
+        ):
+            return "sent"
     return settle(email_id=email.pk, token=claim.token, result=result, now=now, raw=stored)
 
 
@@ -127,10 +140,11 @@ def run_send_pass(
     prepare_due(now=clock())
     order = inboxes_by_health(clock())
     transports: dict[int, Transport] = {}
+    fast = FastClaims.start(order)
     try:
         while count is None or report.sent + report.failed < count:
             round_began = timezone.now()
-            progressed = _round(order, transports, report, count, clock)
+            progressed = _round(order, transports, report, count, clock, fast)
             if progressed:
                 continue
             wait = _next_gap([i.pk for i in order], since=round_began)
@@ -150,12 +164,17 @@ def _round(
     report: PassReport,
     count: int | None,
     clock: Callable[[], datetime],
+    fast: FastClaims | None,
 ) -> bool:
     progressed = False
     for inbox in order:
         if count is not None and report.sent + report.failed >= count:
             break
-        claim = claim_next(inbox_id=inbox.pk, now=clock(), skipped=report.skipped)
+        claim = fast.claim(inbox.pk, clock(), report.skipped) if fast else None
+        if claim is None:
+            claim = claim_next(inbox_id=inbox.pk, now=clock(), skipped=report.skipped)
+            if claim is not None and fast:
+                fast.claimed_elsewhere(claim)
         if claim is None:
             continue
         progressed = True
@@ -165,7 +184,8 @@ def _round(
             transport = transports[inbox.pk] = sending_transport(
                 Inbox.objects.get(pk=inbox.pk), clock
             )
-        outcome = send_claimed(claim, transport, clock())
+        unsubscribe = fast.due.token(claim.email.recipient) if fast and claim.email else ""
+        outcome = send_claimed(claim, transport, clock(), unsubscribe, fast)
         report.outcomes[outcome] = report.outcomes.get(outcome, 0) + 1
         if outcome == "sent":
             report.sent += 1

@@ -33,6 +33,18 @@ def main() -> None:
         return claim
 
     sendpass.claim_next = claim_then_maybe_die
+    real_fast = sendpass.FastClaims.claim  # PostgreSQL: one statement, committed on return
+
+    def fast_then_maybe_die(self: sendpass.FastClaims, *args: object) -> ledger.Claim | None:
+        nonlocal claims
+        claim = real_fast(self, *args)  # type: ignore[arg-type]
+        if claim is not None:
+            claims += 1
+            if mode == "after_claim" and claims >= limit:
+                os.kill(os.getpid(), signal.SIGKILL)
+        return claim
+
+    sendpass.FastClaims.claim = fast_then_maybe_die  # type: ignore[method-assign,assignment]
     report = sendpass.run_send_pass()
     print(f"sent={report.sent}", flush=True)
 

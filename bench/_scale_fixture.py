@@ -191,7 +191,16 @@ def explain_plans(say: Callable[[str], None]) -> None:
     with CaptureQueriesContext(connection) as read:
         reply_pass()
     wanted = [
-        ("send claim", sent, r'FROM "outreach_outboundemail".*FOR UPDATE'),
+        # PostgreSQL's send pass: one read of the due page per 50 emails, then one statement
+        # per claim (outreach/services/sendqueue.py, fastclaim.py; README "Sending"). EXPLAIN
+        # ANALYZE runs the claim again after the pass took its row: the plan, not the row count.
+        ("send due page (one read per 50 emails)", sent, r'"send_after" ASC, .*LIMIT 50'),
+        ("send claim (one statement)", sent, r"^WITH .*SKIP LOCKED"),
+        (
+            "send claim, the ORM path (refusals, SQLite)",
+            sent,
+            r'FROM "outreach_outboundemail".*FOR UPDATE',
+        ),
         ("reply match by Message-ID", read, r'"outreach_outboundemail"."message_id" IN'),
         ("reply match by sender", read, r'UPPER\("outreach_outboundemail"."recipient"'),
     ]

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from compliance.services import is_suppressed
 from core.services import emergency_stop_active
@@ -49,14 +49,15 @@ def _lock(qs):
     return qs.select_for_update()
 
 
-def _candidates(inbox: Inbox, now: datetime) -> Iterator[OutboundEmail]:
-    """Due emails this inbox may send, oldest first, locked a page at a time (skip_locked)."""
+def due_for(inbox_ids: list[int], now: datetime) -> QuerySet[OutboundEmail]:
+    """Due emails these inboxes may send (their own, or of an enrollment sticky to none of
+    them yet or to one of them), oldest first, with what the message build reads."""
     sticky = (
-        Q(inbox=inbox)
+        Q(inbox_id__in=inbox_ids)
         | Q(inbox__isnull=True, enrollment__inbox__isnull=True)
-        | Q(inbox__isnull=True, enrollment__inbox=inbox)
+        | Q(inbox__isnull=True, enrollment__inbox_id__in=inbox_ids)
     )
-    qs = (
+    return (
         OutboundEmail.objects.filter(
             sticky,
             status=OutboundEmail.Status.QUEUED,
@@ -66,6 +67,11 @@ def _candidates(inbox: Inbox, now: datetime) -> Iterator[OutboundEmail]:
         .select_related("prospect", "enrollment__campaign", "contact")
         .order_by("send_after", "pk")
     )
+
+
+def _candidates(inbox: Inbox, now: datetime) -> Iterator[OutboundEmail]:
+    """Due emails this inbox may send, oldest first, locked a page at a time (skip_locked)."""
+    qs = due_for([inbox.pk], now)
     after: tuple[datetime, int] | None = None
     for _page in range(MAX_PAGES):
         page_qs = qs

@@ -14,8 +14,9 @@ from django.db.models import Q
 
 from compliance.services import unsubscribe_tokens_for
 from inboxes.models import Inbox
-from outreach.models import Enrollment, OutboundEmail
+from outreach.models import OutboundEmail
 from outreach.services import policy
+from outreach.services.ledger import due_for
 
 PAGE = 50
 MAX_PAGES = 20
@@ -43,22 +44,7 @@ class Due:
         self.exhausted = False
 
     def _fill(self, now: datetime) -> None:
-        ids = self.inbox_ids
-        sticky = (
-            Q(inbox_id__in=ids)
-            | Q(inbox__isnull=True, enrollment__inbox__isnull=True)
-            | Q(inbox__isnull=True, enrollment__inbox_id__in=ids)
-        )
-        qs = (
-            OutboundEmail.objects.filter(
-                sticky,
-                status=OutboundEmail.Status.QUEUED,
-                send_after__lte=now,
-                enrollment__status=Enrollment.Status.ACTIVE,
-            )
-            .select_related("prospect", "enrollment__campaign", "contact")
-            .order_by("send_after", "pk")
-        )
+        qs = due_for(self.inbox_ids, now)
         if self.after is not None:
             at, pk = self.after
             qs = qs.filter(Q(send_after__gt=at) | Q(send_after=at, pk__gt=pk))

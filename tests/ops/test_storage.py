@@ -25,28 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def s3_storage(settings: Any, s3_server: Any, s3_bucket: str) -> str:
-    """The default storage is the moto bucket for this test (as STORAGE_BUCKET would make it)."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": s3_bucket,
-                "endpoint_url": s3_server.endpoint_url,
-                "region_name": REGION,
-                "access_key": ACCESS_KEY,
-                "secret_key": SECRET_KEY,
-                "default_acl": None,
-                "querystring_auth": True,
-                "file_overwrite": False,
-            },
-        },
-    }
-    return s3_bucket
-
-
 def _object(s3_server: Any, bucket: str, key: str) -> bytes:
     return s3_server.client().get_object(Bucket=bucket, Key=key)["Body"].read()
 

@@ -6,29 +6,6 @@ from typing import Any
 
 import pytest
 
-from tests.servers.s3 import ACCESS_KEY, REGION, SECRET_KEY
-
-
-@pytest.fixture
-def s3_storage(settings: Any, s3_server: Any, s3_bucket: str) -> str:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": s3_bucket,
-                "endpoint_url": s3_server.endpoint_url,
-                "region_name": REGION,
-                "access_key": ACCESS_KEY,
-                "secret_key": SECRET_KEY,
-                "default_acl": None,
-                "querystring_auth": True,
-                "file_overwrite": False,
-            },
-        },
-    }
-    return s3_bucket
-
 
 def bucket_objects(s3_server: Any, bucket: str) -> dict[str, bytes]:
     client = s3_server.client()

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from tests.servers.dns import DNSTestServer
 from tests.servers.graph import GraphTestServer
-from tests.servers.s3 import S3TestServer
+from tests.servers.s3 import ACCESS_KEY, REGION, SECRET_KEY, S3TestServer
 from tests.servers.smtp import SMTPTestServer
 
 
@@ -65,6 +65,28 @@ def s3_bucket(s3_server: S3TestServer) -> Iterator[str]:
     except ClientError as exc:
         if exc.response["Error"]["Code"] != "NoSuchBucket":  # the test may have deleted it
             raise
+
+
+@pytest.fixture
+def s3_storage(settings: Any, s3_server: S3TestServer, s3_bucket: str) -> str:
+    """The default storage is the moto bucket for this test (as STORAGE_BUCKET would make it)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": s3_bucket,
+                "endpoint_url": s3_server.endpoint_url,
+                "region_name": REGION,
+                "access_key": ACCESS_KEY,
+                "secret_key": SECRET_KEY,
+                "default_acl": None,
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        },
+    }
+    return s3_bucket
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from rest_framework.test import APIClient
 
 from prospects.models import ImportJob, PipelineRun, Prospect
 from tests.prospects.sites import no_vendors, places  # noqa: F401
-from tests.servers.s3 import ACCESS_KEY, REGION, SECRET_KEY
 from tests.servers.vendors import PlacesFake, make_place
 
 pytestmark = pytest.mark.django_db
@@ -119,22 +118,9 @@ def test_trigger_scrape_with_nothing_to_do(api: APIClient, no_vendors: None) -> 
 
 
 def test_trigger_scrape_reads_an_s3_bucket(
-    api: APIClient, no_vendors: None, settings: Any, s3_server: Any, s3_bucket: str
+    api: APIClient, no_vendors: None, s3_server: Any, s3_storage: str
 ) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": s3_bucket,
-                "endpoint_url": s3_server.endpoint_url,
-                "region_name": REGION,
-                "access_key": ACCESS_KEY,
-                "secret_key": SECRET_KEY,
-                "default_acl": None,
-            },
-        },
-    }
+    s3_bucket = s3_storage
     client = s3_server.client()
     body = (IMPORTS / "prospects.jsonl").read_bytes()
     client.put_object(Bucket=s3_bucket, Key="imports/incoming/feed.jsonl", Body=body)

@@ -9,6 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+BENCH_FIELD_KEY = "e8cl4PU8_gyppF3TWsfhEpzTlX1Ov6rTmThzx2NGJz8="  # benchmarks' fake inboxes only
+
+
 def setup(db_name: str, migrate: bool = True) -> str:
     """Create (if missing) and migrate ``db_name`` on the local PostgreSQL; return its URL.
     ``migrate=False``: Django only, as a web or worker process starts (the release step
@@ -18,6 +21,9 @@ def setup(db_name: str, migrate: bool = True) -> str:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("JENGU_VAR_DIR", str(ROOT / "var" / "bench"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jengu.settings")
+    # One key for every checkout's benchmarks: the bench databases outlive a clone, and an
+    # inbox stored by another clone must still be readable (and deletable) here.
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", BENCH_FIELD_KEY)
     import psycopg
 
     name = url.rsplit("/", 1)[1]

@@ -29,22 +29,14 @@ def _domain(email: str) -> str:
 def is_suppressed(email: str) -> Suppression | None:
     """The suppression that covers this address (its own row, its domain's, or the salted hash
     of an erased address), if any."""
-    email = email.strip().lower()
-    if not email:
+    if not email.strip():
         return None
-    match = Q(email__iexact=email) | Q(domain__iexact=_domain(email))
-    if (salt := hashing.existing_salt()) is not None:
-        match |= Q(email_hash=hashing.digest(email, with_salt=salt))
-    return Suppression.objects.filter(match).first()
+    return Suppression.objects.filter(suppression_find_q(email)).first()
 
 
 def is_erased(email: str) -> bool:
     """The address belongs to an erased person: it must never be stored again."""
-    salt = hashing.existing_salt()
-    email = email.strip().lower()
-    if salt is None or not email:
-        return False
-    return Suppression.objects.filter(email_hash=hashing.digest(email, with_salt=salt)).exists()
+    return bool(erased_among([email]))
 
 
 def erased_among(emails: list[str]) -> set[str]:
@@ -117,8 +109,9 @@ def suppression_add(
     existing = Suppression.objects.filter(**lookup).first()
     if existing:
         return existing, False
-    if email and (erased := is_suppressed(email)) is not None and erased.is_hashed:
-        return erased, False  # an erased person: their address is not written down again
+    if email and is_erased(email):  # an erased person: their address is not written again
+        erased = Suppression.objects.get(email_hash=hashing.email_digest(email))
+        return erased, False
     try:
         with transaction.atomic():
             row = Suppression.objects.create(

@@ -9,8 +9,10 @@ case-insensitively. ``privacy.services.erase_prospect`` calls these in its trans
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import pydoc
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -83,13 +85,26 @@ def _names(args: Any, kwargs: Any, needles: list[str]) -> bool:
     return any(n.lower() in text for n in needles)
 
 
+def _first_parameter(func: str) -> str | None:
+    target = pydoc.locate(func)
+    if not callable(target):
+        return None
+    params = list(inspect.signature(target).parameters)
+    return params[0] if params else None
+
+
 def _points_at(func: str, args: Any, kwargs: Any, calls: Mapping[str, set[str]]) -> bool:
+    """The task's subject (its first argument, given by position or by name) is erased; its
+    other arguments (``run_id=3``) are other rows' ids and do not count."""
     ids = calls.get(func)
     if not ids:
         return False
-    first = args[0] if isinstance(args, list | tuple) and args else None
-    values = [first, *(kwargs.values() if isinstance(kwargs, dict) else [])]
-    return any(v is not None and str(v) in ids for v in values)
+    if isinstance(args, list | tuple) and args:
+        subject = args[0]
+    else:
+        name = _first_parameter(func)
+        subject = kwargs.get(name) if isinstance(kwargs, dict) and name else None
+    return subject is not None and str(subject) in ids
 
 
 def tasks_erase(*, calls: Mapping[str, set[str]], needles: list[str]) -> int:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from core.clientip import client_ip
 from outreach.models import TrackingEvent
 from outreach.services.tracking import tracking_record
 from outreach.services.tracking_links import read_click, read_open
@@ -29,16 +30,6 @@ NO_CACHE = {
 }
 
 
-def _client_ip(request: HttpRequest) -> str:
-    """The peer's address; behind our own proxy on loopback, the address it appended last
-    (the only X-Forwarded-For entry a client cannot forge)."""
-    peer = request.META.get("REMOTE_ADDR", "")
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and peer in ("127.0.0.1", "::1"):
-        return forwarded.split(",")[-1].strip()
-    return peer
-
-
 def _record(request: HttpRequest, kind: str, email_id: int, url: str = "") -> None:
     try:
         tracking_record(
@@ -46,7 +37,7 @@ def _record(request: HttpRequest, kind: str, email_id: int, url: str = "") -> No
             email_id=email_id,
             url=url,
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            ip=_client_ip(request),
+            ip=client_ip(request) or "",
             method=request.method or "GET",
             now=timezone.now(),
         )
@@ -54,11 +45,16 @@ def _record(request: HttpRequest, kind: str, email_id: int, url: str = "") -> No
         log.exception("tracking hit not recorded", extra={"email": email_id, "kind": kind})
 
 
-def _invalid() -> HttpResponse:
-    response = HttpResponse("Invalid or altered link.\n", status=400, content_type="text/plain")
+def _uncached(response: HttpResponse) -> HttpResponse:
     for name, value in NO_CACHE.items():
         response[name] = value
     return response
+
+
+def _invalid() -> HttpResponse:
+    return _uncached(
+        HttpResponse("Invalid or altered link.\n", status=400, content_type="text/plain")
+    )
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -67,10 +63,7 @@ def click(request: HttpRequest, token: str) -> HttpResponse:
     if hit is None:
         return _invalid()
     _record(request, TrackingEvent.Kind.CLICK, hit.email_id, hit.url)
-    response = HttpResponseRedirect(hit.url)  # http(s) only: read_click checked the scheme
-    for name, value in NO_CACHE.items():
-        response[name] = value
-    return response
+    return _uncached(HttpResponseRedirect(hit.url))  # http(s) only: read_click checked it
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -79,7 +72,4 @@ def pixel(request: HttpRequest, token: str) -> HttpResponse:
     if email_id is None:
         return _invalid()
     _record(request, TrackingEvent.Kind.OPEN, email_id)
-    response = HttpResponse(PIXEL, content_type="image/gif")
-    for name, value in NO_CACHE.items():
-        response[name] = value
-    return response
+    return _uncached(HttpResponse(PIXEL, content_type="image/gif"))

@@ -10,23 +10,10 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from core.clientip import client_ip
+
 LOCKED_OUT = "locked_out"
-
-
-def client_ip(request: Any) -> str | None:
-    """The client's address as the outermost trusted proxy saw it (README "Login security").
-
-    Each of ``JENGU_PROXY_COUNT`` proxies appends the address it received the request from to
-    X-Forwarded-For, so only the last ``count`` entries are trustworthy; anything before them
-    was written by the client and is ignored.
-    """
-    remote = request.META.get("REMOTE_ADDR")
-    count = settings.JENGU_PROXY_COUNT
-    if count <= 0:
-        return remote
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    hops = [h for h in hops if h]
-    return hops[-count] if len(hops) >= count else remote
+__all__ = ["LOCKED_OUT", "client_ip"]  # client_ip: AXES_CLIENT_IP_CALLABLE
 
 
 def locked_out_message(request: HttpRequest) -> str:

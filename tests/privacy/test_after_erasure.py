@@ -93,3 +93,12 @@ def test_enrichment_does_not_add_the_address_back(erased: str) -> None:
     assert list(Contact.objects.filter(pk__in=created).values_list("email", flat=True)) == [
         "desk@casa-erased.example"
     ]
+
+
+def test_a_newer_domain_suppression_does_not_let_the_address_be_written_again(erased: str) -> None:
+    """The domain's row is newer than the hashed one (and comes first in is_suppressed); a
+    bounce from the erased address still finds the hashed row, never stores the address."""
+    domain_row, _ = suppression_add(domain="casa-erased.example", reason="manual")
+    row, created = suppression_add(email=erased, reason="bounce")
+    assert not created and row.is_hashed and row.pk != domain_row.pk
+    assert not Suppression.objects.filter(email__iexact=erased).exists()

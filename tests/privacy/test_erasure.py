@@ -147,3 +147,30 @@ def test_an_import_file_naming_the_person_leaves_the_bucket(
     named.refresh_from_db(), other.refresh_from_db()
     assert named.file.name == "" and named.errors == [{"line": 9, "detail": "x"}]
     assert set(bucket_objects(s3_server, s3_storage)) == {other.file.name}
+
+
+def test_only_tasks_about_the_erased_rows_go(capture_on_commit: Any) -> None:
+    """A task goes when its subject (first argument, by position or by name) is erased; one
+    about another prospect that merely carries the same number elsewhere stays."""
+    from django_q.models import OrmQ
+    from django_q.signing import SignedPackage
+
+    from privacy.services import erase_prospect
+    from tests.factories import ContactFactory
+
+    gone = ContactFactory(email="desk@hotel-gone.example", name="Desk").prospect
+    kept = ContactFactory(email="ana@hotel-kept.example", name="Ana Kept").prospect
+    func = "prospects.tasks.enrich_prospect"
+    queued = {
+        "by position": ((gone.pk,), {}),
+        "by name": ((), {"prospect_id": gone.pk}),
+        "another prospect, same number as run_id": ((kept.pk,), {"run_id": gone.pk}),
+    }
+    for name, (args, kwargs) in queued.items():
+        task = {"id": name, "name": name, "func": func, "args": args, "kwargs": kwargs}
+        OrmQ.objects.create(key="default", payload=SignedPackage.dumps(task))
+
+    erase_prospect(gone.pk, actor="dpo")
+
+    left = [SignedPackage.loads(row.payload)["name"] for row in OrmQ.objects.all()]
+    assert left == ["another prospect, same number as run_id"]

@@ -70,10 +70,6 @@ class CapPlan:
             group.pending += 1
         self.used = self._used_today(groups)
 
-    @classmethod
-    def for_recipients(cls, recipients: list[tuple[str, str]], *, n: int, now: datetime) -> CapPlan:
-        return cls(recipients, extra=max(0, n - len(recipients)), now=now)
-
     def _used_today(self, groups: dict[str, dict[str, _Group]]) -> dict[tuple[str, str], int]:
         def wanted(kind: str, key: str) -> bool:
             if kind == str(PROVIDER):

@@ -76,6 +76,9 @@ def erase_prospect(prospect_id: int, actor: Any = None) -> dict[str, int]:
     with transaction.atomic():
         if not prospect_lock(prospect_id):  # a concurrent erasure won: nothing left to do
             raise NotFound(f"no prospect {prospect_id}", code="prospect_not_found")
+        # Read again under the lock: a contact added since the first read is erased too.
+        personal = prospect_personal_data(prospect_id)
+        needles = sorted({*needles, *needles_of(personal)})
         summary, files = _erase_rows(prospect_id, personal, needles, actor)
         summary["import_files"] = import_jobs_forget_files(import_files)
         files += import_files

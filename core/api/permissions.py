@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAdminUser, IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 
 from core.roles import ADMIN, OPERATOR, VIEWER, has_role
 
@@ -42,15 +42,9 @@ class ViewerReadsAdminWrites(_Role):
     write_role = ADMIN
 
 
-class IsStaff(IsAdminUser):
-    """Legacy (``is_staff``), used by no view: every endpoint names a role class above, and
-    tests/roles/test_api_roles.py refuses a view that does not."""
-
-
 __all__ = [
     "AdminOnly",
     "IsAuthenticated",
-    "IsStaff",
     "OperatorOnly",
     "ViewerReadsAdminWrites",
     "ViewerReadsOperatorWrites",

@@ -108,7 +108,8 @@ def _suppressed(recipient: str, salt: str | None) -> tuple[str, list[Any]]:
 
 def claim_in_one(sender: Sender, email: OutboundEmail, now: datetime) -> tuple[Claim | None, bool]:
     """Claim ``email`` (read by the pass, not locked) for the sender's inbox: (the claim or
-    None, whether the inbox could send at all: False when paused, in its gap, stopped)."""
+    None, whether the inbox could send at all: False when paused, in its gap, stopped, or its
+    day is full)."""
     inbox = sender.inbox
     day = local_date(inbox, now)
     schedule = schedule_for(inbox)
@@ -128,7 +129,9 @@ def claim_in_one(sender: Sender, email: OutboundEmail, now: datetime) -> tuple[C
             f"box AS (SELECT b.id, {limit} AS lim FROM {INBOXES} b WHERE b.id = %s "  # noqa: S608
             "AND b.status = %s AND b.circuit = %s AND (b.next_send_at IS NULL OR "
             "b.next_send_at <= %s) AND b.warmup_start = %s AND b.warmup_schedule = %s AND "
-            f"NOT EXISTS (SELECT 1 FROM {SWITCHES} WHERE name = %s AND active) FOR UPDATE)",
+            f"NOT EXISTS (SELECT 1 FROM {SWITCHES} WHERE name = %s AND active) AND NOT EXISTS "
+            f"(SELECT 1 FROM {DAYS} d WHERE d.inbox_id = b.id AND d.date = %s AND "
+            f"d.reserved + d.sent >= {limit}) FOR UPDATE)",  # a full day: the inbox refuses
             [
                 base,
                 *health_params,
@@ -139,6 +142,9 @@ def claim_in_one(sender: Sender, email: OutboundEmail, now: datetime) -> tuple[C
                 inbox.warmup_start,
                 inbox.warmup_schedule,
                 Switch.EMERGENCY_STOP,
+                day,
+                base,
+                *health_params,
             ],
         ),
         (
@@ -147,8 +153,7 @@ def claim_in_one(sender: Sender, email: OutboundEmail, now: datetime) -> tuple[C
             "e.inbox_id = %s) AND EXISTS (SELECT 1 FROM box) AND EXISTS (SELECT 1 FROM "
             f"{ENROLLMENTS} n WHERE n.id = e.enrollment_id AND n.status = %s AND "
             f"(n.inbox_id IS NULL OR n.inbox_id = %s)) AND NOT EXISTS ({banned}) AND {full} "
-            f"AND NOT EXISTS (SELECT 1 FROM {DAYS} d, box WHERE d.inbox_id = %s AND "
-            "d.date = %s AND d.reserved + d.sent >= box.lim) FOR UPDATE OF e SKIP LOCKED)",
+            "FOR UPDATE OF e SKIP LOCKED)",
             [
                 email.pk,
                 OutboundEmail.Status.QUEUED,
@@ -159,8 +164,6 @@ def claim_in_one(sender: Sender, email: OutboundEmail, now: datetime) -> tuple[C
                 inbox.pk,
                 *banned_params,
                 *full_params,
-                inbox.pk,
-                day,
             ],
         ),
     ]

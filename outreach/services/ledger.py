@@ -86,21 +86,24 @@ def _candidates(inbox: Inbox, now: datetime) -> Iterator[OutboundEmail]:
         after = (page[-1].send_after, page[-1].pk)
 
 
-def _eligible(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:
-    """Why this email may not go now ("" = it may)."""
+def wait_reason(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:
+    """Why this inbox may not send this email now, the suppression apart ("" = it may)."""
     if email.enrollment.inbox_id not in (None, inbox.pk):
         return "sticky to another inbox"
-    wait = policy.wait_reason(
+    # business hours, a public holiday or a blackout day of the recipient
+    return policy.wait_reason(
         policy.recipient_zone(email.prospect, inbox.timezone),
         now,
         country=email.prospect.country,
         blackout=email.enrollment.campaign.blackout_dates,
     )
-    if wait:
-        return wait  # business hours, a public holiday or a blackout day of the recipient
-    if is_suppressed(email.recipient):
-        return "suppressed"
-    return ""
+
+
+def _eligible(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:
+    """Why this email may not go now ("" = it may)."""
+    if wait := wait_reason(email, inbox, now):
+        return wait
+    return "suppressed" if is_suppressed(email.recipient) else ""
 
 
 def _cancel_suppressed(email: OutboundEmail) -> None:

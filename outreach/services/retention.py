@@ -34,17 +34,18 @@ def raw_mail_purge(*, now: datetime, days: int | None = None) -> int:
     days = settings.JENGU["RAW_MAIL_RETENTION_DAYS"] if days is None else days
     if days <= 0:
         return 0
-    purged = 0
-    while True:
+    purged, after = 0, 0
+    while True:  # by primary key: files the storage refused stay behind, the rest go on
         batch = list(
-            InboundMessage.objects.filter(raw_mail_expired(now=now, days=days))
+            InboundMessage.objects.filter(raw_mail_expired(now=now, days=days), pk__gt=after)
             .order_by("pk")
             .values_list("pk", "raw")[:BATCH]
         )
         done = [pk for pk, name in batch if _delete(name)]
         purged += InboundMessage.objects.filter(pk__in=done).update(raw="")
-        if len(batch) < BATCH or not done:
+        if len(batch) < BATCH:
             return purged
+        after = batch[-1][0]
 
 
 def _delete(name: str) -> bool:

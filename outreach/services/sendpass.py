@@ -75,7 +75,9 @@ def send_claimed(
 ) -> str:
     email = claim.email
     if email is None:
-        email = OutboundEmail.objects.select_related("contact", "inbox").get(pk=claim.email_id)
+        email = OutboundEmail.objects.select_related(
+            "contact", "inbox", "enrollment__campaign"
+        ).get(pk=claim.email_id)
     inbox = email.inbox
     assert inbox is not None, "a claimed email always has its inbox"
     try:

@@ -15,23 +15,10 @@ from django.db.models import Q
 from compliance.services import unsubscribe_tokens_for
 from inboxes.models import Inbox
 from outreach.models import OutboundEmail
-from outreach.services import policy
-from outreach.services.ledger import due_for
+from outreach.services.ledger import due_for, wait_reason
 
 PAGE = 50
 MAX_PAGES = 20
-
-
-def wait_reason(email: OutboundEmail, inbox: Inbox, now: datetime) -> str:
-    """``ledger._eligible`` but the suppression, which the claim checks under its lock."""
-    if email.enrollment.inbox_id not in (None, inbox.pk):
-        return "sticky to another inbox"
-    return policy.wait_reason(
-        policy.recipient_zone(email.prospect, inbox.timezone),
-        now,
-        country=email.prospect.country,
-        blackout=email.enrollment.campaign.blackout_dates,
-    )
 
 
 class Due:
@@ -64,7 +51,8 @@ class Due:
                 reason = wait_reason(email, inbox, now)
                 if not reason:
                     return email
-                skipped[email.pk] = reason
+                if email.enrollment.inbox_id not in self.inbox_ids:  # else its inbox takes it
+                    skipped[email.pk] = reason
             seen = len(self.rows)
             if self.exhausted:
                 return None

@@ -186,3 +186,17 @@ def test_a_day_filled_while_the_claim_waits_undoes_the_whole_claim(world: Inbox)
     assert OutboundEmail.objects.get(pk=email.pk).status == "queued"
     assert not DomainDay.objects.filter(reserved__gt=0).exists()
     assert InboxDay.objects.get(inbox=world).reserved == 0
+
+
+def test_an_inbox_whose_day_is_full_refuses_and_keeps_the_email_for_the_others(
+    world: Inbox,
+) -> None:
+    """Its day is full: the inbox refuses (nothing taken), the email stays in the pass's due
+    page, so another inbox's one-statement claim can still take it."""
+    fast = FastClaims.start(inboxes_by_health(NOON))
+    assert fast is not None
+    InboxDay.objects.create(inbox=world, date=NOON.date(), limit=1000, sent=1000)
+    assert fast.claim(world.pk, NOON, {}) is None
+    assert len(fast.due.rows) == OutboundEmail.objects.filter(status="queued").count() == 3
+    assert OutboundEmail.objects.filter(status="sending").count() == 0
+    assert not DomainDay.objects.filter(reserved__gt=0).exists()

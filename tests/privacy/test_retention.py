@@ -69,3 +69,29 @@ def test_the_command_takes_days_and_the_schedule_runs_daily(settings: Any) -> No
     assert not old.raw.name and recent.raw.name
     [spec] = [s for s in specs() if s.func == "outreach.tasks.purge_raw_mail"]
     assert spec.cron == "45 4 * * *"
+
+
+def test_files_the_storage_refuses_do_not_stop_the_rest(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first page of files the storage will not delete keeps its references for the next
+    run; the messages after it are purged in this run all the same."""
+    from django.core.files.storage import default_storage
+
+    from outreach.services import retention
+
+    monkeypatch.setattr(retention, "BATCH", 2)
+    stuck = [_message(200 + i) for i in range(2)]
+    later = [_message(100 + i) for i in range(3)]
+    refused = {m.raw.name for m in stuck}
+    real_delete = default_storage.delete
+
+    def delete(name: str) -> None:
+        if name in refused:
+            raise OSError("the storage refused")
+        real_delete(name)
+
+    monkeypatch.setattr(default_storage, "delete", delete)
+    assert raw_mail_purge(now=timezone.now(), days=90) == 3
+    assert all(InboundMessage.objects.get(pk=m.pk).raw.name for m in stuck)
+    assert not any(InboundMessage.objects.get(pk=m.pk).raw.name for m in later)
